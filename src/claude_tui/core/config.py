@@ -1,0 +1,100 @@
+"""Settings: defaults, then the TOML config file, then the environment, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from claude_tui.core import paths
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+DEFAULT_MAX_TOKENS = 8192
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    system: str | None = None
+    data_dir: Path | None = None
+    # The SDK reads ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL itself; we read them
+    # too, only to say "no key" before the first request and to show the endpoint.
+    api_key: str | None = None
+    base_url: str | None = None
+    request_timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.api_key)
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir if self.data_dir is not None else paths.data_dir()
+
+    def __repr__(self) -> str:  # never print the key
+        key = "set" if self.api_key else "unset"
+        return f"Settings(model={self.model!r}, max_tokens={self.max_tokens}, api_key={key})"
+
+
+_FILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "model": str,
+    "max_tokens": int,
+    "system": str,
+    "data_dir": str,
+    "request_timeout": (int, float),
+    "max_retries": int,
+}
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The recognised keys of a TOML config file; an absent file is empty."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from error
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        expected = _FILE_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{path}: unknown setting {key!r}")
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} has the wrong type")
+        values[key] = value
+    if "max_tokens" in values and values["max_tokens"] < 1:
+        raise ConfigError(f"{path}: max_tokens must be at least 1")
+    if "data_dir" in values:
+        values["data_dir"] = Path(values["data_dir"]).expanduser()
+    return values
+
+
+def load_settings(
+    *,
+    config_path: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings. ``overrides`` (from CLI flags) win when not None."""
+    env = os.environ if environ is None else environ
+    settings = Settings(**read_config_file(config_path or paths.config_file()))
+    settings = replace(
+        settings,
+        api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or None,
+        base_url=env.get("ANTHROPIC_BASE_URL") or None,
+    )
+    chosen = {key: value for key, value in overrides.items() if value is not None}
+    return replace(settings, **chosen)

@@ -1,0 +1,42 @@
+"""Making text from users and the model safe to show, and times readable."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+# C0 controls (but tab and newline), DEL and C1 controls become visible symbols, so
+# escape sequences in a reply or a title can never reach the terminal as codes.
+_VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_VISIBLE[0x0D] = "\n"
+_VISIBLE[0x7F] = "\u2421"
+_VISIBLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+
+
+def printable(text: str) -> str:
+    """``text`` with every terminal control character replaced by a visible symbol."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return text.translate(_VISIBLE)
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """A short, human description of when ``then`` was, seen from ``now``."""
+    delta = now - then
+    if delta < timedelta(minutes=1):
+        return "just now"
+    if delta < timedelta(hours=1):
+        return f"{int(delta.total_seconds() // 60)}m ago"
+    if delta < timedelta(days=1):
+        return f"{int(delta.total_seconds() // 3600)}h ago"
+    if delta < timedelta(days=2):
+        return "yesterday"
+    if delta < timedelta(days=7):
+        return f"{delta.days}d ago"
+    local = then.astimezone(now.tzinfo)
+    if local.year == now.year:
+        return f"{local:%b} {local.day}"
+    return f"{local:%b} {local.day}, {local.year}"
+
+
+def tokens(count: int) -> str:
+    return f"{count:,}"

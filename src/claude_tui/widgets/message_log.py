@@ -1,0 +1,212 @@
+"""The message log: user and assistant turns, assistant text as Markdown.
+
+A view draws a :class:`~claude_tui.core.models.Message` and, while it streams,
+catches up with it on :meth:`AssistantMessageView.sync`: only the text that arrived
+since the last sync is appended, through Textual's Markdown stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from claude_tui.core.models import (
+    ContentBlock,
+    Message,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    TurnStatus,
+)
+from claude_tui.core.text import printable
+
+RETRY_HINT = "Press Ctrl+R to retry."
+
+
+class UserMessageView(Static):
+    def __init__(self, message: Message) -> None:
+        super().__init__(Content(printable(message.text)), classes="message user")
+        self.message = message
+        self.border_title = "You"
+
+
+class TextBlockView(Markdown):
+    """Markdown for one text block, with a stream while the block grows."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(printable(text), open_links=False)
+        self.shown = len(text)
+        self._stream: MarkdownStream | None = None
+
+    async def catch_up(self, text: str) -> None:
+        if len(text) <= self.shown:
+            return
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self)
+        fresh, self.shown = text[self.shown :], len(text)
+        await self._stream.write(printable(fresh))
+
+    async def finish(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+
+
+class ThinkingBlockView(Static):
+    """Claude's thinking, dimmed, under its own label; never focusable."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(printable(text)), classes="thinking")
+        self.border_title = "Thinking"
+
+    def catch_up(self, text: str) -> None:
+        self.update(Content(printable(text)))
+
+
+def _tool_use_text(block: ToolUseBlock) -> Content:
+    arguments = json.dumps(block.input, ensure_ascii=False, indent=2)
+    return Content.assemble(
+        ("Tool use: ", "bold"), printable(block.name), "\n", (printable(arguments), "dim")
+    )
+
+
+def block_view(block: ContentBlock) -> Widget:
+    if isinstance(block, TextBlock):
+        return TextBlockView(block.text)
+    if isinstance(block, ThinkingBlock):
+        return ThinkingBlockView(block.thinking)
+    if isinstance(block, ToolUseBlock):
+        return Static(_tool_use_text(block), classes="tool-use")
+    return Static(Content(f"[{printable(block.type)} block]"), classes="other-block")
+
+
+def _footer_text(message: Message) -> Content:
+    if message.status is TurnStatus.STREAMING:
+        return Content.assemble(("● ", "bold"), "streaming…")
+    if message.status is TurnStatus.STOPPED:
+        return Content.assemble(("■ stopped by you", "bold"), " · ", RETRY_HINT)
+    if message.status is TurnStatus.FAILED:
+        error = message.error
+        if error is None:
+            return Content.assemble(("✖ failed", "bold"), " · ", RETRY_HINT)
+        lines: list[str | tuple[str, str]] = [("✖ " + printable(error.title), "bold")]
+        if error.detail:
+            lines += ["\n", printable(error.detail)]
+        if error.status_code or error.request_id:
+            ids = " · ".join(
+                part
+                for part in (
+                    f"HTTP {error.status_code}" if error.status_code else "",
+                    f"request {error.request_id}" if error.request_id else "",
+                )
+                if part
+            )
+            lines += ["\n", (printable(ids), "dim")]
+        lines += ["\n", printable(error.hint) + " " + RETRY_HINT]
+        return Content.assemble(*lines)
+    note = message.stop_note
+    return Content.assemble((printable(note), "bold")) if note else Content("")
+
+
+class AssistantMessageView(Vertical):
+    def __init__(self, message: Message) -> None:
+        super().__init__(classes="message assistant")
+        self.message = message
+        self.border_title = "Claude"
+        self._views: list[Widget] = []
+        self._lock = asyncio.Lock()
+
+    def compose(self) -> ComposeResult:
+        for block in self.message.content:
+            view = block_view(block)
+            self._views.append(view)
+            yield view
+        yield Static(_footer_text(self.message), classes="message-footer")
+
+    @property
+    def footer(self) -> Static:
+        return self.query_one(".message-footer", Static)
+
+    def on_mount(self) -> None:
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        message = self.message
+        self.set_class(message.status is TurnStatus.STREAMING, "streaming")
+        self.set_class(message.status is TurnStatus.FAILED, "failed")
+        self.set_class(message.status is TurnStatus.STOPPED, "stopped")
+        footer_text = _footer_text(message)
+        self.footer.update(footer_text)
+        self.footer.display = bool(footer_text.plain)
+        if message.model:
+            self.border_subtitle = printable(message.model)
+
+    async def sync(self) -> None:
+        """Catch up with the message: new blocks, new text, and its status."""
+        if not self.is_mounted:
+            return
+        async with self._lock:
+            for position, block in enumerate(self.message.content):
+                if position >= len(self._views):
+                    view = block_view(block)
+                    self._views.append(view)
+                    await self.mount(view, before=self.footer)
+                    continue
+                view = self._views[position]
+                if isinstance(view, TextBlockView) and isinstance(block, TextBlock):
+                    await view.catch_up(block.text)
+                elif isinstance(view, ThinkingBlockView) and isinstance(block, ThinkingBlock):
+                    view.catch_up(block.thinking)
+                elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
+                    view.update(_tool_use_text(block))
+            if self.message.status is not TurnStatus.STREAMING:
+                for view in self._views:
+                    if isinstance(view, TextBlockView):
+                        await view.finish()
+            self._refresh_footer()
+
+
+class MessageLog(VerticalScroll):
+    """Follows a streaming reply while the user is at the bottom (``anchor``)."""
+
+    can_focus = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._assistant_views: dict[str, AssistantMessageView] = {}
+
+    async def show_messages(self, messages: Iterable[Message], empty_text: str = "") -> None:
+        """Replace the log with these messages and scroll to the newest."""
+        self._assistant_views.clear()
+        await self.remove_children()
+        views = [self._view(message) for message in messages]
+        if not views and empty_text:
+            views.append(Static(Content(empty_text), classes="empty-log"))
+        await self.mount_all(views)
+        self.anchor()
+
+    def _view(self, message: Message) -> Widget:
+        if message.role == "user":
+            return UserMessageView(message)
+        view = AssistantMessageView(message)
+        self._assistant_views[message.id] = view
+        return view
+
+    async def add_message(self, message: Message) -> None:
+        await self.query(".empty-log").remove()
+        await self.mount(self._view(message))
+        self.anchor()
+
+    async def sync_message(self, message_id: str) -> None:
+        """Bring the view of a (streaming) assistant message up to date, if shown."""
+        view = self._assistant_views.get(message_id)
+        if view is not None:
+            await view.sync()

@@ -1,0 +1,55 @@
+"""One line at the bottom: model, tokens of the last turn and in total, streaming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from claude_tui.core.models import Usage
+from claude_tui.core.text import printable, tokens
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    model: str = ""
+    last: Usage | None = None
+    total: Usage | None = None
+    streaming: bool = False
+    streaming_elsewhere: bool = False
+    notice: str = ""
+
+
+def _usage_parts(label: str, usage: Usage) -> list[str | tuple[str, str]]:
+    parts: list[str | tuple[str, str]] = [
+        (f"{label} ", "dim"),
+        f"in {tokens(usage.input_tokens)} · out {tokens(usage.output_tokens)}",
+    ]
+    if usage.has_cache:
+        parts.append(
+            f" · cache write {tokens(usage.cache_creation_input_tokens)}"
+            f" read {tokens(usage.cache_read_input_tokens)}"
+        )
+    return parts
+
+
+class StatusBar(Static):
+    info: reactive[StatusInfo] = reactive(StatusInfo, layout=False)
+
+    def render(self) -> Content:
+        info = self.info
+        sep = ("  │  ", "dim")
+        parts: list[str | tuple[str, str]] = [(printable(info.model) or "no model", "bold")]
+        if info.last is not None:
+            parts += [sep, *_usage_parts("last", info.last)]
+        if info.total is not None and (info.total.prompt_tokens or info.total.output_tokens):
+            parts += [sep, *_usage_parts("total", info.total)]
+        if info.streaming:
+            parts += [sep, ("● streaming", "bold $accent")]
+        elif info.streaming_elsewhere:
+            parts += [sep, ("● streaming in another conversation", "$accent")]
+        if info.notice:
+            parts += [sep, (printable(info.notice), "$warning")]
+        return Content.assemble(*parts)
