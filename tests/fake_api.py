@@ -1,0 +1,982 @@
+"""A fake Anthropic Messages API on 127.0.0.1, for tests and manual trials.
+
+It speaks the documented wire format over real HTTP, so the real SDK talks to it:
+
+    with FakeAnthropic() as server:
+        server.enqueue(Reply.text("Hello, world"), Reply.error(529))
+        client = anthropic.AsyncAnthropic(api_key="test-key", base_url=server.url, max_retries=0)
+
+Each POST /v1/messages takes the next queued `Reply` (first in, first out); when the queue is
+empty it answers with the server's default reply, by default an echo of the last user message.
+Requests with `"stream": true` get Server-Sent Events, the others one JSON message.
+
+To hold a stream part-way, give the reply a `Gate`:
+
+    gate = Gate(after="Hello")
+    server.enqueue(Reply.text("Hello, world", gate=gate))
+    ...                              # start the request
+    await gate.wait_held_async()     # "Hello" has been sent; the server now waits
+    gate.release()                   # ", world" and the end of the message follow
+
+Run it on its own (echo replies, streamed slowly) for manual trials and benchmarks:
+
+    python -m tests.fake_api --port 8765 --delay 0.02 --chunk-size 8
+
+Stdlib only, so that it runs anywhere.
+"""
+
+# What the real SDK (anthropic 2.14.0 over httpx2 2.16.2) does with each fault, as checked
+# by tests/test_fake_api.py through `client.messages.stream(...)`:
+# - Reply.stream_error_event: iterating the stream raises `anthropic.APIStatusError` (the base
+#   class itself: the HTTP status was 200) with `.status_code == 200` and `.type` set to the
+#   event's error type, e.g. "overloaded_error"; `.body` is the event's JSON.
+# - Reply.drop_mid_stream: iterating raises `httpx2.RemoteProtocolError` ("peer closed
+#   connection without sending complete message body"), not an SDK exception.
+# - Reply.end_without_stop: nothing is raised; `get_final_message()` returns the partial text
+#   with `stop_reason None` (and output_tokens 1, from message_start).
+# - Reply.stall with a client read timeout shorter than the stall: `httpx2.ReadTimeout`.
+# - Reply.hang_before_headers with a shorter client timeout: `anthropic.APITimeoutError`.
+# - An HTTP error before the stream starts raises on entering `messages.stream(...)`, with the
+#   class of its status: 400 BadRequestError, 401 AuthenticationError, 403 PermissionDeniedError,
+#   404 NotFoundError, 413 ContentTooLargeError, 429 RateLimitError, 500 InternalServerError,
+#   529 OverloadedError (a subclass of InternalServerError).
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+
+MODELS: list[dict[str, Any]] = [
+    {"id": "claude-opus-5-5", "display_name": "Claude Opus 5.5"},
+    {"id": "claude-sonnet-5-5", "display_name": "Claude Sonnet 5.5"},
+    {"id": "claude-haiku-5-5", "display_name": "Claude Haiku 5.5"},
+]
+"""The models GET /v1/models lists (completed by `_model_info`)."""
+
+ERROR_TYPES: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+"""The error type the API puts in the body for each HTTP status."""
+
+_ERROR_MESSAGES: dict[str, str] = {
+    "invalid_request_error": "Invalid request",
+    "authentication_error": "invalid x-api-key",
+    "billing_error": "Your credit balance is too low to access the Anthropic API.",
+    "permission_error": "Your API key does not have permission to use the specified resource.",
+    "not_found_error": "Not found",
+    "request_too_large": "Request exceeds the maximum allowed number of bytes.",
+    "rate_limit_error": "Number of request tokens has exceeded your per-minute rate limit",
+    "api_error": "Internal server error",
+    "timeout_error": "Request timed out",
+    "overloaded_error": "Overloaded",
+}
+
+_API_VERSION_WITHOUT_SAMPLING = "2026-10-21"
+"""From this API version on, `temperature`, `top_p` and `top_k` are refused with a 400."""
+
+
+def rough_token_count(text: str) -> int:
+    """A rough token count: about four characters a token."""
+    return len(text) // 4 + 1
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_fake{uuid.uuid4().hex[:20]}"
+
+
+def error_type_for(status: int) -> str:
+    """The error type the API sends with an HTTP error status."""
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status]
+    return "api_error" if status >= 500 else "invalid_request_error"
+
+
+class Gate:
+    """A point where a streamed reply waits until the test releases it.
+
+    The stream holds once the text of its text blocks streamed so far equals `after` (which must
+    start the reply's text); with `after=""` it holds before the first delta. A non-streamed
+    reply is held back whole. A gate holds once: after `release()` it stays open. Stopping the
+    server ends a held reply (the connection is closed).
+    """
+
+    def __init__(self, after: str = "") -> None:
+        self.after = after
+        self._held = threading.Event()
+        self._released = threading.Event()
+
+    @property
+    def held(self) -> bool:
+        """Whether the server has reached the gate (it stays true after the release)."""
+        return self._held.is_set()
+
+    def wait_held(self, timeout: float = 5.0) -> None:
+        """Block until the server reaches the gate. Do not call it on the event loop that runs
+        the client, which would then never send the request: use `wait_held_async` there."""
+        if not self._held.wait(timeout):
+            raise TimeoutError(
+                f"the reply did not reach the gate after {self.after!r} in {timeout} s"
+            )
+
+    async def wait_held_async(self, timeout: float = 5.0) -> None:
+        """Wait, without blocking the event loop, until the server reaches the gate."""
+        deadline = time.monotonic() + timeout
+        while not self._held.is_set():
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the reply did not reach the gate after {self.after!r} in {timeout} s"
+                )
+            await asyncio.sleep(0.005)
+
+    def release(self) -> None:
+        """Let the held reply go on."""
+        self._released.set()
+
+    def _hold(self, stopping: threading.Event) -> None:
+        """Called by the server: wait here until released or until the server stops."""
+        self._held.set()
+        while not self._released.wait(0.02):
+            if stopping.is_set():
+                return
+
+
+Fault = Literal["error_event", "drop", "end_without_stop", "stall", "hang_before_headers"]
+"""How a reply goes wrong (see the fault constructors of `Reply`)."""
+
+
+@dataclass
+class Reply:
+    """One scripted response. Make them with the class methods."""
+
+    content: list[dict[str, Any]] = field(default_factory=list)
+    chunk_size: int = 20
+    """Characters per delta event."""
+    delay: float = 0.0
+    """Seconds between delta events (streamed replies only)."""
+    model: str | None = None
+    """None: the model the request asked for."""
+    stop_reason: str | None = "end_turn"
+    input_tokens: int = 10
+    output_tokens: int | None = None
+    """None: a rough count of the content."""
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    message_id: str | None = None
+    """None: a new id for each response."""
+    gate: Gate | None = None
+    status: int = 200
+    """An HTTP error status, sent with `error_type` and `error_message` instead of a message."""
+    error_type: str = ""
+    error_message: str = ""
+    retry_after: float | None = None
+    fault: Fault | None = None
+    fault_seconds: float = 0.0
+    """How long a stall or a hang lasts."""
+    is_echo: bool = False
+    """Whether the content is made from each request (see `Reply.echo`)."""
+
+    def __post_init__(self) -> None:
+        if self.chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, not {self.chunk_size}")
+
+    @classmethod
+    def text(
+        cls,
+        text: str,
+        *,
+        chunk_size: int = 20,
+        delay: float = 0.0,
+        model: str | None = None,
+        stop_reason: str = "end_turn",
+        input_tokens: int = 10,
+        output_tokens: int | None = None,
+        cache_creation_input_tokens: int = 0,
+        cache_read_input_tokens: int = 0,
+        message_id: str | None = None,
+        gate: Gate | None = None,
+    ) -> Reply:
+        """A reply with one text block."""
+        return cls.blocks(
+            [{"type": "text", "text": text}],
+            chunk_size=chunk_size,
+            delay=delay,
+            model=model,
+            stop_reason=stop_reason,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cache_creation_input_tokens=cache_creation_input_tokens,
+            cache_read_input_tokens=cache_read_input_tokens,
+            message_id=message_id,
+            gate=gate,
+        )
+
+    @classmethod
+    def blocks(
+        cls,
+        blocks: list[dict[str, Any]],
+        *,
+        chunk_size: int = 20,
+        delay: float = 0.0,
+        model: str | None = None,
+        stop_reason: str | None = None,
+        input_tokens: int = 10,
+        output_tokens: int | None = None,
+        cache_creation_input_tokens: int = 0,
+        cache_read_input_tokens: int = 0,
+        message_id: str | None = None,
+        gate: Gate | None = None,
+    ) -> Reply:
+        """A reply with these content blocks: `{"type": "text", "text": ...}`,
+        `{"type": "thinking", "thinking": ..., "signature": ...}`,
+        `{"type": "tool_use", "id": ..., "name": ..., "input": {...}}` (the id and the signature may
+        be left out); other types are sent whole in their `content_block_start`.
+        `stop_reason` None means "tool_use" if there is a tool_use block, else "end_turn"."""
+        content = [_complete_block(block) for block in blocks]
+        if stop_reason is None:
+            stop_reason = (
+                "tool_use" if any(b["type"] == "tool_use" for b in content) else "end_turn"
+            )
+        reply = cls(
+            content=content,
+            chunk_size=chunk_size,
+            delay=delay,
+            model=model,
+            stop_reason=stop_reason,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cache_creation_input_tokens=cache_creation_input_tokens,
+            cache_read_input_tokens=cache_read_input_tokens,
+            message_id=message_id,
+            gate=gate,
+        )
+        if gate is not None and not reply.visible_text.startswith(gate.after):
+            raise ValueError(f"the gate's text {gate.after!r} does not start the reply's text")
+        return reply
+
+    @classmethod
+    def echo(cls, *, chunk_size: int = 20, delay: float = 0.0, model: str | None = None) -> Reply:
+        """A short Markdown reply quoting the last user message (the server's default)."""
+        return cls(chunk_size=chunk_size, delay=delay, model=model, is_echo=True)
+
+    @classmethod
+    def error(
+        cls,
+        status: int,
+        message: str | None = None,
+        *,
+        error_type: str | None = None,
+        retry_after: float | None = None,
+    ) -> Reply:
+        """An HTTP error, `{"type": "error", "error": {"type": T, "message": M}}`, where T is the
+        API's type for the status unless given; `retry_after` sets the retry-after header."""
+        error_type = error_type or error_type_for(status)
+        return cls(
+            status=status,
+            error_type=error_type,
+            error_message=message or _ERROR_MESSAGES.get(error_type, "Error"),
+            retry_after=retry_after,
+        )
+
+    # The stream faults come once `text_before` has been streamed, inside its open text block.
+    # A request without "stream" gets: for an error event, the HTTP error of that type; for a
+    # drop or a stall, the connection closed (after the stall) with no response; for an end
+    # without stop, the message with stop_reason null.
+
+    @classmethod
+    def stream_error_event(
+        cls,
+        text_before: str,
+        error_type: str = "overloaded_error",
+        message: str = "Overloaded",
+        *,
+        chunk_size: int = 20,
+        delay: float = 0.0,
+        gate: Gate | None = None,
+    ) -> Reply:
+        """Streams `text_before`, then an `event: error`, then ends the response."""
+        reply = cls.text(text_before, chunk_size=chunk_size, delay=delay, gate=gate)
+        return replace(reply, fault="error_event", error_type=error_type, error_message=message)
+
+    @classmethod
+    def drop_mid_stream(
+        cls, text_before: str, *, chunk_size: int = 20, delay: float = 0.0, gate: Gate | None = None
+    ) -> Reply:
+        """Streams `text_before`, then closes the connection without ending the chunked body."""
+        reply = cls.text(text_before, chunk_size=chunk_size, delay=delay, gate=gate)
+        return replace(reply, fault="drop")
+
+    @classmethod
+    def end_without_stop(
+        cls, text_before: str, *, chunk_size: int = 20, delay: float = 0.0, gate: Gate | None = None
+    ) -> Reply:
+        """Streams `text_before`, then ends the response cleanly, with no message_delta or
+        message_stop."""
+        reply = cls.text(text_before, chunk_size=chunk_size, delay=delay, gate=gate)
+        return replace(reply, fault="end_without_stop")
+
+    @classmethod
+    def stall(
+        cls,
+        text_before: str,
+        seconds: float,
+        *,
+        chunk_size: int = 20,
+        delay: float = 0.0,
+        gate: Gate | None = None,
+    ) -> Reply:
+        """Streams `text_before`, sends nothing for `seconds`, then closes the connection without
+        ending the body (as a proxy that gives up would)."""
+        reply = cls.text(text_before, chunk_size=chunk_size, delay=delay, gate=gate)
+        return replace(reply, fault="stall", fault_seconds=seconds)
+
+    @classmethod
+    def hang_before_headers(cls, seconds: float) -> Reply:
+        """Sends nothing for `seconds`, then closes the connection: for client timeouts."""
+        return cls(fault="hang_before_headers", fault_seconds=seconds)
+
+    @property
+    def visible_text(self) -> str:
+        """The text of the text blocks, joined."""
+        return "".join(block["text"] for block in self.content if block["type"] == "text")
+
+    def for_request(self, body: dict[str, Any]) -> Reply:
+        """This reply as sent for a request: an echo gets its text from the request."""
+        if not self.is_echo:
+            return self
+        return replace(self, content=[{"type": "text", "text": echo_text(body)}], is_echo=False)
+
+
+@dataclass
+class RecordedRequest:
+    """A request the server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    """With lower-case names."""
+    body: dict[str, Any]
+    """The parsed JSON body ({} when there is none or it is not a JSON object)."""
+
+    @property
+    def stream(self) -> bool:
+        return self.body.get("stream") is True
+
+
+class FakeAnthropic:
+    """The fake API server. Use it as a context manager, or call `start()` and `stop()`."""
+
+    def __init__(
+        self,
+        default: Reply | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        verbose: bool = False,
+    ) -> None:
+        """`default` answers POST /v1/messages when the queue is empty (None: `Reply.echo()`);
+        port 0 picks a free port; `verbose` logs each request to stderr."""
+        self.default = default or Reply.echo()
+        self.verbose = verbose
+        self.requests: list[RecordedRequest] = []
+        """Every request to /v1/messages, in order."""
+        self.all_requests: list[RecordedRequest] = []
+        """Every request, to any path."""
+        self._host = host
+        self._port = port
+        self._queue: deque[Reply] = deque()
+        self._lock = threading.Condition()
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._handler_threads: set[threading.Thread] = set()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL, "http://127.0.0.1:PORT", to give the client as `base_url`."""
+        if self._httpd is None:
+            raise RuntimeError("the server is not started")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> FakeAnthropic:
+        self._stopping.clear()
+        self._httpd = _Server((self._host, self._port), self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-anthropic",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop at once: stalls, hangs and gates give up, open connections are closed."""
+        if self._httpd is None:
+            return
+        self._stopping.set()
+        self._httpd.shutdown()
+        with self._lock:
+            connections = list(self._connections)
+            threads = list(self._handler_threads)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        self._httpd.server_close()
+        deadline = time.monotonic() + 1.0
+        for thread in [self._thread, *threads]:
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        self._httpd = None
+
+    def __enter__(self) -> FakeAnthropic:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def enqueue(self, *replies: Reply) -> None:
+        """Queue replies for the next POST /v1/messages requests, in this order."""
+        with self._lock:
+            self._queue.extend(replies)
+
+    @property
+    def queued(self) -> int:
+        """How many queued replies have not been used yet."""
+        with self._lock:
+            return len(self._queue)
+
+    def wait_for_requests(self, n: int, timeout: float = 5.0) -> None:
+        """Block until /v1/messages has received `n` requests in all. Do not call it on the event
+        loop that runs the client: use `wait_for_requests_async` there."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.requests) >= n, timeout):
+                raise TimeoutError(
+                    f"expected {n} requests to /v1/messages, got {len(self.requests)}"
+                )
+
+    async def wait_for_requests_async(self, n: int, timeout: float = 5.0) -> None:
+        """Wait, without blocking the event loop, until /v1/messages has received `n` requests."""
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < n:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"expected {n} requests to /v1/messages, got {len(self.requests)}"
+                )
+            await asyncio.sleep(0.005)
+
+    # Called from the handler threads.
+
+    def _record(self, request: RecordedRequest, *, is_message: bool) -> None:
+        with self._lock:
+            self.all_requests.append(request)
+            if is_message:
+                self.requests.append(request)
+            self._lock.notify_all()
+
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            return self._queue.popleft() if self._queue else self.default
+
+    def _opened(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.add(connection)
+            self._handler_threads.add(threading.current_thread())
+
+    def _closed(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+            self._handler_threads.discard(threading.current_thread())
+
+
+class _Aborted(Exception):
+    """The server is stopping: drop the connection."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], fake: FakeAnthropic) -> None:
+        self.fake = fake
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about clients that go away; report anything else."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, _Aborted)):
+            return
+        if isinstance(error, OSError) and self.fake._stopping.is_set():
+            return
+        super().handle_error(request, client_address)
+
+
+@dataclass(frozen=True)
+class _Event:
+    name: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Hold:
+    gate: Gate
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    @property
+    def fake(self) -> FakeAnthropic:
+        return self.server.fake
+
+    def setup(self) -> None:
+        super().setup()
+        self.fake._opened(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.fake._closed(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.fake.verbose:
+            sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    # Routing
+
+    def _handle(self, method: str) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        raw_body = self._read_body()
+        try:
+            parsed = json.loads(raw_body) if raw_body else {}
+        except ValueError:
+            parsed = None
+        body: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+        request = RecordedRequest(method=method, path=self.path, headers=headers, body=body)
+        self.fake._record(request, is_message=(method, path) == ("POST", "/v1/messages"))
+        try:
+            if not (
+                headers.get("x-api-key") or headers.get("authorization", "").startswith("Bearer ")
+            ):
+                self._send_error(401, "authentication_error", "x-api-key header is required")
+            elif "anthropic-version" not in headers:
+                self._send_error(
+                    400, "invalid_request_error", "anthropic-version: header is required"
+                )
+            elif raw_body and parsed is None:
+                self._send_error(400, "invalid_request_error", "The request body is not valid JSON")
+            elif (method, path) == ("POST", "/v1/messages"):
+                self._messages(request)
+            elif (method, path) == ("POST", "/v1/messages/count_tokens"):
+                self._count_tokens(request)
+            elif (method, path) == ("GET", "/v1/models"):
+                self._send_json(200, _model_page())
+            elif method == "GET" and path.startswith("/v1/models/"):
+                self._model(path.removeprefix("/v1/models/"))
+            else:
+                self._send_error(404, "not_found_error", f"Not found: {method} {path}")
+        except (ConnectionError, _Aborted):
+            self.close_connection = True
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _count_tokens(self, request: RecordedRequest) -> None:
+        body = request.body
+        if "messages" not in body or "model" not in body:
+            self._send_error(400, "invalid_request_error", "model and messages are required")
+            return
+        text = "".join(_strings([body.get("system"), body.get("messages"), body.get("tools")]))
+        self._send_json(200, {"input_tokens": rough_token_count(text) + 3})
+
+    def _model(self, model_id: str) -> None:
+        for model in MODELS:
+            if model["id"] == model_id:
+                self._send_json(200, _model_info(model))
+                return
+        self._send_error(404, "not_found_error", f"model: {model_id}")
+
+    # POST /v1/messages
+
+    def _messages(self, request: RecordedRequest) -> None:
+        problem = _check_message_request(request)
+        if problem:
+            self._send_error(400, "invalid_request_error", problem)
+            return
+        reply = self.fake._next_reply().for_request(request.body)
+        if reply.fault == "hang_before_headers":
+            self._wait(reply.fault_seconds)
+            self.close_connection = True
+            return
+        if reply.status != 200:
+            self._send_error(
+                reply.status, reply.error_type, reply.error_message, retry_after=reply.retry_after
+            )
+            return
+        model = reply.model or str(request.body.get("model") or DEFAULT_MODEL)
+        message_id = reply.message_id or _new_id("msg")
+        if request.stream:
+            self._stream(reply, model, message_id)
+        else:
+            self._whole(reply, model, message_id)
+
+    def _whole(self, reply: Reply, model: str, message_id: str) -> None:
+        """Answer a request without `stream`: the message as one JSON document."""
+        if reply.gate is not None:
+            reply.gate._hold(self.fake._stopping)
+            self._check_stopping()
+        if reply.fault == "error_event":
+            status = next((s for s, t in ERROR_TYPES.items() if t == reply.error_type), 500)
+            self._send_error(status, reply.error_type, reply.error_message)
+            return
+        if reply.fault in ("drop", "stall"):
+            self._wait(reply.fault_seconds)
+            self.close_connection = True
+            return
+        message = _message(reply, model, message_id)
+        message["content"] = reply.content
+        if reply.fault == "end_without_stop":
+            message["stop_reason"] = None
+        self._send_json(200, message)
+
+    def _stream(self, reply: Reply, model: str, message_id: str) -> None:
+        """Answer a request with `"stream": true`: Server-Sent Events, one chunk each."""
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream; charset=utf-8")
+        self.send_header("cache-control", "no-cache")
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("request-id", _new_id("req"))
+        self.end_headers()
+        first_delta = True
+        for step in _stream_steps(reply, model, message_id):
+            if isinstance(step, _Hold):
+                step.gate._hold(self.fake._stopping)
+                self._check_stopping()
+                continue
+            if step.name == "content_block_delta":
+                if reply.delay and not first_delta:
+                    self._wait(reply.delay)
+                first_delta = False
+            self._send_event(step.name, step.data)
+        if reply.fault == "error_event":
+            error = {
+                "type": "error",
+                "error": {"type": reply.error_type, "message": reply.error_message},
+            }
+            self._send_event("error", error)
+        elif reply.fault == "stall":
+            self._wait(reply.fault_seconds)
+        if reply.fault in ("drop", "stall"):
+            self.close_connection = True  # without the last chunk: the body is cut short
+        else:
+            self._send_chunk(b"")
+
+    # Writing
+
+    def _send_event(self, name: str, data: dict[str, Any]) -> None:
+        self._send_chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+
+    def _send_chunk(self, data: bytes) -> None:
+        """One chunk of a chunked body (an empty one ends the body), sent at once."""
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def _send_json(
+        self, status: int, document: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        data = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.send_header("request-id", _new_id("req"))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_error(
+        self, status: int, error_type: str, message: str, *, retry_after: float | None = None
+    ) -> None:
+        headers = {} if retry_after is None else {"retry-after": f"{retry_after:g}"}
+        self._send_json(
+            status, {"type": "error", "error": {"type": error_type, "message": message}}, headers
+        )
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, unless the server stops meanwhile."""
+        if self.fake._stopping.wait(seconds):
+            raise _Aborted
+
+    def _check_stopping(self) -> None:
+        if self.fake._stopping.is_set():
+            raise _Aborted
+
+
+def _check_message_request(request: RecordedRequest) -> str | None:
+    """What the API would refuse in this request, if anything (a few checks, not all)."""
+    body = request.body
+    for name in ("model", "max_tokens", "messages"):
+        if name not in body:
+            return f"{name}: Field required"
+    if not isinstance(body["messages"], list) or not body["messages"]:
+        return "messages: at least one message is required"
+    if request.headers.get("anthropic-version", "") >= _API_VERSION_WITHOUT_SAMPLING:
+        for name in ("temperature", "top_p", "top_k"):
+            if name in body:
+                return f"{name}: Extra inputs are not permitted"
+    return None
+
+
+def _complete_block(block: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a content block with what the API always sends filled in."""
+    block = dict(block)
+    if block["type"] == "tool_use":
+        block.setdefault("id", _new_id("toolu"))
+        block.setdefault("input", {})
+    elif block["type"] == "thinking":
+        block.setdefault("signature", "fake-signature")
+    return block
+
+
+def _message(reply: Reply, model: str, message_id: str) -> dict[str, Any]:
+    """The message as a whole, with an empty content."""
+    streamed = "".join(_block_payload(block) for block in reply.content)
+    output_tokens = (
+        reply.output_tokens if reply.output_tokens is not None else rough_token_count(streamed)
+    )
+    return {
+        "id": message_id,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [],
+        "stop_reason": reply.stop_reason,
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": reply.input_tokens,
+            "cache_creation_input_tokens": reply.cache_creation_input_tokens,
+            "cache_read_input_tokens": reply.cache_read_input_tokens,
+            "output_tokens": output_tokens,
+            "service_tier": "standard",
+        },
+    }
+
+
+def _block_payload(block: dict[str, Any]) -> str:
+    """What the deltas of a block carry, joined."""
+    if block["type"] == "text":
+        return str(block["text"])
+    if block["type"] == "thinking":
+        return str(block["thinking"])
+    if block["type"] == "tool_use":
+        return json.dumps(block["input"])
+    return ""
+
+
+def _stream_steps(reply: Reply, model: str, message_id: str) -> Iterator[_Event | _Hold]:
+    """The events of a streamed reply, with the point where its gate holds. For a reply with a
+    fault, they stop after the deltas of the last block, which stays open."""
+    message = _message(reply, model, message_id)
+    usage_so_far = {**message["usage"], "output_tokens": 1}
+    yield _Event(
+        "message_start",
+        {
+            "type": "message_start",
+            "message": {**message, "stop_reason": None, "usage": usage_so_far},
+        },
+    )
+    yield _Event("ping", {"type": "ping"})
+    gate = reply.gate
+    text_sent = 0
+
+    def hold_if_due() -> Iterator[_Hold]:
+        nonlocal gate
+        if gate is not None and text_sent >= len(gate.after):
+            yield _Hold(gate)
+            gate = None
+
+    for index, block in enumerate(reply.content):
+        start, delta_type, field_name = _block_start(block)
+        yield _Event(
+            "content_block_start",
+            {"type": "content_block_start", "index": index, "content_block": start},
+        )
+        payload = _block_payload(block)
+        position = 0
+        while position < len(payload):
+            end = min(position + reply.chunk_size, len(payload))
+            if gate is not None and block["type"] == "text" and text_sent < len(gate.after):
+                end = min(end, position + len(gate.after) - text_sent)
+            yield from hold_if_due()
+            piece = payload[position:end]
+            delta = {"type": delta_type, field_name: piece}
+            yield _Event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
+            )
+            if block["type"] == "text":
+                text_sent += len(piece)
+            position = end
+        if block["type"] == "thinking" and block.get("signature"):
+            yield from hold_if_due()
+            delta = {"type": "signature_delta", "signature": block["signature"]}
+            yield _Event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
+            )
+        if reply.fault is not None and index == len(reply.content) - 1:
+            break
+        yield _Event("content_block_stop", {"type": "content_block_stop", "index": index})
+    yield from hold_if_due()
+    if reply.fault is not None:
+        return
+    yield _Event("ping", {"type": "ping"})
+    yield _Event(
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
+            "usage": {
+                key: value for key, value in message["usage"].items() if key != "service_tier"
+            },
+        },
+    )
+    yield _Event("message_stop", {"type": "message_stop"})
+
+
+def _block_start(block: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """A block's content_block_start, and the delta type and field its payload goes in."""
+    if block["type"] == "text":
+        return {"type": "text", "text": ""}, "text_delta", "text"
+    if block["type"] == "thinking":
+        return {"type": "thinking", "thinking": "", "signature": ""}, "thinking_delta", "thinking"
+    if block["type"] == "tool_use":
+        start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+        return start, "input_json_delta", "partial_json"
+    return block, "", ""
+
+
+def _model_info(model: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "model",
+        "created_at": "2026-01-01T00:00:00Z",
+        "lifecycle": "active",
+        "max_input_tokens": 1_000_000,
+        "max_tokens": 128_000,
+        **model,
+    }
+
+
+def _model_page() -> dict[str, Any]:
+    return {
+        "data": [_model_info(m) for m in MODELS],
+        "has_more": False,
+        "first_id": MODELS[0]["id"],
+        "last_id": MODELS[-1]["id"],
+    }
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a JSON value, keys aside."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _user_text(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text"
+        )
+    return ""
+
+
+def echo_text(body: dict[str, Any]) -> str:
+    """The echo reply to a request: Markdown quoting its last user message."""
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    said = next((_user_text(m) for m in reversed(messages) if m.get("role") == "user"), "")
+    quoted = "\n".join(f"> {line}" for line in said.splitlines() or ["(nothing)"])
+    return (
+        "## Echo\n\n"
+        f"You said:\n\n{quoted}\n\n"
+        f"- model: `{body.get('model', DEFAULT_MODEL)}`\n"
+        f"- characters: {len(said)}\n"
+        f"- words: {len(said.split())}\n\n"
+        f"(I have seen {len(messages)} messages in this conversation)\n\n"
+        "```python\n"
+        f"said = {said[:60]!r}\n"
+        "print(said.upper())\n"
+        "```\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Run the fake Anthropic API, answering every request with an echo."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--delay", type=float, default=0.02, help="seconds between streamed chunks")
+    parser.add_argument("--chunk-size", type=int, default=8, help="characters per streamed chunk")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    args = parser.parse_args(argv)
+    echo = Reply.echo(delay=args.delay, chunk_size=args.chunk_size)
+    server = FakeAnthropic(echo, host=args.host, port=args.port, verbose=not args.quiet).start()
+    print(server.url, flush=True)
+    print(
+        f"# ANTHROPIC_BASE_URL={server.url} ANTHROPIC_API_KEY=fake; Ctrl+C stops",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
