@@ -1,0 +1,244 @@
+"""The conversation loop through the real app, the real SDK and the fake API."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual import events
+
+from claude_tui.core.config import Settings
+from claude_tui.widgets.message_log import AssistantMessageView, TextBlockView
+from claude_tui.widgets.prompt_input import PromptInput
+from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.ui import (
+    conversation_files,
+    flat,
+    make_app,
+    on_disk,
+    screen_text,
+    type_text,
+    wait_idle,
+    wait_until,
+)
+
+SIZE = (120, 36)
+
+
+async def test_send_streams_the_reply_and_saves_both_messages(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.text(
+        "Hello! Here is **bold** text.", chunk_size=4, input_tokens=21, output_tokens=9,
+        message_id="msg_first",
+    ))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "Hi Claude")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+
+        seen = flat(screen_text(app))
+        assert "You Hi Claude" in seen
+        assert "Hello! Here is bold text." in seen
+        assert "last in 21 · out 9" in seen
+        assert "total in 21 · out 9" in seen
+        assert app.query_one(PromptInput).text == ""
+
+    (path,) = conversation_files(data_dir)
+    saved = on_disk(data_dir, path.stem)
+    assert saved["schema_version"] == 1
+    assert saved["title"] == "Hi Claude"
+    user, reply = saved["messages"]
+    assert user["role"] == "user"
+    assert user["content"] == [{"type": "text", "text": "Hi Claude"}]
+    assert reply["status"] == "complete"
+    assert reply["response_id"] == "msg_first"
+    assert reply["stop_reason"] == "end_turn"
+    assert reply["model"] == "claude-sonnet-5-5"
+    assert reply["usage"]["input_tokens"] == 21
+    assert reply["usage"]["output_tokens"] == 9
+    assert reply["content"] == [{"type": "text", "text": "Hello! Here is **bold** text."}]
+
+
+async def test_user_message_is_on_disk_before_the_request_goes_out(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    gate = Gate(after="")
+    fake_api.enqueue(Reply.text("Answer.", gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "Question")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held, what="the request")
+        (path,) = conversation_files(data_dir)
+        messages = on_disk(data_dir, path.stem)["messages"]
+        assert [m["role"] for m in messages] == ["user"]
+        assert messages[0]["content"][0]["text"] == "Question"
+        assert "● streaming" in screen_text(app)
+        gate.release()
+        await wait_idle(pilot, app)
+        assert "● streaming" not in screen_text(app)
+
+
+async def test_reply_text_is_streamed_into_the_markdown_not_rerendered(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    gate = Gate(after="First half, ")
+    fake_api.enqueue(Reply.text("First half, second half.", chunk_size=3, gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "go")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+        await wait_until(pilot, lambda: "First half," in screen_text(app), what="partial text")
+        assert "second half" not in screen_text(app)
+        view = app.query_one(AssistantMessageView)
+        block = view.query_one(TextBlockView)
+        gate.release()
+        await wait_idle(pilot, app)
+        # the same widget grew: it was appended to, not replaced
+        assert app.query_one(AssistantMessageView) is view
+        assert view.query_one(TextBlockView) is block
+        assert "First half, second half." in flat(screen_text(app))
+
+
+async def test_second_turn_sends_the_first_turn_as_history(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text("Nice to meet you, Ada."), Reply.text("Your name is Ada."))
+    settings = replace(settings, system="Be brief.", max_tokens=777, model="claude-opus-5-5")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "My name is Ada")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        await type_text(pilot, "What is my name?")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert "Your name is Ada." in screen_text(app)
+
+    first, second = fake_api.requests
+    assert first.body["model"] == "claude-opus-5-5"
+    assert first.body["max_tokens"] == 777
+    assert first.body["system"] == "Be brief."
+    assert first.body["stream"] is True
+    assert second.body["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "My name is Ada"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "Nice to meet you, Ada."}]},
+        {"role": "user", "content": [{"type": "text", "text": "What is my name?"}]},
+    ]
+
+
+async def test_no_system_prompt_is_sent_when_none_is_set(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hello")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+    assert "system" not in fake_api.requests[0].body
+
+
+async def test_blank_input_is_not_sent(fake_api: FakeAnthropic, settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await type_text(pilot, "   ")
+        await pilot.press("ctrl+j", "enter")
+        await pilot.pause(0.2)
+        assert fake_api.requests == []
+        assert app.conversation.messages == []
+
+
+async def test_ctrl_j_inserts_a_newline_and_the_message_keeps_it(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "line one")
+        await pilot.press("ctrl+j")
+        await type_text(pilot, "line two")
+        assert app.query_one(PromptInput).text == "line one\nline two"
+        assert fake_api.requests == []
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+    sent = fake_api.requests[0].body["messages"][0]["content"][0]["text"]
+    assert sent == "line one\nline two"
+
+
+async def test_a_paste_never_sends_by_itself(fake_api: FakeAnthropic, settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.query_one(PromptInput)
+        app.post_message(events.Paste("pasted line\nsecond pasted line\n"))  # as a terminal does
+        await pilot.pause(0.2)
+        assert prompt.text == "pasted line\nsecond pasted line\n"
+        assert fake_api.requests == []
+
+
+async def test_keys_typed_before_enter_all_reach_the_message(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    """Enter must not overtake characters still queued for the input box."""
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        # all at once, as a terminal delivers a fast burst: no pause between keys
+        for char in "abc def":
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_idle(pilot, app)
+    assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == "abc def"
+
+
+async def test_stop_reason_other_than_end_turn_shows_on_the_message(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text("A reply cut short", stop_reason="max_tokens"))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "long story")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert "stopped: max_tokens" in screen_text(app)
+
+
+async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.blocks([
+        {"type": "thinking", "thinking": "Let me weigh this.", "signature": "sig"},
+        {"type": "text", "text": "Checking the weather."},
+        {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Oslo"}},
+    ]))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "weather?")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "Thinking Let me weigh this." in seen
+        assert "Checking the weather." in seen
+        assert "Tool use: get_weather" in seen
+        assert '"city": "Oslo"' in seen
+        assert "stopped: tool_use" in seen
+    (path,) = conversation_files(data_dir)
+    blocks = on_disk(data_dir, path.stem)["messages"][1]["content"]
+    assert [block["type"] for block in blocks] == ["thinking", "text", "tool_use"]
+
+
+async def test_markup_and_escape_codes_in_text_are_shown_literally(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text("Reply with [bold red]fake markup[/] and \x1b[31mred\x1b[0m."))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "[link=http://x]click[/link]")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = screen_text(app)
+        assert "[link=http://x]click[/link]" in seen
+        assert "[bold red]fake markup[/]" in seen
+        assert "\x1b" not in seen
+        assert "␛[31mred␛[0m" in seen
