@@ -33,7 +33,7 @@ async def test_send_streams_the_reply_and_saves_both_messages(
         message_id="msg_first",
     ))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "Hi Claude")
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -67,7 +67,7 @@ async def test_user_message_is_on_disk_before_the_request_goes_out(
     gate = Gate(after="")
     fake_api.enqueue(Reply.text("Answer.", gate=gate))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "Question")
         await pilot.press("enter")
         await wait_until(pilot, lambda: gate.held, what="the request")
@@ -87,7 +87,7 @@ async def test_reply_text_is_streamed_into_the_markdown_not_rerendered(
     gate = Gate(after="First half, ")
     fake_api.enqueue(Reply.text("First half, second half.", chunk_size=3, gate=gate))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "go")
         await pilot.press("enter")
         await wait_until(pilot, lambda: gate.held)
@@ -109,7 +109,7 @@ async def test_second_turn_sends_the_first_turn_as_history(
     fake_api.enqueue(Reply.text("Nice to meet you, Ada."), Reply.text("Your name is Ada."))
     settings = replace(settings, system="Be brief.", max_tokens=777, model="claude-opus-5-5")
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "My name is Ada")
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -134,7 +134,7 @@ async def test_no_system_prompt_is_sent_when_none_is_set(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "hello")
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -143,7 +143,7 @@ async def test_no_system_prompt_is_sent_when_none_is_set(
 
 async def test_blank_input_is_not_sent(fake_api: FakeAnthropic, settings: Settings) -> None:
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("enter")
         await type_text(pilot, "   ")
         await pilot.press("ctrl+j", "enter")
@@ -156,7 +156,7 @@ async def test_ctrl_j_inserts_a_newline_and_the_message_keeps_it(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "line one")
         await pilot.press("ctrl+j")
         await type_text(pilot, "line two")
@@ -170,7 +170,7 @@ async def test_ctrl_j_inserts_a_newline_and_the_message_keeps_it(
 
 async def test_a_paste_never_sends_by_itself(fake_api: FakeAnthropic, settings: Settings) -> None:
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         prompt = app.query_one(PromptInput)
         app.post_message(events.Paste("pasted line\nsecond pasted line\n"))  # as a terminal does
         await pilot.pause(0.2)
@@ -183,7 +183,7 @@ async def test_keys_typed_before_enter_all_reach_the_message(
 ) -> None:
     """Enter must not overtake characters still queued for the input box."""
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         # all at once, as a terminal delivers a fast burst: no pause between keys
         for char in "abc def":
             app.post_message(events.Key("space" if char == " " else char, char))
@@ -197,7 +197,7 @@ async def test_stop_reason_other_than_end_turn_shows_on_the_message(
 ) -> None:
     fake_api.enqueue(Reply.text("A reply cut short", stop_reason="max_tokens"))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "long story")
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -213,7 +213,7 @@ async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
         {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Oslo"}},
     ]))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "weather?")
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -233,7 +233,7 @@ async def test_markup_and_escape_codes_in_text_are_shown_literally(
 ) -> None:
     fake_api.enqueue(Reply.text("Reply with [bold red]fake markup[/] and \x1b[31mred\x1b[0m."))
     app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "[link=http://x]click[/link]")
         await pilot.press("enter")
         await wait_idle(pilot, app)

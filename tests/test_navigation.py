@@ -1,0 +1,207 @@
+"""Keys that move between conversations, focus and panes; switching mid-stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claude_tui.core.config import Settings
+from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.widgets.sidebar import ConversationList, Sidebar
+from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.ui import flat, make_app, on_disk, screen_text, seed, type_text, wait_idle, wait_until
+
+SIZE = (120, 36)
+
+
+async def test_sidebar_lists_conversations_newest_first_and_opens_the_last_used(
+    settings: Settings, data_dir: Path
+) -> None:
+    first, second, third = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == first.id, what="Alpha to open")
+        await pilot.pause()
+        seen = flat(screen_text(app))
+        assert "Conversations Alpha 1h ago Bravo 2h ago Charlie 3h ago" in seen
+        assert "Reply about Alpha." in seen
+        assert app.query_one(ConversationList).highlighted == 0
+
+
+async def test_next_and_previous_keys_switch_conversations(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+
+        async def press_and_expect(key: str, title: str, conversation_id: str) -> None:
+            await pilot.press(key)
+            await wait_until(pilot, lambda: app.conversation.id == conversation_id, what=title)
+            await pilot.pause()
+            assert f"Reply about {title}." in screen_text(app)
+            ids = app.query_one(Sidebar).conversation_ids
+            assert app.query_one(ConversationList).highlighted == ids.index(conversation_id)
+
+        await press_and_expect("ctrl+pagedown", "Bravo", bravo.id)
+        await press_and_expect("alt+down", "Charlie", charlie.id)
+        await press_and_expect("ctrl+pageup", "Bravo", bravo.id)
+        await press_and_expect("alt+up", "Alpha", alpha.id)
+        await press_and_expect("alt+up", "Charlie", charlie.id)  # wraps around
+
+
+async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        assert isinstance(app.focused, PromptInput)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ConversationList)
+        await pilot.press("down", "down", "enter")
+        await wait_until(pilot, lambda: app.conversation.id == charlie.id, what="Charlie")
+        assert isinstance(app.focused, PromptInput)  # ready to type after picking
+
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, ConversationList)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.conversation.id == bravo.id, what="Bravo by number")
+        await pilot.press("shift+tab", "9")  # no 9th conversation: nothing happens
+        await pilot.pause(0.1)
+        assert app.conversation.id == bravo.id
+        await pilot.press("tab")
+        assert isinstance(app.focused, PromptInput)
+
+
+async def test_digits_typed_in_the_input_are_text_not_navigation(
+    settings: Settings, data_dir: Path
+) -> None:
+    (alpha,) = seed(data_dir, "Alpha")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await type_text(pilot, "1 2 3")
+        assert app.query_one(PromptInput).text == "1 2 3"
+
+
+async def test_ctrl_n_starts_a_new_conversation_saved_on_first_message(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    (alpha,) = seed(data_dir, "Alpha")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.conversation.id != alpha.id
+        assert "Start a conversation" in screen_text(app)
+        assert app.query_one(ConversationList).highlighted is None
+        await type_text(pilot, "Fresh start")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "Conversations Fresh start just now Alpha 1h ago" in seen
+        assert app.query_one(ConversationList).highlighted == 0
+    assert len(fake_api.requests) == 1
+    assert fake_api.requests[0].body["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "Fresh start"}]}
+    ]
+
+
+async def test_ctrl_b_hides_and_shows_the_sidebar(settings: Settings, data_dir: Path) -> None:
+    seed(data_dir, "Alpha")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: bool(app.summaries))
+        await pilot.press("tab")
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "Conversations" not in screen_text(app)
+        assert isinstance(app.focused, PromptInput)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "Conversations" in screen_text(app)
+
+
+async def test_f1_lists_every_key(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        seen = flat(screen_text(app))
+        for phrase in ("Ctrl+N new conversation", "Ctrl+PageDown / Alt+Down next conversation",
+                       "Escape stop a streaming reply", "Ctrl+B hide / show the sidebar",
+                       "1 … 9 open the Nth conversation", "Ctrl+Q quit"):
+            assert phrase in seen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "open the Nth conversation" not in screen_text(app)
+
+
+async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    (alpha,) = seed(data_dir, "Alpha")
+    gate = Gate(after="Part one. ")
+    fake_api.enqueue(Reply.text("Part one. Part two.", chunk_size=5, gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "Streaming one")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+        streaming_id = app.conversation.id
+
+        await pilot.press("alt+down")  # to Alpha while the reply streams
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.pause()
+        assert "streaming in another conversation" in screen_text(app)
+        gate.release()
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "Part two." not in seen
+        assert "Reply about Alpha." in seen
+
+        await pilot.press("alt+up")
+        await wait_until(pilot, lambda: app.conversation.id == streaming_id)
+        await pilot.pause()
+        assert "Part one. Part two." in flat(screen_text(app))
+
+    alpha_saved = on_disk(data_dir, alpha.id)
+    assert [m["content"][0]["text"] for m in alpha_saved["messages"]] == [
+        "Alpha", "Reply about Alpha."
+    ]
+    reply = on_disk(data_dir, streaming_id)["messages"][1]
+    assert reply["status"] == "complete"
+    assert reply["content"][0]["text"] == "Part one. Part two."
+
+
+async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    (alpha,) = seed(data_dir, "Alpha")
+    first = Gate(after="One. ")
+    fake_api.enqueue(Reply.text("One. Two. Three.", chunk_size=5, gate=first))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "count")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: first.held)
+        streaming_id = app.conversation.id
+        await pilot.press("alt+down")
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("alt+up")
+        await wait_until(pilot, lambda: app.conversation.id == streaming_id)
+        await pilot.pause()
+        assert "One." in screen_text(app)
+        assert "● streaming" in screen_text(app)
+        first.release()
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "One. Two. Three." in seen
+        assert seen.count("Three.") == 1
