@@ -365,12 +365,6 @@ def test_of_two_replies_in_a_row_the_later_is_sent() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="history_params keeps a stopped reply whose text is only whitespace; the "
-    "Messages API refuses text blocks without non-whitespace text (400), so every "
-    "later turn of that conversation would fail",
-)
 def test_a_stopped_reply_of_only_whitespace_is_left_out() -> None:
     conversation = asking("One")
     conversation.append(reply("\n\n", TurnStatus.STOPPED))

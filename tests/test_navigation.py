@@ -16,7 +16,7 @@ SIZE = (120, 36)
 async def test_sidebar_lists_conversations_newest_first_and_opens_the_last_used(
     settings: Settings, data_dir: Path
 ) -> None:
-    first, second, third = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    first, _, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: app.conversation.id == first.id, what="Alpha to open")

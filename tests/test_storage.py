@@ -262,12 +262,6 @@ def test_a_newer_schema_file_is_left_alone(store: ConversationStore) -> None:
     assert path.read_bytes() == raw
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="list_summaries checks the v1 shape without looking at schema_version first, so "
-    "a file from a newer claude-tui whose shape changed is quarantined by the listing "
-    "(NewerSchemaError promises such files are left alone)",
-)
 def test_a_newer_schema_file_with_a_new_shape_is_not_quarantined_by_the_listing(
     store: ConversationStore,
 ) -> None:

@@ -115,7 +115,7 @@ def history_params(messages: Iterable[Message]) -> list[dict[str, Any]]:
             else:
                 turns.append({"role": "user", "content": blocks})
             continue
-        if message.status in (TurnStatus.FAILED, TurnStatus.STREAMING) or not message.text:
+        if message.status in (TurnStatus.FAILED, TurnStatus.STREAMING) or not message.text.strip():
             continue
         reply = {"role": "assistant", "content": [{"type": "text", "text": message.text}]}
         if turns and turns[-1]["role"] == "assistant":

@@ -181,7 +181,7 @@ def _string(value: object) -> str:
     return value
 
 
-@dataclass
+@dataclass(frozen=True)
 class ErrorInfo:
     """Why a turn failed, in words for a person, plus what the API said."""
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui.core.models import (
+    SCHEMA_VERSION,
     Conversation,
     ConversationSummary,
     NewerSchemaError,
@@ -120,6 +121,8 @@ class ConversationStore:
                 summaries.append(_summary(_read_json(path), path))
             except FileNotFoundError:
                 continue
+            except NewerSchemaError:
+                continue  # a newer claude-tui's file: not ours to judge or move
             except (SchemaError, ValueError, OSError) as error:
                 notices.append(self.quarantine(path, _reason(error)))
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
@@ -191,17 +194,22 @@ def _summary(data: Any, path: Path) -> ConversationSummary:
     version = data.get("schema_version")
     if not isinstance(version, int):
         raise SchemaError("schema_version is missing")
-    conversation_id, title, messages = data.get("id"), data.get("title"), data.get("messages")
-    if conversation_id != path.stem:
-        raise SchemaError("its id does not match its file name")
-    if not isinstance(title, str) or not isinstance(messages, list):
-        raise SchemaError("title or messages missing")
-    return ConversationSummary(
-        id=conversation_id,
-        title=title,
-        updated_at=parse_timestamp(data.get("updated_at")),
-        message_count=len(messages),
-    )
+    try:
+        conversation_id, title, messages = data.get("id"), data.get("title"), data.get("messages")
+        if conversation_id != path.stem:
+            raise SchemaError("its id does not match its file name")
+        if not isinstance(title, str) or not isinstance(messages, list):
+            raise SchemaError("title or messages missing")
+        return ConversationSummary(
+            id=conversation_id,
+            title=title,
+            updated_at=parse_timestamp(data.get("updated_at")),
+            message_count=len(messages),
+        )
+    except SchemaError as error:
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(str(error)) from error
+        raise
 
 
 def _reason(error: BaseException) -> str:
