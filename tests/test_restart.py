@@ -94,6 +94,7 @@ async def test_a_corrupt_file_is_quarantined_with_a_notice_and_the_rest_load(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: app.conversation.id == good.id)
         await wait_until(pilot, lambda: "quarantine" in screen_text(app), what="the notice")
+        app.clear_notifications()
         await wait_until(pilot, lambda: "Reply about Still fine." in screen_text(app))
     store = ConversationStore(data_dir)
     assert not broken.exists()

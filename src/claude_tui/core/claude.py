@@ -140,13 +140,12 @@ def build_request(conversation: Conversation) -> dict[str, Any]:
 
 # -- errors ----------------------------------------------------------------------
 
-_RETRY = "Retry when ready."
 _BY_TYPE: dict[str, tuple[str, str, str]] = {
     # API error type: (kind, title, hint)
     "authentication_error": (
         "auth",
         "The API key was refused.",
-        "Check ANTHROPIC_API_KEY, restart claude-tui, then retry.",
+        "Check ANTHROPIC_API_KEY and restart claude-tui.",
     ),
     "permission_error": (
         "permission",
@@ -161,23 +160,23 @@ _BY_TYPE: dict[str, tuple[str, str, str]] = {
     "request_too_large": (
         "too_large",
         "The conversation is too large to send.",
-        "Start a new conversation (Ctrl+N) or shorten this one.",
+        "Start a new conversation, or shorten this one.",
     ),
     "rate_limit_error": (
         "rate_limit",
         "Rate limited: too many requests for now.",
-        "Wait a minute. " + _RETRY,
+        "Wait a minute before retrying.",
     ),
     "overloaded_error": (
         "overloaded",
         "Claude is overloaded right now.",
-        "Wait a moment. " + _RETRY,
+        "Wait a moment before retrying.",
     ),
-    "api_error": ("server", "The API had an internal error.", "Wait a moment. " + _RETRY),
+    "api_error": ("server", "The API had an internal error.", "Wait a moment before retrying."),
     "invalid_request_error": (
         "bad_request",
         "The API rejected the request.",
-        "Check the model and settings; the details are below.",
+        "Check the model name and the settings.",
     ),
 }
 _TYPE_BY_STATUS = {
@@ -197,7 +196,8 @@ def classify_status(
     if error_type not in _BY_TYPE:
         error_type = _TYPE_BY_STATUS.get(status, "api_error" if status >= 500 else None)
     if error_type is None:
-        kind, title, hint = "http", f"The API answered with HTTP {status}.", _RETRY
+        kind, title = "http", f"The API answered with HTTP {status}."
+        hint = "Wait a moment before retrying."
     else:
         kind, title, hint = _BY_TYPE[error_type]
     return ErrorInfo(
@@ -220,7 +220,7 @@ INCOMPLETE = ErrorInfo(
     kind="incomplete",
     title="The reply ended before it was complete.",
     detail="The stream closed without its final event.",
-    hint="The text that arrived is kept. " + _RETRY,
+    hint="The text that arrived is kept.",
 )
 
 
@@ -237,14 +237,14 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
             kind="timeout",
             title="The API did not answer in time.",
             detail=f"No reply from {where}.",
-            hint="Check your connection. " + _RETRY,
+            hint="Check your network connection.",
         )
     if isinstance(error, anthropic.APIConnectionError):
         return ErrorInfo(
             kind="connection",
             title="Could not reach the API.",
             detail=f"Connecting to {where} failed.",
-            hint="Check your network connection and ANTHROPIC_BASE_URL. " + _RETRY,
+            hint="Check your network connection and ANTHROPIC_BASE_URL.",
         )
     httpx2 = importlib.import_module("httpx2")
     if isinstance(error, httpx2.TimeoutException):
@@ -252,20 +252,20 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
             kind="stalled",
             title="The reply stalled and timed out.",
             detail=str(error) or type(error).__name__,
-            hint="The text that arrived is kept. " + _RETRY,
+            hint="The text that arrived is kept.",
         )
     if isinstance(error, httpx2.HTTPError):
         return ErrorInfo(
             kind="interrupted",
             title="The connection broke off mid-reply.",
             detail=str(error) or type(error).__name__,
-            hint="The text that arrived is kept. " + _RETRY,
+            hint="The text that arrived is kept.",
         )
     return ErrorInfo(
         kind="unexpected",
         title="Something unexpected went wrong.",
         detail=f"{type(error).__name__}: {error}",
-        hint=_RETRY,
+        hint="The text that arrived is kept.",
     )
 
 

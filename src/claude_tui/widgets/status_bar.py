@@ -22,16 +22,15 @@ class StatusInfo:
     notice: str = ""
 
 
-def _usage_parts(label: str, usage: Usage) -> list[str | tuple[str, str]]:
+def _usage_parts(label: str, usage: Usage, *, cache: bool) -> list[str | tuple[str, str]]:
     parts: list[str | tuple[str, str]] = [
         (f"{label} ", "dim"),
         f"in {tokens(usage.input_tokens)} · out {tokens(usage.output_tokens)}",
     ]
-    if usage.has_cache:
-        parts.append(
-            f" · cache write {tokens(usage.cache_creation_input_tokens)}"
-            f" read {tokens(usage.cache_read_input_tokens)}"
-        )
+    if cache and usage.cache_read_input_tokens:
+        parts.append(f" · cache read {tokens(usage.cache_read_input_tokens)}")
+    if cache and usage.cache_creation_input_tokens:
+        parts.append(f" · cache write {tokens(usage.cache_creation_input_tokens)}")
     return parts
 
 
@@ -43,9 +42,9 @@ class StatusBar(Static):
         sep = ("  │  ", "dim")
         parts: list[str | tuple[str, str]] = [(printable(info.model) or "no model", "bold")]
         if info.last is not None:
-            parts += [sep, *_usage_parts("last", info.last)]
-        if info.total is not None and (info.total.prompt_tokens or info.total.output_tokens):
-            parts += [sep, *_usage_parts("total", info.total)]
+            parts += [sep, *_usage_parts("last", info.last, cache=True)]
+        if info.total is not None and (info.total.input_tokens or info.total.output_tokens):
+            parts += [sep, *_usage_parts("total", info.total, cache=False)]
         if info.streaming:
             parts += [sep, ("● streaming", "bold $accent")]
         elif info.streaming_elsewhere:

@@ -1,0 +1,135 @@
+"""Snapshots of what the user sees (SVGs under tests/__snapshots__)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from claude_tui.core.config import Settings
+from claude_tui.core.models import (
+    Conversation,
+    ErrorInfo,
+    Message,
+    TextBlock,
+    TurnStatus,
+    Usage,
+)
+from claude_tui.core.storage import ConversationStore
+from claude_tui.widgets.prompt_input import PromptInput
+from tests.conftest import FIXED_NOW
+from tests.ui import make_app, seed, wait_until
+
+MARKDOWN_REPLY = """\
+## Reading a file in Python
+
+Use a **context manager**, so the file is closed even on errors:
+
+```python
+from pathlib import Path
+
+def count_lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+```
+
+- `Path.read_text()` is shorter for small files
+- pass `encoding=` explicitly
+"""
+
+
+def _markdown_conversation(data_dir: Path) -> Conversation:
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
+    conversation.append(Message.user("How do I count the lines of a file in Python?"))
+    conversation.append(Message(
+        role="assistant", content=[TextBlock(MARKDOWN_REPLY)], status=TurnStatus.COMPLETE,
+        model="claude-sonnet-5-5", stop_reason="end_turn", response_id="msg_snap",
+        usage=Usage(input_tokens=1234, output_tokens=187, cache_read_input_tokens=2048),
+    ))
+    return _save(data_dir, conversation)
+
+
+def _failed_conversation(data_dir: Path) -> Conversation:
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
+    conversation.append(Message.user("Summarise the plot of Hamlet."))
+    conversation.append(Message(
+        role="assistant", content=[TextBlock("Prince Hamlet returns to Denmark")],
+        status=TurnStatus.FAILED, model="claude-sonnet-5-5",
+        error=ErrorInfo(
+            kind="interrupted", title="The connection broke off mid-reply.",
+            detail="peer closed connection without sending complete message body",
+            hint="The text that arrived is kept. Retry when ready.",
+        ),
+    ))
+    return _save(data_dir, conversation)
+
+
+def _save(data_dir: Path, conversation: Conversation) -> Conversation:
+    conversation.created_at = conversation.updated_at = FIXED_NOW
+    for message in conversation.messages:
+        message.created_at = FIXED_NOW
+    ConversationStore(data_dir).save(conversation)
+    return conversation
+
+
+def _ready(open_id: str | None) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await wait_until(pilot, lambda: bool(app.screen.query(PromptInput)))
+        app.screen.query_one(PromptInput).cursor_blink = False
+        if open_id is not None:
+            await wait_until(pilot, lambda: app.conversation.id == open_id)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_first_launch(snap_compare: Any, settings: Settings) -> None:
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=_ready(None))
+
+
+def test_first_launch_without_an_api_key(snap_compare: Any, settings: Settings) -> None:
+    from dataclasses import replace
+
+    app = make_app(replace(settings, api_key=None))
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_ready(None))
+
+
+def test_markdown_and_code_block(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    seed(data_dir, "An older chat", "Another older chat")
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), run_before=_ready(conversation.id)
+    )
+
+
+def test_failed_turn(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    conversation = _failed_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), run_before=_ready(conversation.id)
+    )
+
+
+def test_small_terminal_80x24(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    seed(data_dir, "An older chat with a title far too long for a narrow sidebar")
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings), terminal_size=(80, 24), run_before=_ready(conversation.id)
+    )
+
+
+def test_wide_terminal_200x60(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    seed(data_dir, "An older chat", "Another older chat", "A third one")
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings), terminal_size=(200, 60), run_before=_ready(conversation.id)
+    )
+
+
+def test_help_screen(snap_compare: Any, settings: Settings) -> None:
+    assert snap_compare(
+        make_app(settings), terminal_size=(100, 30), press=["f1"], run_before=_ready(None)
+    )
