@@ -242,3 +242,35 @@ async def test_markup_and_escape_codes_in_text_are_shown_literally(
         assert "[bold red]fake markup[/]" in seen
         assert "\x1b" not in seen
         assert "␛[31mred␛[0m" in seen
+
+
+async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_scrolled(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    from claude_tui.widgets.message_log import MessageLog
+
+    lines = [f"Line {n} of a long reply." for n in range(1, 121)]
+    first_half = "\n\n".join(lines[:60]) + "\n\n"
+    gate = Gate(after=first_half)
+    fake_api.enqueue(Reply.text("\n\n".join(lines), chunk_size=40, gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        log = app.query_one(MessageLog)
+        await type_text(pilot, "long please")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+        await wait_until(pilot, lambda: "Line 60 of" in screen_text(app), what="following")
+        assert log.scroll_y == log.max_scroll_y > 0
+
+        await pilot.press("pageup")  # the user scrolls up to read
+        await pilot.pause()
+        held_at = log.scroll_y
+        assert held_at < log.max_scroll_y
+        gate.release()
+        await wait_idle(pilot, app)
+        assert log.scroll_y == held_at  # not dragged down
+        assert "Line 120 of" not in screen_text(app)
+
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert "Line 120 of" in screen_text(app)

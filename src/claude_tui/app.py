@@ -84,6 +84,7 @@ class ClaudeTUI(App[None]):
         self._turn_worker: Worker[None] | None = None
         self._save_lock = asyncio.Lock()
         self._turn_done = asyncio.Event()
+        self._footer_actions: tuple[bool, bool] | None = None
 
     # -- the screen ------------------------------------------------------------------
 
@@ -117,7 +118,10 @@ class ClaudeTUI(App[None]):
             streaming_elsewhere=turn is not None and not here,
             notice="" if self.client.has_credentials else "no API key set",
         )
-        self.refresh_bindings()
+        actions = (turn is not None, conversation.can_retry)
+        if actions != self._footer_actions:  # the footer recomposes on every refresh
+            self._footer_actions = actions
+            self.refresh_bindings()
 
     def _refresh_sidebar(self) -> None:
         self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock())

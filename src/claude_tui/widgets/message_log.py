@@ -123,6 +123,7 @@ class AssistantMessageView(Vertical):
         self.border_title = "Claude"
         self._views: list[Widget] = []
         self._lock = asyncio.Lock()
+        self._footer_shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         for block in self.message.content:
@@ -140,6 +141,10 @@ class AssistantMessageView(Vertical):
 
     def _refresh_footer(self) -> None:
         message = self.message
+        shown = (message.status, message.stop_reason, message.error, message.model)
+        if shown == self._footer_shown:
+            return
+        self._footer_shown = shown
         self.set_class(message.status is TurnStatus.STREAMING, "streaming")
         self.set_class(message.status is TurnStatus.FAILED, "failed")
         self.set_class(message.status is TurnStatus.STOPPED, "stopped")
