@@ -77,3 +77,10 @@ def test_the_core_never_imports_the_ui_layers() -> None:
         for name in _imports(path):
             assert not name.startswith(("textual", "claude_tui.widgets", "claude_tui.screens",
                                         "claude_tui.app")), (path, name)
+
+
+def test_the_app_module_does_not_import_the_sdk() -> None:
+    """The SDK's slow import happens in a thread after the first paint, not before."""
+    loaded = _loaded_after("import claude_tui.app")
+    assert "textual" in loaded
+    assert "anthropic" not in loaded
