@@ -41,6 +41,12 @@ def test_a_broken_config_file_is_refused_with_its_path(tmp_path: Path) -> None:
     assert f"claude-tui: {config}: max_tokens has the wrong type" in result.stderr
 
 
+def test_a_missing_config_file_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    result = _run("--config", str(tmp_path / "typo.toml"))
+    assert result.returncode == 2
+    assert f"claude-tui: {tmp_path / 'typo.toml'} does not exist" in result.stderr
+
+
 def test_bad_flag_values_are_refused() -> None:
     result = _run("--max-tokens", "0")
     assert result.returncode == 2

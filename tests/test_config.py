@@ -13,11 +13,20 @@ SECRET = "sk-ant-very-secret-key-123"
 
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
-    return tmp_path / "config.toml"
+    path = tmp_path / "config.toml"
+    path.write_text("")
+    return path
 
 
-def test_defaults_without_a_config_file(config_path: Path) -> None:
-    settings = load_settings(config_path=config_path, environ={})
+def test_a_config_file_named_on_the_command_line_must_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    with pytest.raises(ConfigError, match=f"{missing} does not exist"):
+        load_settings(config_path=missing, environ={})
+
+
+def test_defaults_without_a_config_file() -> None:
+    # The autouse fixture points XDG_CONFIG_HOME at an empty folder.
+    settings = load_settings(environ={})
     assert settings.model == "claude-sonnet-5-5"
     assert settings.max_tokens == 8192
     assert settings.system is None

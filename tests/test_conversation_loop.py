@@ -274,3 +274,18 @@ async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_sc
         await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
         await pilot.pause()
         assert "Line 120 of" in screen_text(app)
+
+
+async def test_long_code_lines_wrap_instead_of_being_cut(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    code_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
+    fake_api.enqueue(Reply.text(f"```python\n{code_line}\n```\n"))
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await type_text(pilot, "code")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "argument_0," in seen
+        assert "argument_11)" in seen

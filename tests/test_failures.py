@@ -181,6 +181,7 @@ async def test_escape_stops_a_streaming_reply_and_keeps_what_arrived(
         assert "■ stopped by you" in seen
         assert "The beginning" in seen
         assert "● streaming" not in seen
+        assert "last in 10 · out ?" in seen  # the API never said how many came out
         gate.release()
 
         (path,) = conversation_files(data_dir)
@@ -221,12 +222,17 @@ async def test_without_an_api_key_the_app_starts_explains_and_keeps_the_draft(
     app = make_app(replace(settings, api_key=None))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: "Reply about Saved chat." in screen_text(app))
-        assert "no API key set" in screen_text(app)
+        assert "no API key: set ANTHROPIC_API_KEY" in screen_text(app)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "export ANTHROPIC_API_KEY" in flat(screen_text(app))
         await type_text(pilot, "unsent words")
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: "No API key" in screen_text(app), what="the notice")
         assert app.query_one(PromptInput).text == "unsent words"
+        app.clear_notifications()
+        await pilot.press("alt+down")  # the saved chat ends in a reply: nothing to retry
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
     assert fake_api.requests == []

@@ -205,3 +205,67 @@ async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
         seen = flat(screen_text(app))
         assert "One. Two. Three." in seen
         assert seen.count("Three.") == 1
+
+
+async def test_unsent_text_stays_with_the_conversation_it_was_typed_in(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        prompt = app.query_one(PromptInput)
+        await type_text(pilot, "draft for alpha")
+        await pilot.press("alt+down")
+        await wait_until(pilot, lambda: app.conversation.id == bravo.id)
+        assert prompt.text == ""
+        await type_text(pilot, "for bravo")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert prompt.text == ""
+        await type_text(pilot, "a new idea")
+        await pilot.press("alt+up")
+        await wait_until(pilot, lambda: app.conversation.id == bravo.id)
+        assert prompt.text == "for bravo"
+        await pilot.press("alt+up")
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        assert prompt.text == "draft for alpha"
+        await type_text(pilot, "!")  # the cursor is at the end, ready to go on
+        assert prompt.text == "draft for alpha!"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert prompt.text == "a new idea"
+
+
+async def test_the_sidebar_marks_the_conversation_a_reply_streams_into(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    (alpha,) = seed(data_dir, "Alpha")
+    gate = Gate(after="")
+    fake_api.enqueue(Reply.text("Done.", gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await type_text(pilot, "More please")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "Alpha ● replying…" in flat(screen_text(app))
+        gate.release()
+        await wait_idle(pilot, app)
+        assert "Alpha just now" in flat(screen_text(app))
+
+
+async def test_the_command_palette_offers_the_app_actions(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "next conv")
+        await wait_until(pilot, lambda: "Next conversation" in screen_text(app))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.conversation.id == bravo.id, what="palette action")

@@ -8,11 +8,11 @@ Disk and network run in workers, never on the event loop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker
@@ -31,6 +31,7 @@ from claude_tui.core.models import (
     ConversationSummary,
     ErrorInfo,
     Message,
+    TurnStatus,
     utc_now,
 )
 from claude_tui.core.storage import ConversationStore, StoreError, encode
@@ -85,6 +86,7 @@ class ClaudeTUI(App[None]):
         self._save_lock = asyncio.Lock()
         self._turn_done = asyncio.Event()
         self._footer_actions: tuple[bool, bool] | None = None
+        self._drafts: dict[str, str] = {}
 
     # -- the screen ------------------------------------------------------------------
 
@@ -110,13 +112,15 @@ class ClaudeTUI(App[None]):
     def _refresh_status(self) -> None:
         conversation, turn = self.conversation, self.turn
         here = turn is not None and turn.conversation is conversation
+        last = conversation.last_metered
         self.chat.status.info = StatusInfo(
             model=conversation.model,
-            last=conversation.last_usage,
+            last=last.usage if last is not None else None,
+            last_partial=last is not None and last.status is not TurnStatus.COMPLETE,
             total=conversation.total_usage,
             streaming=here,
             streaming_elsewhere=turn is not None and not here,
-            notice="" if self.client.has_credentials else "no API key set",
+            notice="" if self.client.has_credentials else "no API key: set ANTHROPIC_API_KEY",
         )
         actions = (turn is not None, conversation.can_retry)
         if actions != self._footer_actions:  # the footer recomposes on every refresh
@@ -124,7 +128,8 @@ class ClaudeTUI(App[None]):
             self.refresh_bindings()
 
     def _refresh_sidebar(self) -> None:
-        self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock())
+        streaming_id = self.turn.conversation.id if self.turn is not None else None
+        self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock(), streaming_id)
 
     async def _show_conversation(self) -> None:
         chat = self.chat
@@ -139,6 +144,7 @@ class ClaudeTUI(App[None]):
         await self._show_conversation()
         self._load_conversations()
         self.run_worker(preload_sdk, thread=True, group="preload", exit_on_error=False)
+        self.set_interval(60, self._refresh_sidebar)  # keep "5m ago" true
 
     @work(group="load", exit_on_error=False)
     async def _load_conversations(self) -> None:
@@ -151,7 +157,8 @@ class ClaudeTUI(App[None]):
         ids = [summary.id for summary in summaries]
         self._refresh_sidebar()
         if ids and not self.conversation.messages:
-            self._open(last_open if last_open in ids else ids[0])
+            # text typed while the list loaded belongs to what the user is about to see
+            self._open(last_open if last_open in ids else ids[0], carry_draft=True)
 
     async def action_quit(self) -> None:
         await self._stop_turn()
@@ -163,7 +170,7 @@ class ClaudeTUI(App[None]):
     # -- conversations ---------------------------------------------------------------
 
     @work(group="open", exclusive=True, exit_on_error=False)
-    async def _open(self, conversation_id: str) -> None:
+    async def _open(self, conversation_id: str, carry_draft: bool = False) -> None:
         if conversation_id == self.conversation.id:
             return
         if self.turn is not None and self.turn.conversation.id == conversation_id:
@@ -176,9 +183,22 @@ class ClaudeTUI(App[None]):
                 self.summaries = [s for s in self.summaries if s.id != conversation_id]
                 self._refresh_sidebar()
                 return
+        await self._switch_to(conversation, carry_draft=carry_draft)
+        await asyncio.to_thread(self.store.set_last_open, conversation.id)
+
+    def _draft_key(self, conversation: Conversation) -> str:
+        # A new conversation is not listed until its first message: its draft waits in
+        # one slot for the next Ctrl+N.
+        return conversation.id if conversation.messages else ""
+
+    async def _switch_to(self, conversation: Conversation, carry_draft: bool = False) -> None:
+        """Show ``conversation``; unsent text stays with the conversation it was typed in."""
+        prompt = self.chat.prompt
+        if not carry_draft:
+            self._drafts[self._draft_key(self.conversation)] = prompt.text
+            prompt.set_draft(self._drafts.pop(self._draft_key(conversation), ""))
         self.conversation = conversation
         await self._show_conversation()
-        await asyncio.to_thread(self.store.set_last_open, conversation.id)
 
     def _step(self, step: int) -> None:
         ids = [summary.id for summary in self.summaries]
@@ -198,8 +218,7 @@ class ClaudeTUI(App[None]):
 
     async def action_new_conversation(self) -> None:
         if self.conversation.messages:
-            self.conversation = self._new_conversation()
-            await self._show_conversation()
+            await self._switch_to(self._new_conversation())
         self.chat.prompt.focus()
 
     @on(Sidebar.ConversationSelected)
@@ -223,6 +242,24 @@ class ClaudeTUI(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("New conversation", "Start a new conversation (Ctrl+N)",
+                            self.action_new_conversation)
+        yield SystemCommand("Next conversation", "Open the next one in the list",
+                            self.action_next_conversation)
+        yield SystemCommand("Previous conversation", "Open the previous one in the list",
+                            self.action_previous_conversation)
+        yield SystemCommand("Toggle sidebar", "Hide or show the conversation list (Ctrl+B)",
+                            self.action_toggle_sidebar)
+        if self.turn is not None:
+            yield SystemCommand("Stop reply", "Stop the streaming reply (Escape)",
+                                self.action_stop)
+        if self.turn is None and self.conversation.can_retry:
+            yield SystemCommand("Retry", "Send the last message again (Ctrl+R)",
+                                self.action_retry)
+        yield SystemCommand("Keys", "List every key (F1)", self.action_help)
+        yield from super().get_system_commands(screen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -270,7 +307,9 @@ class ClaudeTUI(App[None]):
         await self._start_turn(conversation)
 
     async def action_retry(self) -> None:
-        if self.turn is None and self.conversation.can_retry:
+        if not self.client.has_credentials:
+            self.notify(NO_KEY, title="No API key", severity="error", timeout=15, markup=False)
+        elif self.turn is None and self.conversation.can_retry:
             await self._start_turn(self.conversation)
 
     async def _start_turn(self, conversation: Conversation) -> None:
@@ -280,6 +319,7 @@ class ClaudeTUI(App[None]):
         if self.conversation is conversation:
             await self.chat.log_view.add_message(turn.message)
         self._refresh_status()
+        self._refresh_sidebar()
         self._turn_worker = self._run_turn(turn)
 
     def _showing(self, turn: Turn) -> bool:

@@ -55,11 +55,13 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def read_config_file(path: Path) -> dict[str, Any]:
-    """The recognised keys of a TOML config file; an absent file is empty."""
+def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
+    """The recognised keys of a TOML config file; an absent file is empty unless required."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except FileNotFoundError as error:
+        if required:
+            raise ConfigError(f"{path} does not exist") from error
         return {}
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from error
@@ -90,7 +92,10 @@ def load_settings(
 ) -> Settings:
     """Build the settings. ``overrides`` (from CLI flags) win when not None."""
     env = os.environ if environ is None else environ
-    settings = Settings(**read_config_file(config_path or paths.config_file()))
+    if config_path is not None:
+        settings = Settings(**read_config_file(config_path, required=True))
+    else:
+        settings = Settings(**read_config_file(paths.config_file()))
     settings = replace(
         settings,
         api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or None,

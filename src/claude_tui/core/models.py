@@ -342,11 +342,17 @@ class Conversation:
         return total
 
     @property
-    def last_usage(self) -> Usage | None:
+    def last_metered(self) -> Message | None:
+        """The newest message the API reported usage for."""
         for message in reversed(self.messages):
             if message.usage is not None:
-                return message.usage
+                return message
         return None
+
+    @property
+    def last_usage(self) -> Usage | None:
+        last = self.last_metered
+        return last.usage if last is not None else None
 
     @property
     def can_retry(self) -> bool:

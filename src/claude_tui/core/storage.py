@@ -185,7 +185,7 @@ def _read_json(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise SchemaError("not UTF-8 text") from error
     except json.JSONDecodeError as error:
-        raise SchemaError(f"not valid JSON: {error.msg} at line {error.lineno}") from error
+        raise SchemaError(f"not valid JSON: {error}") from error
 
 
 def _summary(data: Any, path: Path) -> ConversationSummary:

@@ -51,5 +51,10 @@ class PromptInput(TextArea):
         if self.text.strip():
             self.post_message(self.Submitted(self.text))
 
+    def set_draft(self, text: str) -> None:
+        """Replace the text, with the cursor at its end, ready to go on typing."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
     def action_newline(self) -> None:
         self.insert("\n")

@@ -51,9 +51,16 @@ class Sidebar(Vertical):
         return [summary.id for summary in self._summaries]
 
     def show(
-        self, summaries: Sequence[ConversationSummary], active_id: str | None, now: datetime
+        self,
+        summaries: Sequence[ConversationSummary],
+        active_id: str | None,
+        now: datetime,
+        streaming_id: str | None = None,
     ) -> None:
-        """Redraw the list and highlight ``active_id`` (if it is in the list)."""
+        """Redraw the list and highlight ``active_id`` (if it is in the list).
+
+        The conversation a reply is streaming into says so under its title.
+        """
         self._summaries = list(summaries)
         self._active_id = active_id
         options = [
@@ -61,7 +68,9 @@ class Sidebar(Vertical):
                 Content.assemble(
                     (printable(summary.title).replace("\n", " "), "bold"),
                     "\n",
-                    (ago(summary.updated_at, now), "dim"),
+                    ("● replying…", "$accent")
+                    if summary.id == streaming_id
+                    else (ago(summary.updated_at, now), "dim"),
                 ),
                 id=summary.id,
             )

@@ -16,16 +16,20 @@ from claude_tui.core.text import printable, tokens
 class StatusInfo:
     model: str = ""
     last: Usage | None = None
+    last_partial: bool = False  # the reply ended early: the output count is not final
     total: Usage | None = None
     streaming: bool = False
     streaming_elsewhere: bool = False
     notice: str = ""
 
 
-def _usage_parts(label: str, usage: Usage, *, cache: bool) -> list[str | tuple[str, str]]:
+def _usage_parts(
+    label: str, usage: Usage, *, cache: bool, partial: bool = False
+) -> list[str | tuple[str, str]]:
+    output = "?" if partial else tokens(usage.output_tokens)
     parts: list[str | tuple[str, str]] = [
         (f"{label} ", "dim"),
-        f"in {tokens(usage.input_tokens)} · out {tokens(usage.output_tokens)}",
+        f"in {tokens(usage.input_tokens)} · out {output}",
     ]
     if cache and usage.cache_read_input_tokens:
         parts.append(f" · cache read {tokens(usage.cache_read_input_tokens)}")
@@ -42,7 +46,7 @@ class StatusBar(Static):
         sep = ("  │  ", "dim")
         parts: list[str | tuple[str, str]] = [(printable(info.model) or "no model", "bold")]
         if info.last is not None:
-            parts += [sep, *_usage_parts("last", info.last, cache=True)]
+            parts += [sep, *_usage_parts("last", info.last, cache=True, partial=info.last_partial)]
         if info.total is not None and (info.total.input_tokens or info.total.output_tokens):
             parts += [sep, *_usage_parts("total", info.total, cache=False)]
         if info.streaming:
