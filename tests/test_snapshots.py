@@ -59,7 +59,7 @@ def _failed_conversation(data_dir: Path) -> Conversation:
         error=ErrorInfo(
             kind="interrupted", title="The connection broke off mid-reply.",
             detail="peer closed connection without sending complete message body",
-            hint="The text that arrived is kept. Retry when ready.",
+            hint="The text that arrived is kept.",
         ),
     ))
     return _save(data_dir, conversation)
