@@ -148,12 +148,22 @@ def test_usage_error_and_status_survive_the_round_trip() -> None:
     assert failed.text == "Tomorrow it"
 
 
-@pytest.mark.parametrize("status", list(TurnStatus))
+@pytest.mark.parametrize("status", [s for s in TurnStatus if s is not TurnStatus.STREAMING])
 def test_every_status_round_trips(status: TurnStatus) -> None:
     message = assistant("x", status=status)
     data = json.loads(json.dumps(message.to_dict()))
     assert data["status"] == status.value
     assert Message.from_dict(data).status is status
+
+
+def test_a_reply_saved_mid_stream_loads_as_interrupted_with_its_text() -> None:
+    """A file written while a reply streamed, then the app died: keep the text, say so."""
+    message = assistant("Half of it", status=TurnStatus.STREAMING)
+    loaded = Message.from_dict(json.loads(json.dumps(message.to_dict())))
+    assert loaded.status is TurnStatus.FAILED
+    assert loaded.text == "Half of it"
+    assert loaded.error is not None
+    assert loaded.error.title == "claude-tui closed before this reply finished."
 
 
 def test_the_dict_form_carries_the_schema_version() -> None:

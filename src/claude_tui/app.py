@@ -1,24 +1,31 @@
 """The app: holds the store and the client, runs the workers, routes widget messages.
 
-State flows down (``ChatScreen`` widgets are told what to show); widgets post
-messages up (``PromptInput.Submitted``, ``Sidebar.ConversationSelected``).
-Disk and network run in workers, never on the event loop.
+State flows down (``ChatScreen`` widgets are told what to show); widgets post messages
+up (``PromptInput.Submitted``, ``Sidebar.ConversationSelected``). File reads and writes
+and the network run in workers and threads; message handlers never wait on them.
+
+Two locks keep the screen honest: ``_view_lock`` serialises everything that rebuilds
+or appends to the message log, so a switch can never leave it half built; the keeper
+(``core/keeper.py``) serialises writes and keeps unsaved conversations in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled, WorkerError, WorkerFailed, WorkerState
 
 from claude_tui.core import paths
 from claude_tui.core.claude import (
+    NO_API_KEY,
     ClaudeClient,
     Finished,
     MessageStarted,
@@ -26,6 +33,7 @@ from claude_tui.core.claude import (
     preload_sdk,
 )
 from claude_tui.core.config import Settings
+from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.models import (
     Conversation,
     ConversationSummary,
@@ -34,7 +42,7 @@ from claude_tui.core.models import (
     TurnStatus,
     utc_now,
 )
-from claude_tui.core.storage import ConversationStore, StoreError, encode
+from claude_tui.core.storage import ConversationStore, StoreError
 from claude_tui.core.turn import Turn
 from claude_tui.screens.chat import ChatScreen
 from claude_tui.screens.help import HelpScreen
@@ -43,11 +51,10 @@ from claude_tui.widgets.sidebar import Sidebar
 from claude_tui.widgets.status_bar import StatusInfo
 
 WELCOME = "Start a conversation: type below and press Enter.  F1 lists every key."
-NO_KEY = (
-    "No API key is set, so messages cannot be sent yet. Set one in your shell "
-    "(export ANTHROPIC_API_KEY=...) and start claude-tui again. "
-    "Saved conversations can still be read."
-)
+NO_KEY = f"{NO_API_KEY.title} {NO_API_KEY.hint} Saved conversations can still be read."
+CHECKPOINT_SECONDS = 1.0  # a streaming reply is saved this often, so a crash loses little
+CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
+                "toggle_sidebar", "scroll_log", "stop", "retry"}
 
 
 class ClaudeTUI(App[None]):
@@ -68,23 +75,19 @@ class ClaudeTUI(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
         self.settings = settings
         self.store = ConversationStore(settings.resolved_data_dir())
+        self.keeper = ConversationKeeper(self.store)
         self.client = ClaudeClient(settings)
         self.clock = clock
         self.summaries: list[ConversationSummary] = []
         self.conversation = self._new_conversation()
         self.turn: Turn | None = None
         self._turn_worker: Worker[None] | None = None
-        self._save_lock = asyncio.Lock()
-        self._turn_done = asyncio.Event()
+        self._view_lock = asyncio.Lock()
+        self._open_requests = 0
         self._footer_actions: tuple[bool, bool] | None = None
         self._drafts: dict[str, str] = {}
 
@@ -101,13 +104,15 @@ class ClaudeTUI(App[None]):
 
     def _new_conversation(self) -> Conversation:
         return Conversation(
-            model=self.settings.model,
-            max_tokens=self.settings.max_tokens,
+            model=self.settings.model, max_tokens=self.settings.max_tokens,
             system=self.settings.system,
         )
 
-    def _empty_text(self) -> str:
-        return WELCOME if self.client.has_credentials else f"{WELCOME}\n\n{NO_KEY}"
+    @property
+    def busy(self) -> bool:
+        """A message is being sent or a reply streams (one at a time)."""
+        worker = self._turn_worker
+        return worker is not None and not worker.is_finished
 
     def _refresh_status(self) -> None:
         conversation, turn = self.conversation, self.turn
@@ -122,7 +127,7 @@ class ClaudeTUI(App[None]):
             streaming_elsewhere=turn is not None and not here,
             notice="" if self.client.has_credentials else "no API key: set ANTHROPIC_API_KEY",
         )
-        actions = (turn is not None, conversation.can_retry)
+        actions = (self.busy, conversation.can_retry)
         if actions != self._footer_actions:  # the footer recomposes on every refresh
             self._footer_actions = actions
             self.refresh_bindings()
@@ -132,16 +137,17 @@ class ClaudeTUI(App[None]):
         self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock(), streaming_id)
 
     async def _show_conversation(self) -> None:
-        chat = self.chat
-        await chat.log_view.show_messages(self.conversation.messages, self._empty_text())
-        chat.sidebar.highlight(self.conversation.id)
+        empty = WELCOME if self.client.has_credentials else f"{WELCOME}\n\n{NO_KEY}"
+        await self.chat.log_view.show_messages(self.conversation.messages, empty)
+        self.chat.sidebar.highlight(self.conversation.id)
         self._refresh_status()
 
     # -- start and stop --------------------------------------------------------------
 
     async def on_ready(self) -> None:
         """After the first paint: load the list, then import the SDK in a thread."""
-        await self._show_conversation()
+        async with self._view_lock:
+            await self._show_conversation()
         self._load_conversations()
         self.run_worker(preload_sdk, thread=True, group="preload", exit_on_error=False)
         self.set_interval(60, self._refresh_sidebar)  # keep "5m ago" true
@@ -150,55 +156,69 @@ class ClaudeTUI(App[None]):
     async def _load_conversations(self) -> None:
         summaries, notices = await asyncio.to_thread(self.store.list_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
-        self.summaries = summaries
+        known = {summary.id for summary in self.summaries}  # saved while we were reading
+        self.summaries = self._sorted([*self.summaries,
+                                       *(s for s in summaries if s.id not in known)])
         for notice in notices:
-            self.notify(notice.message, title="Conversation file quarantined",
+            self.notify(notice.message, title="Conversation file not read",
                         severity="warning", timeout=15, markup=False)
-        ids = [summary.id for summary in summaries]
         self._refresh_sidebar()
+        ids = [summary.id for summary in self.summaries]
         if ids and not self.conversation.messages:
-            # text typed while the list loaded belongs to what the user is about to see
-            self._open(last_open if last_open in ids else ids[0], carry_draft=True)
+            self._open(last_open if last_open in ids else ids[0], at_startup=True)
 
     async def action_quit(self) -> None:
         await self._stop_turn()
+        for conversation in self.keeper.unsaved:  # one last try for anything not on disk
+            await self._save(conversation)
+        await self.keeper.flush()
         self.exit()
 
     async def on_unmount(self) -> None:
         await self.client.close()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is a bug of ours: say so instead of failing silently."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
+                        severity="error", timeout=20, markup=False)
+
     # -- conversations ---------------------------------------------------------------
 
-    @work(group="open", exclusive=True, exit_on_error=False)
-    async def _open(self, conversation_id: str, carry_draft: bool = False) -> None:
-        if conversation_id == self.conversation.id:
+    @work(group="open", exit_on_error=False)
+    async def _open(self, conversation_id: str, at_startup: bool = False) -> None:
+        """Show a conversation. A newer request supersedes an older one still loading."""
+        self._open_requests += 1
+        request = self._open_requests
+        try:
+            conversation = await self.keeper.load(conversation_id)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot open", severity="error", markup=False)
+            self.summaries = [s for s in self.summaries if s.id != conversation_id]
+            self._refresh_sidebar()
             return
-        if self.turn is not None and self.turn.conversation.id == conversation_id:
-            conversation = self.turn.conversation
-        else:
-            try:
-                conversation = await asyncio.to_thread(self.store.load, conversation_id)
-            except StoreError as error:
-                self.notify(str(error), title="Cannot open", severity="error", markup=False)
-                self.summaries = [s for s in self.summaries if s.id != conversation_id]
-                self._refresh_sidebar()
+        async with self._view_lock:
+            if request != self._open_requests or conversation_id == self.conversation.id:
                 return
-        await self._switch_to(conversation, carry_draft=carry_draft)
+            if at_startup and self.conversation.messages:
+                return  # the user started a conversation while the list loaded
+            self._swap_drafts(conversation, carry=at_startup)
+            self.conversation = conversation
+            await self._show_conversation()
         await asyncio.to_thread(self.store.set_last_open, conversation.id)
 
-    def _draft_key(self, conversation: Conversation) -> str:
-        # A new conversation is not listed until its first message: its draft waits in
-        # one slot for the next Ctrl+N.
-        return conversation.id if conversation.messages else ""
+    def _swap_drafts(self, conversation: Conversation, carry: bool) -> None:
+        """Unsent text stays with the conversation it was typed in (unless ``carry``).
 
-    async def _switch_to(self, conversation: Conversation, carry_draft: bool = False) -> None:
-        """Show ``conversation``; unsent text stays with the conversation it was typed in."""
+        A new conversation is not listed until its first message; its draft waits in
+        one slot for the next Ctrl+N.
+        """
+        if carry:
+            return
         prompt = self.chat.prompt
-        if not carry_draft:
-            self._drafts[self._draft_key(self.conversation)] = prompt.text
-            prompt.set_draft(self._drafts.pop(self._draft_key(conversation), ""))
-        self.conversation = conversation
-        await self._show_conversation()
+        self._drafts[self.conversation.id if self.conversation.messages else ""] = prompt.text
+        prompt.set_draft(self._drafts.pop(conversation.id if conversation.messages else "", ""))
 
     def _step(self, step: int) -> None:
         ids = [summary.id for summary in self.summaries]
@@ -217,8 +237,13 @@ class ClaudeTUI(App[None]):
         self._step(-1)
 
     async def action_new_conversation(self) -> None:
-        if self.conversation.messages:
-            await self._switch_to(self._new_conversation())
+        async with self._view_lock:
+            self._open_requests += 1  # a switch still loading is superseded
+            if self.conversation.messages:
+                conversation = self._new_conversation()
+                self._swap_drafts(conversation, carry=False)
+                self.conversation = conversation
+                await self._show_conversation()
         self.chat.prompt.focus()
 
     @on(Sidebar.ConversationSelected)
@@ -252,85 +277,104 @@ class ClaudeTUI(App[None]):
                             self.action_previous_conversation)
         yield SystemCommand("Toggle sidebar", "Hide or show the conversation list (Ctrl+B)",
                             self.action_toggle_sidebar)
-        if self.turn is not None:
+        if self.busy:
             yield SystemCommand("Stop reply", "Stop the streaming reply (Escape)",
                                 self.action_stop)
-        if self.turn is None and self.conversation.can_retry:
+        elif self.conversation.can_retry:
             yield SystemCommand("Retry", "Send the last message again (Ctrl+R)",
                                 self.action_retry)
         yield SystemCommand("Keys", "List every key (F1)", self.action_help)
         yield from super().get_system_commands(screen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CHAT_ACTIONS and self.screen is not self.chat:
+            return False  # a modal is open: its keys are its own
         if action == "stop":
-            return self.turn is not None
+            return self.busy
         if action == "retry":
-            return self.turn is None and self.conversation.can_retry
+            return not self.busy and self.conversation.can_retry
         return True
 
     # -- saving ----------------------------------------------------------------------
 
+    @staticmethod
+    def _sorted(summaries: list[ConversationSummary]) -> list[ConversationSummary]:
+        return sorted(summaries, key=lambda s: s.updated_at, reverse=True)
+
     async def _save(self, conversation: Conversation) -> bool:
-        """Write the conversation (off the event loop); say so if it fails."""
-        data = encode(conversation)
-        async with self._save_lock:
-            try:
-                await asyncio.to_thread(self.store.save_encoded, conversation.id, data)
-            except StoreError as error:
-                self.notify(f"{error}. It is kept in memory; the next save will retry.",
-                            title="Not saved", severity="error", timeout=15, markup=False)
-                return False
+        """Write the conversation (in a thread); say so if it fails."""
+        try:
+            await self.keeper.save(conversation)
+        except StoreError as error:
+            self.notify(f"{error}. Nothing is lost: it stays in memory, and the next save "
+                        "tries again.", title="Not saved", severity="error", timeout=20,
+                        markup=False)
+            return False
         summary = ConversationSummary.of(conversation)
-        self.summaries = [summary] + [s for s in self.summaries if s.id != conversation.id]
-        self.summaries.sort(key=lambda s: s.updated_at, reverse=True)
+        self.summaries = self._sorted(
+            [summary, *(s for s in self.summaries if s.id != conversation.id)]
+        )
         self._refresh_sidebar()
         return True
 
     # -- turns -----------------------------------------------------------------------
 
+    def _refuse(self, text: str | None = None) -> bool:
+        """Say why nothing can be sent now (handing back ``text``); False if it can."""
+        severity: SeverityLevel
+        if self.busy:
+            message, severity = "Claude is still replying. Press Escape to stop it first.", (
+                "warning")
+        elif not self.client.has_credentials:
+            message, severity = NO_KEY, "error"
+        else:
+            return False
+        if text is not None:
+            self.chat.prompt.give_back(text)
+        self.notify(message, severity=severity, timeout=10, markup=False)
+        return True
+
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
-        if self.turn is not None:
-            self.notify("Claude is still replying. Press Escape to stop it first.",
-                        severity="warning")
-            return
-        if not self.client.has_credentials:
-            self.notify(NO_KEY, title="No API key", severity="error", timeout=15, markup=False)
+        if self._refuse(event.text):
             return
         conversation = self.conversation
         message = Message.user(event.text)
-        conversation.append(message)
-        self.chat.prompt.clear()
-        await self.chat.log_view.add_message(message)
-        await self._save(conversation)  # on disk before the request goes out
-        await asyncio.to_thread(self.store.set_last_open, conversation.id)
-        await self._start_turn(conversation)
+        async with self._view_lock:
+            conversation.append(message)
+            self.keeper.mark(conversation)  # in memory first: nothing can lose it now
+            await self.chat.log_view.add_message(message)
+        self._turn_worker = self._converse(conversation)
 
     async def action_retry(self) -> None:
-        if not self.client.has_credentials:
-            self.notify(NO_KEY, title="No API key", severity="error", timeout=15, markup=False)
-        elif self.turn is None and self.conversation.can_retry:
-            await self._start_turn(self.conversation)
-
-    async def _start_turn(self, conversation: Conversation) -> None:
-        turn = Turn(conversation)
-        self.turn = turn
-        self._turn_done = asyncio.Event()
-        if self.conversation is conversation:
-            await self.chat.log_view.add_message(turn.message)
-        self._refresh_status()
-        self._refresh_sidebar()
-        self._turn_worker = self._run_turn(turn)
-
-    def _showing(self, turn: Turn) -> bool:
-        return self.conversation is turn.conversation
+        if not self._refuse() and self.conversation.can_retry:
+            self._turn_worker = self._converse(self.conversation)
 
     @work(group="turn", exit_on_error=False)
-    async def _run_turn(self, turn: Turn) -> None:
+    async def _converse(self, conversation: Conversation) -> None:
+        """Save the user's message, then stream the reply into the conversation."""
+        self._refresh_status()
+        if not await self._save(conversation):  # on disk before the request goes out
+            self.notify("Your message was not sent because it could not be saved. It is "
+                        "kept here: press Ctrl+R to send it once the disk can be written.",
+                        title="Not sent", severity="error", timeout=20, markup=False)
+            self._refresh_status()
+            return
+        await asyncio.to_thread(self.store.set_last_open, conversation.id)
+        turn = Turn(conversation)
+        self.turn = turn
+        self.keeper.pin(conversation)
+        stop_checkpoints = asyncio.Event()
+        checkpoints = asyncio.create_task(self._checkpoint(turn, stop_checkpoints))
         try:
-            async for event in self.client.stream(turn.conversation):
+            async with self._view_lock:
+                if self.conversation is conversation:
+                    await self.chat.log_view.add_message(turn.message)
+            self._refresh_status()
+            self._refresh_sidebar()
+            async for event in self.client.stream(conversation):
                 turn.apply(event)
-                if self._showing(turn):
+                if self.conversation is conversation:
                     await self.chat.log_view.sync_message(turn.message.id)
                     if isinstance(event, MessageStarted | UsageUpdated | Finished):
                         self._refresh_status()
@@ -342,19 +386,43 @@ class ClaudeTUI(App[None]):
                                 detail=f"{type(error).__name__}: {error}",
                                 hint="The text that arrived is kept."))
         finally:
-            turn.stop()  # no-op unless the stream ended without a verdict
-            self.turn = None
-            await self._save(turn.conversation)
-            self._turn_done.set()
-            if self._showing(turn):
-                await self.chat.log_view.sync_message(turn.message.id)
-            self._refresh_status()
+            stop_checkpoints.set()
+            await asyncio.shield(self._end_turn(turn, checkpoints))
+
+    async def _checkpoint(self, turn: Turn, stop: asyncio.Event) -> None:
+        """Save the growing reply every so often while it streams."""
+        saved = turn.revision
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), CHECKPOINT_SECONDS)
+            if not stop.is_set() and turn.revision != saved:
+                saved = turn.revision
+                with contextlib.suppress(StoreError):  # the final save will say so
+                    await self.keeper.save(turn.conversation)
+
+    async def _end_turn(self, turn: Turn, checkpoints: asyncio.Task[None] | None = None) -> None:
+        """Give the reply its final status and save it (once, however the turn ended)."""
+        if checkpoints is not None:
+            await asyncio.wait([checkpoints])  # a checkpoint in flight lands first
+        if self.turn is not turn:
+            return
+        turn.stop()  # no-op unless the stream ended without a verdict
+        self.turn = None
+        self.keeper.unpin(turn.conversation)
+        await self._save(turn.conversation)
+        if self.conversation is turn.conversation:
+            await self.chat.log_view.sync_message(turn.message.id)
+        self._refresh_status()
+        self._refresh_sidebar()
 
     async def action_stop(self) -> None:
         await self._stop_turn()
 
     async def _stop_turn(self) -> None:
         worker = self._turn_worker
-        if worker is not None and self.turn is not None:
+        if worker is not None and not worker.is_finished:
             worker.cancel()
-            await self._turn_done.wait()
+            with contextlib.suppress(WorkerCancelled, WorkerFailed, WorkerError):
+                await worker.wait()
+        if self.turn is not None:  # cancelled before it could finish the turn itself
+            await self._end_turn(self.turn)

@@ -218,6 +218,13 @@ class ErrorInfo:
         )
 
 
+INTERRUPTED = ErrorInfo(
+    kind="interrupted",
+    title="claude-tui closed before this reply finished.",
+    hint="The text that arrived is kept.",
+)
+
+
 @dataclass
 class Message:
     role: Role
@@ -283,6 +290,8 @@ class Message:
             raise SchemaError(f"unknown status {data.get('status')!r}") from error
         usage = data.get("usage")
         error_info = data.get("error")
+        if status is TurnStatus.STREAMING:  # the app closed mid-reply: keep what was saved
+            status, error_info = TurnStatus.FAILED, INTERRUPTED.to_dict()
         return cls(
             role=role,
             content=[block_from_dict(block) for block in content],

@@ -48,11 +48,13 @@ class ConversationUnreadable(StoreError):
 @dataclass(frozen=True)
 class QuarantineNotice:
     original: Path
-    moved_to: Path
+    moved_to: Path | None  # None: it could not be moved, and was left where it is
     reason: str
 
     @property
     def message(self) -> str:
+        if self.moved_to is None:
+            return f"Could not read {self.original.name} ({self.reason})"
         return (
             f"Could not read {self.original.name} ({self.reason}); "
             f"it was moved untouched to {self.moved_to}"
@@ -85,8 +87,9 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def encode(conversation: Conversation) -> bytes:
-    return (json.dumps(conversation.to_dict(), ensure_ascii=False, indent=2) + "\n").encode()
+def encode(data: dict[str, Any]) -> bytes:
+    """A conversation's JSON form as the file holds it: indented, UTF-8."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 class ConversationStore:
@@ -124,7 +127,10 @@ class ConversationStore:
             except NewerSchemaError:
                 continue  # a newer claude-tui's file: not ours to judge or move
             except (SchemaError, ValueError, OSError) as error:
-                notices.append(self.quarantine(path, _reason(error)))
+                try:
+                    notices.append(self.quarantine(path, _reason(error)))
+                except StoreError as move_error:
+                    notices.append(QuarantineNotice(path, None, f"{_reason(error)}; {move_error}"))
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
         return summaries, notices
 
@@ -142,24 +148,33 @@ class ConversationStore:
     # -- writing -------------------------------------------------------------------
 
     def save(self, conversation: Conversation) -> None:
-        self.save_encoded(conversation.id, encode(conversation))
+        self.save_dict(conversation.id, conversation.to_dict())
 
-    def save_encoded(self, conversation_id: str, data: bytes) -> None:
-        self.ensure()
+    def save_dict(self, conversation_id: str, data: dict[str, Any]) -> None:
+        """Write a conversation's ``to_dict()`` snapshot atomically."""
+        path = self.path_of(conversation_id)
         try:
-            write_atomic(self.path_of(conversation_id), data)
+            self.ensure()
+            write_atomic(path, encode(data))
         except OSError as error:
-            raise StoreError(f"could not save the conversation: {error.strerror}") from error
+            reason = error.strerror or str(error)
+            raise StoreError(f"Could not save to {path.parent}: {reason}") from error
 
     def quarantine(self, path: Path, reason: str) -> QuarantineNotice:
-        """Move an unreadable file aside, never overwriting anything already there."""
-        self.quarantine_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        target = self.quarantine_dir / path.name
-        counter = 1
-        while target.exists():
-            target = self.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
-            counter += 1
-        os.replace(path, target)
+        """Move an unreadable file aside, never overwriting anything already there.
+
+        Raises StoreError if it cannot be moved (the file then stays where it is).
+        """
+        try:
+            self.quarantine_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            target = self.quarantine_dir / path.name
+            counter = 1
+            while target.exists():
+                target = self.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
+                counter += 1
+            os.replace(path, target)
+        except OSError as error:
+            raise StoreError(f"it could not be moved aside: {_reason(error)}") from error
         return QuarantineNotice(original=path, moved_to=target, reason=reason)
 
     # -- what was open -------------------------------------------------------------

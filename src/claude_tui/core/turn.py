@@ -38,6 +38,7 @@ class Turn:
             role="assistant", status=TurnStatus.STREAMING, model=conversation.model
         )
         self._positions: dict[int, int] = {}
+        self.revision = 0  # counts the events applied: has anything changed since a save?
         conversation.append(self.message)
 
     @property
@@ -60,6 +61,7 @@ class Turn:
             self.message.content[position] = block
 
     def apply(self, event: StreamEvent) -> None:
+        self.revision += 1
         message = self.message
         if isinstance(event, MessageStarted):
             message.response_id = event.response_id

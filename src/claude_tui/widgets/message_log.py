@@ -46,18 +46,26 @@ class TextBlockView(Markdown):
         self.shown = len(text)
         self._stream: MarkdownStream | None = None
 
-    async def catch_up(self, text: str) -> None:
-        if len(text) <= self.shown:
+    async def catch_up(self, text: str, *, final: bool = False) -> None:
+        """Append what arrived since the last call.
+
+        A trailing carriage return waits for the next chunk: it may be half of CRLF.
+        """
+        end = len(text) - 1 if not final and text.endswith("\r") else len(text)
+        if end <= self.shown:
             return
         if self._stream is None:
             self._stream = Markdown.get_stream(self)
-        fresh, self.shown = text[self.shown :], len(text)
+        fresh, self.shown = text[self.shown : end], end
         await self._stream.write(printable(fresh))
 
     async def finish(self) -> None:
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
+
+    async def on_unmount(self) -> None:
+        await self.finish()
 
 
 class ThinkingBlockView(Static):
@@ -136,8 +144,8 @@ class AssistantMessageView(Vertical):
     def footer(self) -> Static:
         return self.query_one(".message-footer", Static)
 
-    def on_mount(self) -> None:
-        self._refresh_footer()
+    async def on_mount(self) -> None:
+        await self.sync()  # the message may have grown between compose and mount
 
     def _refresh_footer(self) -> None:
         message = self.message
@@ -152,13 +160,14 @@ class AssistantMessageView(Vertical):
         self.footer.update(footer_text)
         self.footer.display = bool(footer_text.plain)
         if message.model:
-            self.border_subtitle = printable(message.model)
+            self.border_subtitle = Content(printable(message.model))
 
     async def sync(self) -> None:
         """Catch up with the message: new blocks, new text, and its status."""
         if not self.is_mounted:
             return
         async with self._lock:
+            final = self.message.status is not TurnStatus.STREAMING
             for position, block in enumerate(self.message.content):
                 if position >= len(self._views):
                     view = block_view(block)
@@ -167,12 +176,12 @@ class AssistantMessageView(Vertical):
                     continue
                 view = self._views[position]
                 if isinstance(view, TextBlockView) and isinstance(block, TextBlock):
-                    await view.catch_up(block.text)
+                    await view.catch_up(block.text, final=final)
                 elif isinstance(view, ThinkingBlockView) and isinstance(block, ThinkingBlock):
                     view.catch_up(block.thinking)
                 elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
                     view.update(_tool_use_text(block))
-            if self.message.status is not TurnStatus.STREAMING:
+            if final:
                 for view in self._views:
                     if isinstance(view, TextBlockView):
                         await view.finish()

@@ -47,9 +47,19 @@ class PromptInput(TextArea):
             await super()._on_key(event)
 
     def action_submit(self) -> None:
-        """Post the text; blank input is not sent. The app clears the box once accepted."""
-        if self.text.strip():
-            self.post_message(self.Submitted(self.text))
+        """Post the text and clear the box; blank input is not sent.
+
+        Clearing here, in order with the keys, keeps whatever is typed next. If the
+        app cannot send now, it hands the text back with :meth:`give_back`.
+        """
+        text = self.text
+        if text.strip():
+            self.clear()
+            self.post_message(self.Submitted(text))
+
+    def give_back(self, text: str) -> None:
+        """Put refused text back in front of anything typed since."""
+        self.set_draft(text + self.text)
 
     def set_draft(self, text: str) -> None:
         """Replace the text, with the cursor at its end, ready to go on typing."""

@@ -36,7 +36,6 @@ class Sidebar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._summaries: list[ConversationSummary] = []
-        self._active_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Conversations", id="sidebar-title")
@@ -61,8 +60,13 @@ class Sidebar(Vertical):
 
         The conversation a reply is streaming into says so under its title.
         """
+        conversation_list = self.option_list
+        browsing = None  # where the user is, if they are moving through the list
+        if conversation_list.has_focus and conversation_list.highlighted is not None:
+            ids = self.conversation_ids
+            if conversation_list.highlighted < len(ids):
+                browsing = ids[conversation_list.highlighted]
         self._summaries = list(summaries)
-        self._active_id = active_id
         options = [
             Option(
                 Content.assemble(
@@ -76,14 +80,12 @@ class Sidebar(Vertical):
             )
             for summary in self._summaries
         ]
-        conversation_list = self.option_list
         conversation_list.set_options(options)
         if not options:
             conversation_list.add_option(Option(Content("No conversations yet"), disabled=True))
-        self.highlight(active_id)
+        self.highlight(browsing or active_id)
 
     def highlight(self, conversation_id: str | None) -> None:
-        self._active_id = conversation_id
         ids = self.conversation_ids
         conversation_list = self.option_list
         if conversation_id in ids:

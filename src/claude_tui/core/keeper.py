@@ -1,0 +1,78 @@
+"""Conversations in memory that the disk may not have yet, and the saves that catch up.
+
+A conversation stays *live* (the in-memory copy is the truth) while a reply streams into
+it (``pin``) and while its last save failed. Opening a conversation goes through
+:meth:`ConversationKeeper.load`, which prefers the live copy, so a stale file is never
+read back over newer words. Saves run one at a time in a thread; the event loop only
+takes a snapshot (``to_dict``), which also makes the write immune to later changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from claude_tui.core.models import Conversation
+from claude_tui.core.storage import ConversationStore
+
+
+class ConversationKeeper:
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+        self._live: dict[str, Conversation] = {}
+        self._pinned: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    def mark(self, conversation: Conversation) -> None:
+        """The in-memory copy is newer than the file until it is saved."""
+        self._live[conversation.id] = conversation
+
+    def pin(self, conversation: Conversation) -> None:
+        """Keep this copy in memory (a reply is streaming into it)."""
+        self._pinned.add(conversation.id)
+        self._live[conversation.id] = conversation
+
+    def unpin(self, conversation: Conversation) -> None:
+        self._pinned.discard(conversation.id)
+
+    def is_live(self, conversation_id: str) -> bool:
+        return conversation_id in self._live
+
+    async def load(self, conversation_id: str) -> Conversation:
+        """The live copy if there is one, else the file (read in a thread)."""
+        live = self._live.get(conversation_id)
+        if live is not None:
+            return live
+        async with self._lock:  # not halfway through our own write of it
+            live = self._live.get(conversation_id)
+            if live is not None:
+                return live
+            return await asyncio.to_thread(self.store.load, conversation_id)
+
+    async def save(self, conversation: Conversation) -> None:
+        """Write a snapshot of the conversation; raises StoreError (the copy stays live)."""
+        self._live[conversation.id] = conversation
+        snapshot = conversation.to_dict()
+        async with self._lock:
+            write = asyncio.ensure_future(
+                asyncio.to_thread(self.store.save_dict, conversation.id, snapshot)
+            )
+            try:
+                await asyncio.shield(write)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: hold the lock until the file is written, so
+                # this older snapshot can never land after a newer one.
+                await asyncio.wait([write])
+                raise
+        if conversation.id not in self._pinned and self._live.get(conversation.id) is conversation:
+            del self._live[conversation.id]
+
+    async def flush(self) -> None:
+        """Wait for the save in flight, if any."""
+        async with self._lock:
+            pass
+
+    @property
+    def unsaved(self) -> list[Conversation]:
+        """Live copies that are not pinned: their last save failed."""
+        return [c for c in self._live.values() if c.id not in self._pinned]
+
