@@ -179,6 +179,8 @@ class ClaudeTUI(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is a bug of ours: say so instead of failing silently."""
+        if event.worker is self._turn_worker and event.worker.is_finished:
+            self._refresh_status()  # Stop / Retry in the footer follow the turn
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",

@@ -10,6 +10,7 @@ with exactly one :class:`Finished` or :class:`Failed`.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 from collections.abc import AsyncIterator, Iterable
@@ -313,15 +314,24 @@ class ClaudeClient:
     def has_credentials(self) -> bool:
         return self.settings.has_credentials
 
-    def _client(self) -> AsyncAnthropic:
+    def _build(self) -> AsyncAnthropic:
+        anthropic = importlib.import_module("anthropic")
+        client: AsyncAnthropic = anthropic.AsyncAnthropic(
+            api_key=self.settings.api_key,
+            base_url=self.settings.base_url,
+            max_retries=self.settings.max_retries,
+            timeout=self.settings.request_timeout,
+        )
+        return client
+
+    async def _client(self) -> AsyncAnthropic:
+        """The SDK client, imported and built in a thread: the event loop never waits."""
         if self._sdk is None:
-            anthropic = importlib.import_module("anthropic")
-            self._sdk = anthropic.AsyncAnthropic(
-                api_key=self.settings.api_key,
-                base_url=self.settings.base_url,
-                max_retries=self.settings.max_retries,
-                timeout=self.settings.request_timeout,
-            )
+            sdk = await asyncio.to_thread(self._build)
+            if self._sdk is None:
+                self._sdk = sdk
+            else:
+                await sdk.close()
         return self._sdk
 
     async def close(self) -> None:
@@ -342,7 +352,8 @@ class ClaudeClient:
         usage = Usage()
         stop_reason: str | None = None
         try:
-            async with self._client().messages.stream(**request) as stream:
+            client = await self._client()
+            async with client.messages.stream(**request) as stream:
                 async for sdk_event in stream:
                     event: Any = sdk_event  # a union the SDK types loosely; we read by .type
                     kind = event.type

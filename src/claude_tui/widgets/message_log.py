@@ -132,6 +132,7 @@ class AssistantMessageView(Vertical):
         self._views: list[Widget] = []
         self._lock = asyncio.Lock()
         self._footer_shown: tuple[object, ...] | None = None
+        self._mounted = False
 
     def compose(self) -> ComposeResult:
         for block in self.message.content:
@@ -145,6 +146,7 @@ class AssistantMessageView(Vertical):
         return self.query_one(".message-footer", Static)
 
     async def on_mount(self) -> None:
+        self._mounted = True
         await self.sync()  # the message may have grown between compose and mount
 
     def _refresh_footer(self) -> None:
@@ -164,7 +166,7 @@ class AssistantMessageView(Vertical):
 
     async def sync(self) -> None:
         """Catch up with the message: new blocks, new text, and its status."""
-        if not self.is_mounted:
+        if not self._mounted:  # on_mount catches up
             return
         async with self._lock:
             final = self.message.status is not TurnStatus.STREAMING

@@ -1,0 +1,215 @@
+"""Races and failures: nothing the user typed or Claude sent is lost or misplaced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from claude_tui.core.config import Settings
+from claude_tui.core.keeper import ConversationKeeper
+from claude_tui.core.models import Conversation, Message
+from claude_tui.core.storage import ConversationStore, StoreError
+from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.widgets.sidebar import ConversationList
+from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.ui import (
+    conversation_files,
+    flat,
+    make_app,
+    on_disk,
+    screen_text,
+    seed,
+    type_text,
+    wait_idle,
+    wait_until,
+)
+
+SIZE = (120, 36)
+
+
+# -- the keeper (core) -------------------------------------------------------------
+
+
+async def test_a_conversation_whose_save_failed_is_served_from_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    keeper = ConversationKeeper(ConversationStore(blocker / "data"))
+    conversation = Conversation(model="m", max_tokens=10)
+    conversation.append(Message.user("keep me"))
+    with pytest.raises(StoreError, match="Could not save"):
+        await keeper.save(conversation)
+    assert await keeper.load(conversation.id) is conversation
+    assert keeper.unsaved == [conversation]
+
+
+async def test_a_pinned_conversation_stays_in_memory_after_saving(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    keeper = ConversationKeeper(store)
+    conversation = Conversation(model="m", max_tokens=10)
+    conversation.append(Message.user("streaming into this"))
+    keeper.pin(conversation)
+    await keeper.save(conversation)
+    conversation.append(Message.user("newer than the file"))
+    assert await keeper.load(conversation.id) is conversation
+    keeper.unpin(conversation)
+    await keeper.save(conversation)
+    reloaded = await keeper.load(conversation.id)
+    assert reloaded is not conversation
+    assert [m.text for m in reloaded.messages] == ["streaming into this", "newer than the file"]
+
+
+# -- the app -----------------------------------------------------------------------
+
+
+async def test_an_unwritable_data_folder_keeps_the_message_and_sends_nothing(
+    fake_api: FakeAnthropic, settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = make_app(replace(settings, data_dir=blocker / "data"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Precious words")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not sent" in screen_text(app), what="the notice")
+        assert "Precious words" in screen_text(app)
+        app.clear_notifications()
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "Not sent" in screen_text(app), what="again")
+        assert app.is_running
+        assert "Precious words" in screen_text(app)
+    assert fake_api.requests == []
+
+
+async def test_opening_the_same_conversation_twice_shows_it(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("tab")
+        app.post_message(events.Key("2", "2"))
+        app.post_message(events.Key("2", "2"))
+        await wait_until(pilot, lambda: "Reply about Bravo." in screen_text(app))
+        await pilot.pause(0.2)
+        assert app.conversation.id == bravo.id
+        assert "Reply about Bravo." in screen_text(app)
+
+
+async def test_keys_typed_right_after_enter_stay_in_the_input(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for key in ["a", "b", "enter", "c", "d"]:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await wait_idle(pilot, app)
+        assert app.query_one(PromptInput).text == "cd"
+    assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == "ab"
+
+
+async def test_a_model_id_is_shown_as_text_not_markup(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text("Hi.", model="claude-[@click=app.quit]x[/] [link=y]z[/link]"))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "hello")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert "claude-[@click=app.quit]x[/] [link=y]z[/link]" in screen_text(app)
+        assert app.is_running
+
+
+async def test_quitting_right_after_enter_saves_the_message(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Said just before quitting")
+        await pilot.press("enter", "ctrl+q")
+        await pilot.pause()
+    (path,) = conversation_files(data_dir)
+    messages = on_disk(data_dir, path.stem)["messages"]
+    assert messages[0]["content"][0]["text"] == "Said just before quitting"
+    assert all(message.get("status") != "streaming" for message in messages)
+
+
+async def test_a_streaming_reply_is_checkpointed_to_disk(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    gate = Gate(after="Written so far")
+    fake_api.enqueue(Reply.text("Written so far, and more", gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "go")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+
+        def checkpointed() -> bool:
+            files = conversation_files(data_dir)
+            messages = on_disk(data_dir, files[0].stem)["messages"] if files else []
+            return len(messages) == 2 and messages[1]["content"] != []
+
+        await wait_until(pilot, checkpointed, timeout=5, what="a checkpoint")
+        (path,) = conversation_files(data_dir)
+        reply = on_disk(data_dir, path.stem)["messages"][1]
+        assert reply["status"] == "streaming"
+        assert reply["content"][0]["text"] == "Written so far"
+        gate.release()
+        await wait_idle(pilot, app)
+    reply = on_disk(data_dir, path.stem)["messages"][1]
+    assert reply["status"] == "complete"
+    assert reply["content"][0]["text"] == "Written so far, and more"
+
+
+async def test_chat_keys_do_nothing_under_the_help_screen(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, _ = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("f1", "alt+down", "ctrl+n", "ctrl+b")
+        await pilot.pause(0.2)
+        assert app.conversation.id == alpha.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Conversations" in screen_text(app)
+
+
+async def test_the_sidebar_keeps_the_users_place_when_it_refreshes(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, _, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await pilot.press("tab", "down", "down")
+        conversation_list = app.query_one(ConversationList)
+        assert conversation_list.highlighted == 2
+        app._refresh_sidebar()  # what a save or the minute timer does
+        await pilot.pause()
+        assert conversation_list.highlighted == 2
+
+
+async def test_a_crlf_split_across_chunks_renders_as_it_does_after_a_reload(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text("line one\r\nline two", chunk_size=9))  # "…one\r" | "\n…"
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "crlf")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        await pilot.pause(0.2)
+        streamed = flat(screen_text(app))
+        async with app._view_lock:
+            await app._show_conversation()
+        await pilot.pause(0.2)
+        assert flat(screen_text(app)) == streamed
+        assert "line one" in streamed
+        assert "claude-sonnet-5-5 Message Claude" in streamed  # the reply's model line
