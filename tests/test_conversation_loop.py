@@ -17,6 +17,7 @@ from tests.ui import (
     make_app,
     on_disk,
     screen_text,
+    send,
     type_text,
     wait_idle,
     wait_until,
@@ -34,9 +35,7 @@ async def test_send_streams_the_reply_and_saves_both_messages(
     ))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hi Claude")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Hi Claude")
 
         seen = flat(screen_text(app))
         assert "You Hi Claude" in seen
@@ -110,12 +109,8 @@ async def test_second_turn_sends_the_first_turn_as_history(
     settings = replace(settings, system="Be brief.", max_tokens=777, model="claude-opus-5-5")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "My name is Ada")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        await type_text(pilot, "What is my name?")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "My name is Ada")
+        await send(pilot, app, "What is my name?")
         assert "Your name is Ada." in screen_text(app)
 
     first, second = fake_api.requests
@@ -135,9 +130,7 @@ async def test_no_system_prompt_is_sent_when_none_is_set(
 ) -> None:
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "hello")
     assert "system" not in fake_api.requests[0].body
 
 
@@ -198,9 +191,7 @@ async def test_stop_reason_other_than_end_turn_shows_on_the_message(
     fake_api.enqueue(Reply.text("A reply cut short", stop_reason="max_tokens"))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "long story")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "long story")
         assert "stopped: max_tokens" in screen_text(app)
 
 
@@ -214,9 +205,7 @@ async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
     ]))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "weather?")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "weather?")
         seen = flat(screen_text(app))
         assert "Thinking Let me weigh this." in seen
         assert "Checking the weather." in seen
@@ -234,9 +223,7 @@ async def test_markup_and_escape_codes_in_text_are_shown_literally(
     fake_api.enqueue(Reply.text("Reply with [bold red]fake markup[/] and \x1b[31mred\x1b[0m."))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "[link=http://x]click[/link]")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "[link=http://x]click[/link]")
         seen = screen_text(app)
         assert "[link=http://x]click[/link]" in seen
         assert "[bold red]fake markup[/]" in seen
@@ -283,9 +270,7 @@ async def test_long_code_lines_wrap_instead_of_being_cut(
     fake_api.enqueue(Reply.text(f"```python\n{code_line}\n```\n"))
     app = make_app(settings)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await type_text(pilot, "code")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "code")
         seen = flat(screen_text(app))
         assert "argument_0," in seen
         assert "argument_11)" in seen

@@ -17,6 +17,7 @@ from tests.ui import (
     make_app,
     on_disk,
     screen_text,
+    send,
     type_text,
     wait_idle,
     wait_until,
@@ -44,9 +45,7 @@ async def _send_and_fail(
     fake_api.enqueue(failure, Reply.text("Recovered answer."))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Please answer")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Please answer")
 
         seen = flat(screen_text(app))
         assert headline in seen
@@ -89,9 +88,7 @@ async def test_the_api_message_and_request_id_are_shown(
     fake_api.enqueue(Reply.error(400, "max_tokens: must be at most 64000"))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "x")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "x")
         seen = flat(screen_text(app))
         assert "max_tokens: must be at most 64000" in seen
         assert "HTTP 400 · request req_" in seen
@@ -150,9 +147,7 @@ async def test_no_network(settings: Settings, data_dir: Path) -> None:
         port = probe.getsockname()[1]
     app = make_app(replace(settings, base_url=f"http://127.0.0.1:{port}"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Anyone there?")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Anyone there?")
         seen = flat(screen_text(app))
         assert "Could not reach the API." in seen
         assert "Check your network connection" in seen

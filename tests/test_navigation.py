@@ -8,7 +8,18 @@ from claude_tui.core.config import Settings
 from claude_tui.widgets.prompt_input import PromptInput
 from claude_tui.widgets.sidebar import ConversationList, Sidebar
 from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.ui import flat, make_app, on_disk, screen_text, seed, type_text, wait_idle, wait_until
+from tests.ui import (
+    flat,
+    make_app,
+    on_disk,
+    screen_text,
+    seed,
+    send,
+    type_text,
+    wait_idle,
+    wait_open,
+    wait_until,
+)
 
 SIZE = (120, 36)
 
@@ -19,7 +30,7 @@ async def test_sidebar_lists_conversations_newest_first_and_opens_the_last_used(
     first, _, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == first.id, what="Alpha to open")
+        await wait_open(pilot, app, first.id)
         await pilot.pause()
         seen = flat(screen_text(app))
         assert "Conversations Alpha 1h ago Bravo 2h ago Charlie 3h ago" in seen
@@ -33,11 +44,11 @@ async def test_next_and_previous_keys_switch_conversations(
     alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
 
         async def press_and_expect(key: str, title: str, conversation_id: str) -> None:
             await pilot.press(key)
-            await wait_until(pilot, lambda: app.conversation.id == conversation_id, what=title)
+            await wait_open(pilot, app, conversation_id)
             await pilot.pause()
             assert f"Reply about {title}." in screen_text(app)
             ids = app.query_one(Sidebar).conversation_ids
@@ -56,18 +67,18 @@ async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
     alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         assert isinstance(app.focused, PromptInput)
         await pilot.press("tab")
         assert isinstance(app.focused, ConversationList)
         await pilot.press("down", "down", "enter")
-        await wait_until(pilot, lambda: app.conversation.id == charlie.id, what="Charlie")
+        await wait_open(pilot, app, charlie.id)
         assert isinstance(app.focused, PromptInput)  # ready to type after picking
 
         await pilot.press("shift+tab")
         assert isinstance(app.focused, ConversationList)
         await pilot.press("2")
-        await wait_until(pilot, lambda: app.conversation.id == bravo.id, what="Bravo by number")
+        await wait_open(pilot, app, bravo.id)
         await pilot.press("shift+tab", "9")  # no 9th conversation: nothing happens
         await pilot.pause(0.1)
         assert app.conversation.id == bravo.id
@@ -81,7 +92,7 @@ async def test_digits_typed_in_the_input_are_text_not_navigation(
     (alpha,) = seed(data_dir, "Alpha")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await type_text(pilot, "1 2 3")
         assert app.query_one(PromptInput).text == "1 2 3"
 
@@ -92,15 +103,13 @@ async def test_ctrl_n_starts_a_new_conversation_saved_on_first_message(
     (alpha,) = seed(data_dir, "Alpha")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.conversation.id != alpha.id
         assert "Start a conversation" in screen_text(app)
         assert app.query_one(ConversationList).highlighted is None
-        await type_text(pilot, "Fresh start")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Fresh start")
         seen = flat(screen_text(app))
         assert "Conversations Fresh start just now Alpha 1h ago" in seen
         assert app.query_one(ConversationList).highlighted == 0
@@ -148,7 +157,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
     fake_api.enqueue(Reply.text("Part one. Part two.", chunk_size=5, gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await type_text(pilot, "Streaming one")
         await pilot.press("enter")
@@ -156,7 +165,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
         streaming_id = app.conversation.id
 
         await pilot.press("alt+down")  # to Alpha while the reply streams
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.pause()
         assert "streaming in another conversation" in screen_text(app)
         gate.release()
@@ -166,7 +175,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
         assert "Reply about Alpha." in seen
 
         await pilot.press("alt+up")
-        await wait_until(pilot, lambda: app.conversation.id == streaming_id)
+        await wait_open(pilot, app, streaming_id)
         await pilot.pause()
         assert "Part one. Part two." in flat(screen_text(app))
 
@@ -187,16 +196,16 @@ async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
     fake_api.enqueue(Reply.text("One. Two. Three.", chunk_size=5, gate=first))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await type_text(pilot, "count")
         await pilot.press("enter")
         await wait_until(pilot, lambda: first.held)
         streaming_id = app.conversation.id
         await pilot.press("alt+down")
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("alt+up")
-        await wait_until(pilot, lambda: app.conversation.id == streaming_id)
+        await wait_open(pilot, app, streaming_id)
         await pilot.pause()
         assert "One." in screen_text(app)
         assert "● streaming" in screen_text(app)
@@ -213,11 +222,11 @@ async def test_unsent_text_stays_with_the_conversation_it_was_typed_in(
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         prompt = app.query_one(PromptInput)
         await type_text(pilot, "draft for alpha")
         await pilot.press("alt+down")
-        await wait_until(pilot, lambda: app.conversation.id == bravo.id)
+        await wait_open(pilot, app, bravo.id)
         assert prompt.text == ""
         await type_text(pilot, "for bravo")
         await pilot.press("ctrl+n")
@@ -225,10 +234,10 @@ async def test_unsent_text_stays_with_the_conversation_it_was_typed_in(
         assert prompt.text == ""
         await type_text(pilot, "a new idea")
         await pilot.press("alt+up")
-        await wait_until(pilot, lambda: app.conversation.id == bravo.id)
+        await wait_open(pilot, app, bravo.id)
         assert prompt.text == "for bravo"
         await pilot.press("alt+up")
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         assert prompt.text == "draft for alpha"
         await type_text(pilot, "!")  # the cursor is at the end, ready to go on
         assert prompt.text == "draft for alpha!"
@@ -245,7 +254,7 @@ async def test_the_sidebar_marks_the_conversation_a_reply_streams_into(
     fake_api.enqueue(Reply.text("Done.", gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await type_text(pilot, "More please")
         await pilot.press("enter")
         await wait_until(pilot, lambda: gate.held)
@@ -263,9 +272,9 @@ async def test_the_command_palette_offers_the_app_actions(
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+p")
         await type_text(pilot, "next conv")
         await wait_until(pilot, lambda: "Next conversation" in screen_text(app))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.id == bravo.id, what="palette action")
+        await wait_open(pilot, app, bravo.id)

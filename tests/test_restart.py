@@ -13,8 +13,9 @@ from tests.ui import (
     make_app,
     on_disk,
     screen_text,
+    send,
     type_text,
-    wait_idle,
+    wait_open,
     wait_until,
 )
 
@@ -30,16 +31,12 @@ async def test_quit_and_relaunch_restores_every_conversation(
     )
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "First topic")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "First topic")
         first_id = app.conversation.id
         await pilot.press("ctrl+n")
-        await type_text(pilot, "Second topic")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Second topic")
         await pilot.press("alt+down")  # back to the first: the one open at quit
-        await wait_until(pilot, lambda: app.conversation.id == first_id)
+        await wait_open(pilot, app, first_id)
         before = {path.name: path.read_bytes() for path in conversation_files(data_dir)}
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -48,7 +45,7 @@ async def test_quit_and_relaunch_restores_every_conversation(
 
     again = make_app(settings)
     async with again.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: again.conversation.id == first_id, what="first to open")
+        await wait_open(pilot, again, first_id)
         await pilot.pause()
         seen = flat(screen_text(again))
         assert "Conversations Second topic just now First topic just now" in seen
@@ -92,7 +89,7 @@ async def test_a_corrupt_file_is_quarantined_with_a_notice_and_the_rest_load(
     broken.write_bytes(b'{"schema_version": 1, "id": "broken", "title": "x", "mess')
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == good.id)
+        await wait_open(pilot, app, good.id)
         await wait_until(pilot, lambda: "quarantine" in screen_text(app), what="the notice")
         app.clear_notifications()
         await wait_until(pilot, lambda: "Reply about Still fine." in screen_text(app))

@@ -22,8 +22,10 @@ from tests.ui import (
     on_disk,
     screen_text,
     seed,
+    send,
     type_text,
     wait_idle,
+    wait_open,
     wait_until,
 )
 
@@ -89,7 +91,7 @@ async def test_opening_the_same_conversation_twice_shows_it(
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("tab")
         app.post_message(events.Key("2", "2"))
         app.post_message(events.Key("2", "2"))
@@ -117,9 +119,7 @@ async def test_a_model_id_is_shown_as_text_not_markup(
     fake_api.enqueue(Reply.text("Hi.", model="claude-[@click=app.quit]x[/] [link=y]z[/link]"))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "hello")
         assert "claude-[@click=app.quit]x[/] [link=y]z[/link]" in screen_text(app)
         assert app.is_running
 
@@ -172,7 +172,7 @@ async def test_chat_keys_do_nothing_under_the_help_screen(
     alpha, _ = seed(data_dir, "Alpha", "Bravo")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("f1", "alt+down", "ctrl+n", "ctrl+b")
         await pilot.pause(0.2)
         assert app.conversation.id == alpha.id
@@ -187,7 +187,7 @@ async def test_the_sidebar_keeps_the_users_place_when_it_refreshes(
     alpha, _, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.conversation.id == alpha.id)
+        await wait_open(pilot, app, alpha.id)
         await pilot.press("tab", "down", "down")
         conversation_list = app.query_one(ConversationList)
         assert conversation_list.highlighted == 2
@@ -202,9 +202,7 @@ async def test_a_crlf_split_across_chunks_renders_as_it_does_after_a_reload(
     fake_api.enqueue(Reply.text("line one\r\nline two", chunk_size=9))  # "…one\r" | "\n…"
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "crlf")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "crlf")
         await pilot.pause(0.2)
         streamed = flat(screen_text(app))
         async with app._view_lock:

@@ -19,7 +19,7 @@ from claude_tui.core.models import (
 from claude_tui.core.storage import ConversationStore
 from claude_tui.widgets.prompt_input import PromptInput
 from tests.conftest import FIXED_NOW
-from tests.ui import make_app, seed, wait_until
+from tests.ui import make_app, seed, wait_open, wait_until
 
 MARKDOWN_REPLY = """\
 ## Reading a file in Python
@@ -79,7 +79,7 @@ def _ready(open_id: str | None) -> Any:
         await wait_until(pilot, lambda: bool(app.screen.query(PromptInput)))
         app.screen.query_one(PromptInput).cursor_blink = False
         if open_id is not None:
-            await wait_until(pilot, lambda: app.conversation.id == open_id)
+            await wait_open(pilot, app, open_id)
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

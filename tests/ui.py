@@ -37,6 +37,16 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
+async def wait_open(pilot: Pilot[Any], app: ClaudeTUI, conversation_id: str) -> None:
+    """Until the conversation is open and its messages are drawn."""
+    await wait_until(
+        pilot,
+        lambda: app.conversation.id == conversation_id and not app._view_lock.locked(),
+        what=f"conversation {conversation_id} to open",
+    )
+    await pilot.pause()
+
+
 async def wait_idle(pilot: Pilot[Any], app: ClaudeTUI) -> None:
     """Until no reply is streaming and the app has caught up."""
     await wait_until(pilot, lambda: app.turn is None, what="the turn to end")
@@ -58,6 +68,13 @@ def flat(text: str) -> str:
     """Screen text with box drawing and runs of spaces squeezed, to find phrases."""
     boxes = {code: " " for code in range(0x2500, 0x25A0)}  # box drawing and block elements
     return " ".join(text.translate(boxes).split())
+
+
+async def send(pilot: Pilot[Any], app: ClaudeTUI, text: str) -> None:
+    """Type a message, press Enter, and wait until the reply has ended."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await wait_idle(pilot, app)
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
