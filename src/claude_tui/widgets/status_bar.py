@@ -38,21 +38,41 @@ def _usage_parts(
     return parts
 
 
+Part = str | tuple[str, str]
+
+
 class StatusBar(Static):
+    """Sections, most important first; on a narrow terminal the least important go."""
+
     info: reactive[StatusInfo] = reactive(StatusInfo, layout=False)
 
-    def render(self) -> Content:
+    def _sections(self) -> list[list[Part]]:
         info = self.info
-        sep = ("  │  ", "dim")
-        parts: list[str | tuple[str, str]] = [(printable(info.model) or "no model", "bold")]
-        if info.last is not None:
-            parts += [sep, *_usage_parts("last", info.last, cache=True, partial=info.last_partial)]
-        if info.total is not None and (info.total.input_tokens or info.total.output_tokens):
-            parts += [sep, *_usage_parts("total", info.total, cache=False)]
+        sections: list[list[Part]] = [[(printable(info.model) or "no model", "bold")]]
         if info.streaming:
-            parts += [sep, ("● streaming", "bold $accent")]
+            sections.append([("● streaming", "bold $accent")])
         elif info.streaming_elsewhere:
-            parts += [sep, ("● streaming in another conversation", "$accent")]
+            sections.append([("● streaming in another conversation", "$accent")])
         if info.notice:
-            parts += [sep, (printable(info.notice), "$warning")]
-        return Content.assemble(*parts)
+            sections.append([(printable(info.notice), "$warning")])
+        if info.last is not None:
+            sections.append(
+                _usage_parts("last", info.last, cache=True, partial=info.last_partial)
+            )
+        if info.total is not None and (info.total.input_tokens or info.total.output_tokens):
+            sections.append(_usage_parts("total", info.total, cache=False))
+        return sections
+
+    def render(self) -> Content:
+        sections = self._sections()
+        width = self.content_region.width or 10_000
+        while True:
+            parts: list[Part] = []
+            for section in sections:
+                if parts:
+                    parts.append(("  │  ", "dim"))
+                parts.extend(section)
+            content = Content.assemble(*parts)
+            if content.cell_length <= width or len(sections) == 1:
+                return content
+            sections.pop()
