@@ -278,3 +278,42 @@ async def test_the_command_palette_offers_the_app_actions(
         await wait_until(pilot, lambda: "Next conversation" in screen_text(app))
         await pilot.press("enter")
         await wait_open(pilot, app, bravo.id)
+
+
+async def test_a_long_conversation_opens_at_its_newest_and_loads_older_on_scroll_up(
+    settings: Settings, data_dir: Path
+) -> None:
+    from claude_tui.core.models import Conversation, Message, TextBlock
+    from claude_tui.core.storage import ConversationStore
+    from claude_tui.widgets.message_log import (
+        AssistantMessageView,
+        EarlierMessages,
+        MessageLog,
+    )
+
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=100)
+    for n in range(60):
+        conversation.append(Message.user(f"Question number {n}"))
+        conversation.append(Message(role="assistant", content=[TextBlock(f"Answer {n}.")]))
+    ConversationStore(data_dir).save(conversation)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, conversation.id)
+        log = app.query_one(MessageLog)
+        assert "Answer 59." in screen_text(app)
+        assert len(app.query(AssistantMessageView)) < 60  # not all 120 messages mounted
+        (marker,) = log.query(EarlierMessages)
+        assert "earlier messages: scroll up" in str(marker.render())
+        for _ in range(80):
+            if not log.query(EarlierMessages) and log.scroll_y == 0:
+                break
+            await pilot.press("pageup")
+            await pilot.pause(0.02)
+        await pilot.pause()
+        seen = flat(screen_text(app))
+        assert "Question number 0 Claude Answer 0." in seen
+        assert "earlier message" not in seen
+        shown = [view.message.text for view in log.children
+                 if isinstance(view, AssistantMessageView)]
+        assert shown == [f"Answer {n}." for n in range(60)]  # in order, none twice
+        assert log.scroll_y == 0

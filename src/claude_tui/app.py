@@ -262,9 +262,9 @@ class ClaudeTUI(App[None]):
     def action_scroll_log(self, direction: int) -> None:
         log = self.chat.log_view
         if direction < 0:
-            log.scroll_page_up()
+            log.scroll_page_up(animate=False)
         else:
-            log.scroll_page_down()
+            log.scroll_page_down(animate=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

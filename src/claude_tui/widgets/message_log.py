@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -190,24 +189,87 @@ class AssistantMessageView(Vertical):
             self._refresh_footer()
 
 
+class EarlierMessages(Static):
+    """The top of a long conversation: older messages are drawn when scrolled to."""
+
+
 class MessageLog(VerticalScroll):
-    """Follows a streaming reply while the user is at the bottom (``anchor``)."""
+    """Follows a streaming reply while the user is at the bottom (``anchor``).
+
+    A long conversation opens with its newest messages; older ones are mounted a
+    batch at a time as the user scrolls up to them, so opening stays quick.
+    """
 
     can_focus = False
+    BATCH = 20
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._assistant_views: dict[str, AssistantMessageView] = {}
+        self._messages: list[Message] = []
+        self._first_shown = 0
+        self._loading_earlier = False
 
-    async def show_messages(self, messages: Iterable[Message], empty_text: str = "") -> None:
-        """Replace the log with these messages and scroll to the newest."""
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._scrolled, init=False)
+
+    async def show_messages(self, messages: list[Message], empty_text: str = "") -> None:
+        """Replace the log with the newest of these messages, scrolled to the end.
+
+        ``messages`` is the conversation's own list: messages appended to it later are
+        added with :meth:`add_message`.
+        """
         self._assistant_views.clear()
         await self.remove_children()
-        views = [self._view(message) for message in messages]
+        self._messages = messages
+        self._first_shown = max(0, len(messages) - self.BATCH)
+        views: list[Widget] = [self._view(m) for m in messages[self._first_shown :]]
+        if self._first_shown:
+            views.insert(0, EarlierMessages(self._earlier_text(), classes="earlier"))
         if not views and empty_text:
             views.append(Static(Content(empty_text), classes="empty-log"))
         await self.mount_all(views)
         self.anchor()
+        self.call_after_refresh(self._fill_viewport)
+
+    def _earlier_text(self) -> Content:
+        count = self._first_shown
+        return Content(f"↑ {count} earlier message{'s' if count != 1 else ''}: scroll up")
+
+    def _scrolled(self, scroll_y: float) -> None:
+        if scroll_y <= 1 and self._first_shown and not self._loading_earlier:
+            self._loading_earlier = True
+            self.run_worker(self._mount_earlier(), group="earlier", exit_on_error=False)
+
+    async def _fill_viewport(self) -> None:
+        """Too few messages to scroll: there is no scrolling up to ask for more."""
+        if self._first_shown and self.max_scroll_y <= 0 and not self._loading_earlier:
+            self._loading_earlier = True
+            await self._mount_earlier()
+
+    async def _mount_earlier(self) -> None:
+        """Mount the previous batch above, keeping the view where the user is."""
+        try:
+            start = max(0, self._first_shown - self.BATCH)
+            views = [self._view(m) for m in self._messages[start : self._first_shown]]
+            self._first_shown = start
+            marker = self.query(EarlierMessages)
+            height_before = self.virtual_size.height
+            await self.mount_all(views, after=marker.first() if marker else None,
+                                 before=None if marker else 0)
+            if start == 0:
+                await marker.remove()
+            else:
+                marker.first().update(self._earlier_text())
+            self.call_after_refresh(self._keep_place, height_before)
+        finally:
+            self._loading_earlier = False
+
+    def _keep_place(self, height_before: int) -> None:
+        grown = self.virtual_size.height - height_before
+        if grown > 0:
+            self.scroll_to(y=self.scroll_y + grown, animate=False, immediate=True)
+        self.call_after_refresh(self._fill_viewport)
 
     def _view(self, message: Message) -> Widget:
         if message.role == "user":
