@@ -58,7 +58,7 @@ async def test_quit_and_relaunch_restores_every_conversation(
     assert {path.name: path.read_bytes() for path in conversation_files(data_dir)} == before
 
 
-async def test_quitting_mid_stream_saves_the_partial_reply_as_stopped(
+async def test_quitting_mid_stream_saves_the_partial_reply_as_interrupted(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     gate = Gate(after="Partial ")
@@ -75,7 +75,8 @@ async def test_quitting_mid_stream_saves_the_partial_reply_as_stopped(
     (path,) = conversation_files(data_dir)
     user, reply = on_disk(data_dir, path.stem)["messages"]
     assert user["content"][0]["text"] == "Go"
-    assert reply["status"] == "stopped"
+    assert reply["status"] == "failed"
+    assert reply["error"]["title"] == "claude-tui closed before this reply finished."
     assert reply["content"][0]["text"] == "Partial "
 
 

@@ -42,7 +42,12 @@ from claude_tui.core.models import (
     TurnStatus,
     utc_now,
 )
-from claude_tui.core.storage import ConversationStore, StoreError
+from claude_tui.core.storage import (
+    ConversationGone,
+    ConversationStore,
+    ConversationUnreadable,
+    StoreError,
+)
 from claude_tui.core.turn import Turn
 from claude_tui.screens.chat import ChatScreen
 from claude_tui.screens.help import HelpScreen
@@ -90,6 +95,8 @@ class ClaudeTUI(App[None]):
         self._open_requests = 0
         self._footer_actions: tuple[bool, bool] | None = None
         self._drafts: dict[str, str] = {}
+        self._heading_to: str | None = None  # the conversation a switch is loading
+        self._quit_anyway = False
 
     # -- the screen ------------------------------------------------------------------
 
@@ -137,10 +144,11 @@ class ClaudeTUI(App[None]):
         self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock(), streaming_id)
 
     async def _show_conversation(self) -> None:
-        empty = WELCOME if self.client.has_credentials else f"{WELCOME}\n\n{NO_KEY}"
-        await self.chat.log_view.show_messages(self.conversation.messages, empty)
+        self.chat.prompt.owner = self.conversation.id
         self.chat.sidebar.highlight(self.conversation.id)
         self._refresh_status()
+        empty = WELCOME if self.client.has_credentials else f"{WELCOME}\n\n{NO_KEY}"
+        await self.chat.log_view.show_messages(self.conversation.messages, empty)
 
     # -- start and stop --------------------------------------------------------------
 
@@ -168,11 +176,38 @@ class ClaudeTUI(App[None]):
             self._open(last_open if last_open in ids else ids[0], at_startup=True)
 
     async def action_quit(self) -> None:
-        await self._stop_turn()
+        await self._take_unacknowledged()
+        await self._stop_turn(closing=True)
         for conversation in self.keeper.unsaved:  # one last try for anything not on disk
             await self._save(conversation)
         await self.keeper.flush()
+        unsaved = self.keeper.unsaved
+        if unsaved and not self._quit_anyway:
+            self._quit_anyway = True
+            titles = ", ".join(f"'{c.title}'" for c in unsaved)
+            self.notify(f"{titles} could not be saved. Free the disk and try again, or press "
+                        "Ctrl+Q again to quit and lose the unsaved words.",
+                        title="Not quitting yet", severity="error", timeout=30, markup=False)
+            return
         self.exit()
+
+    async def _take_unacknowledged(self) -> None:
+        """Messages submitted a moment before quitting: keep them, unsent, in their place."""
+        prompt = self.chat.prompt
+        for submitted in list(prompt.unacknowledged):
+            prompt.acknowledge(submitted)
+            conversation = await self._owner_conversation(submitted.owner)
+            if conversation is not None:
+                conversation.append(Message.user(submitted.text))
+                self.keeper.mark(conversation)
+
+    async def _owner_conversation(self, owner: str | None) -> Conversation | None:
+        if owner is None or owner == self.conversation.id:
+            return self.conversation
+        if owner in {summary.id for summary in self.summaries}:
+            with contextlib.suppress(StoreError):
+                return await self.keeper.load(owner)
+        return None
 
     async def on_unmount(self) -> None:
         await self.client.close()
@@ -196,13 +231,17 @@ class ClaudeTUI(App[None]):
         try:
             conversation = await self.keeper.load(conversation_id)
         except StoreError as error:
+            if request == self._open_requests:
+                self._heading_to = None
             self.notify(str(error), title="Cannot open", severity="error", markup=False)
-            self.summaries = [s for s in self.summaries if s.id != conversation_id]
-            self._refresh_sidebar()
+            if isinstance(error, ConversationGone | ConversationUnreadable):
+                self.summaries = [s for s in self.summaries if s.id != conversation_id]
+                self._refresh_sidebar()
             return
         async with self._view_lock:
             if request != self._open_requests or conversation_id == self.conversation.id:
                 return
+            self._heading_to = None
             if at_startup and self.conversation.messages:
                 return  # the user started a conversation while the list loaded
             self._swap_drafts(conversation, carry=at_startup)
@@ -226,10 +265,12 @@ class ClaudeTUI(App[None]):
         ids = [summary.id for summary in self.summaries]
         if not ids:
             return
-        if self.conversation.id in ids:
-            index = (ids.index(self.conversation.id) + step) % len(ids)
+        current = self._heading_to or self.conversation.id  # quick presses add up
+        if current in ids:
+            index = (ids.index(current) + step) % len(ids)
         else:
             index = 0 if step > 0 else len(ids) - 1
+        self._heading_to = ids[index]
         self._open(ids[index])
 
     def action_next_conversation(self) -> None:
@@ -241,6 +282,7 @@ class ClaudeTUI(App[None]):
     async def action_new_conversation(self) -> None:
         async with self._view_lock:
             self._open_requests += 1  # a switch still loading is superseded
+            self._heading_to = None
             if self.conversation.messages:
                 conversation = self._new_conversation()
                 self._swap_drafts(conversation, carry=False)
@@ -305,19 +347,20 @@ class ClaudeTUI(App[None]):
 
     async def _save(self, conversation: Conversation) -> bool:
         """Write the conversation (in a thread); say so if it fails."""
+        saved = True
         try:
             await self.keeper.save(conversation)
         except StoreError as error:
+            saved = False
             self.notify(f"{error}. Nothing is lost: it stays in memory, and the next save "
                         "tries again.", title="Not saved", severity="error", timeout=20,
                         markup=False)
-            return False
-        summary = ConversationSummary.of(conversation)
+        summary = ConversationSummary.of(conversation)  # listed either way: it is in memory
         self.summaries = self._sorted(
             [summary, *(s for s in self.summaries if s.id != conversation.id)]
         )
         self._refresh_sidebar()
-        return True
+        return saved
 
     # -- turns -----------------------------------------------------------------------
 
@@ -338,6 +381,16 @@ class ClaudeTUI(App[None]):
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
+        self.chat.prompt.acknowledge(event)
+        if event.owner is not None and event.owner != self.conversation.id:
+            # Enter and a switch arrived together: never send into the wrong conversation
+            known = {summary.id for summary in self.summaries}
+            slot = event.owner if event.owner in known else ""
+            self._drafts[slot] = event.text + self._drafts.get(slot, "")
+            self.notify("Not sent: the conversation changed as you pressed Enter. The message "
+                        "is back in the input box of the conversation you wrote it in.",
+                        severity="warning", timeout=10, markup=False)
+            return
         if self._refuse(event.text):
             return
         conversation = self.conversation
@@ -420,8 +473,10 @@ class ClaudeTUI(App[None]):
     async def action_stop(self) -> None:
         await self._stop_turn()
 
-    async def _stop_turn(self) -> None:
+    async def _stop_turn(self, closing: bool = False) -> None:
         worker = self._turn_worker
+        if closing and self.turn is not None:
+            self.turn.interrupt()  # not "stopped by you": the app was closed
         if worker is not None and not worker.is_finished:
             worker.cancel()
             with contextlib.suppress(WorkerCancelled, WorkerFailed, WorkerError):

@@ -37,6 +37,10 @@ class StoreError(Exception):
     """A conversation could not be read or written; the message is for a person."""
 
 
+class ConversationGone(StoreError):
+    """The file is no longer there (deleted by hand, or by another copy of the app)."""
+
+
 class ConversationUnreadable(StoreError):
     """The file was moved to quarantine; ``notice`` says where."""
 
@@ -139,7 +143,7 @@ class ConversationStore:
         try:
             return Conversation.from_dict(_read_json(path))
         except FileNotFoundError as error:
-            raise StoreError(f"conversation {conversation_id} no longer exists") from error
+            raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:
             raise StoreError(f"{path.name} was {error}; update claude-tui to open it") from error
         except (SchemaError, ValueError, OSError) as error:

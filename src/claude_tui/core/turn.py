@@ -14,6 +14,7 @@ from claude_tui.core.claude import (
     UsageUpdated,
 )
 from claude_tui.core.models import (
+    INTERRUPTED,
     ContentBlock,
     Conversation,
     ErrorInfo,
@@ -93,6 +94,11 @@ class Turn:
         self.message.status = TurnStatus.FAILED
         self.message.error = error
         self.conversation.touch()
+
+    def interrupt(self) -> None:
+        """The app is closing mid-reply: keep what arrived, marked as cut short."""
+        if not self.done:
+            self.fail(INTERRUPTED)
 
     def stop(self) -> None:
         """The user stopped the reply: keep what arrived."""

@@ -20,9 +20,10 @@ class PromptInput(TextArea):
     ]
 
     class Submitted(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, owner: str | None) -> None:
             super().__init__()
             self.text = text
+            self.owner = owner  # whose input box it was typed in (see PromptInput.owner)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -33,6 +34,11 @@ class PromptInput(TextArea):
             compact=True,
             placeholder="Message Claude… (Enter sends, Ctrl+J adds a line)",
         )
+        # An opaque tag the app sets (the open conversation): a message submitted just
+        # before a switch still says where it was typed.
+        self.owner: str | None = None
+        # Submitted but not yet taken by the app (keys can outrun messages).
+        self.unacknowledged: list[PromptInput.Submitted] = []
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -55,7 +61,14 @@ class PromptInput(TextArea):
         text = self.text
         if text.strip():
             self.clear()
-            self.post_message(self.Submitted(text))
+            submitted = self.Submitted(text, self.owner)
+            self.unacknowledged.append(submitted)
+            self.post_message(submitted)
+
+    def acknowledge(self, submitted: Submitted) -> None:
+        """The app has taken this submission."""
+        if submitted in self.unacknowledged:
+            self.unacknowledged.remove(submitted)
 
     def give_back(self, text: str) -> None:
         """Put refused text back in front of anything typed since."""
