@@ -211,3 +211,85 @@ async def test_a_crlf_split_across_chunks_renders_as_it_does_after_a_reload(
         assert flat(screen_text(app)) == streamed
         assert "line one" in streamed
         assert "claude-sonnet-5-5 Message Claude" in streamed  # the reply's model line
+
+
+async def test_enter_and_ctrl_q_in_one_burst_keep_the_message(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for key, char in [("h", "h"), ("i", "i"), ("enter", "\r"), ("ctrl+q", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+    (path,) = conversation_files(data_dir)
+    assert on_disk(data_dir, path.stem)["messages"][0]["content"][0]["text"] == "hi"
+
+
+async def test_enter_and_a_switch_in_one_burst_never_misplace_the_message(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    alpha, _ = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        for key, char in [("o", "o"), ("k", "k"), ("enter", "\r"), ("ctrl+n", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        await wait_idle(pilot, app)
+        assert app.conversation.messages == []  # nothing landed in the new conversation
+        await pilot.press("alt+down")  # from the new conversation to the top of the list
+        await wait_open(pilot, app, alpha.id)
+        texts = [message.text for message in app.conversation.messages]
+        sent = bool(fake_api.requests)
+        # either it was sent in Alpha before the switch, or it waits in Alpha's input box
+        assert ("ok" in texts) if sent else (app.query_one(PromptInput).text == "ok")
+
+
+async def test_quick_presses_of_next_add_up(settings: Settings, data_dir: Path) -> None:
+    conversations = seed(data_dir, "One", "Two", "Three", "Four", "Five")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, conversations[0].id)
+        for _ in range(3):
+            app.post_message(events.Key("alt+down", None))
+        await wait_open(pilot, app, conversations[3].id)
+        await pilot.pause(0.3)
+        assert app.conversation.id == conversations[3].id
+
+
+async def test_quitting_with_unsaved_words_asks_for_a_second_ctrl_q(
+    fake_api: FakeAnthropic, settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = make_app(replace(settings, data_dir=blocker / "data"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "cannot be saved")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not sent" in screen_text(app))
+        app.clear_notifications()
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.3)
+    assert app.return_code == 0
+
+
+async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_was_typed(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    """Bravo is live in memory, so opening it needs no disk read and could win the race."""
+    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        app.keeper.mark(ConversationStore(data_dir).load(bravo.id))
+        for key, char in [("h", "h"), ("i", "i"), ("enter", "\r"), ("alt+down", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        await wait_idle(pilot, app)
+    in_alpha = [m["content"][0]["text"] for m in on_disk(data_dir, alpha.id)["messages"]]
+    in_bravo = [m["content"][0]["text"] for m in on_disk(data_dir, bravo.id)["messages"]]
+    assert "hi" in in_alpha
+    assert "hi" not in in_bravo

@@ -97,6 +97,7 @@ class ClaudeTUI(App[None]):
         self._drafts: dict[str, str] = {}
         self._heading_to: str | None = None  # the conversation a switch is loading
         self._quit_anyway = False
+        self._sending: Conversation | None = None  # pinned while its message goes out
 
     # -- the screen ------------------------------------------------------------------
 
@@ -176,6 +177,12 @@ class ClaudeTUI(App[None]):
             self._open(last_open if last_open in ids else ids[0], at_startup=True)
 
     async def action_quit(self) -> None:
+        """Quit once the input box has handled the keys typed before Ctrl+Q."""
+        # Not _after_typed_keys: a message submitted with Ctrl+Q is kept, but not sent.
+        if not self.chat.prompt.call_later(self._quit):
+            await self._quit()
+
+    async def _quit(self) -> None:
         await self._take_unacknowledged()
         await self._stop_turn(closing=True)
         for conversation in self.keeper.unsaved:  # one last try for anything not on disk
@@ -273,13 +280,32 @@ class ClaudeTUI(App[None]):
         self._heading_to = ids[index]
         self._open(ids[index])
 
+    def _after_typed_keys(self, callback: Callable[..., object], *args: object) -> None:
+        """Run ``callback`` once the input box has handled the keys already sent to it,
+        and a message submitted with them is taken, in the conversation it was typed in."""
+
+        async def then() -> None:
+            prompt = self.chat.prompt
+            for submitted in list(prompt.unacknowledged):
+                if prompt.acknowledge(submitted):
+                    await self._accept(submitted)
+            result = callback(*args)
+            if asyncio.iscoroutine(result):
+                await result
+
+        if not self.chat.prompt.call_later(then):
+            self.call_later(then)
+
     def action_next_conversation(self) -> None:
-        self._step(1)
+        self._after_typed_keys(self._step, 1)
 
     def action_previous_conversation(self) -> None:
-        self._step(-1)
+        self._after_typed_keys(self._step, -1)
 
-    async def action_new_conversation(self) -> None:
+    def action_new_conversation(self) -> None:
+        self._after_typed_keys(self._new_conversation_now)
+
+    async def _new_conversation_now(self) -> None:
         async with self._view_lock:
             self._open_requests += 1  # a switch still loading is superseded
             self._heading_to = None
@@ -381,49 +407,59 @@ class ClaudeTUI(App[None]):
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
-        self.chat.prompt.acknowledge(event)
-        if event.owner is not None and event.owner != self.conversation.id:
-            # Enter and a switch arrived together: never send into the wrong conversation
-            known = {summary.id for summary in self.summaries}
-            slot = event.owner if event.owner in known else ""
-            self._drafts[slot] = event.text + self._drafts.get(slot, "")
-            self.notify("Not sent: the conversation changed as you pressed Enter. The message "
-                        "is back in the input box of the conversation you wrote it in.",
-                        severity="warning", timeout=10, markup=False)
-            return
-        if self._refuse(event.text):
-            return
-        conversation = self.conversation
-        message = Message.user(event.text)
-        async with self._view_lock:
+        if self.chat.prompt.acknowledge(event):  # not already taken by _after_typed_keys
+            await self._accept(event)
+
+    async def _accept(self, event: PromptInput.Submitted) -> None:
+        async with self._view_lock:  # no switch can happen between the check and the append
+            if event.owner is not None and event.owner != self.conversation.id:
+                # Enter and a switch arrived together: never send into the wrong one
+                known = {summary.id for summary in self.summaries}
+                slot = event.owner if event.owner in known else ""
+                self._drafts[slot] = event.text + self._drafts.get(slot, "")
+                self.notify("Not sent: the conversation changed as you pressed Enter. The "
+                            "message is back in the input box of the conversation you wrote "
+                            "it in.", severity="warning", timeout=10, markup=False)
+                return
+            if self._refuse(event.text):
+                return
+            conversation = self.conversation
+            message = Message.user(event.text)
             conversation.append(message)
-            self.keeper.mark(conversation)  # in memory first: nothing can lose it now
+            self._start_sending(conversation)  # in memory first: nothing can lose it now
             await self.chat.log_view.add_message(message)
-        self._turn_worker = self._converse(conversation)
 
     async def action_retry(self) -> None:
         if not self._refuse() and self.conversation.can_retry:
-            self._turn_worker = self._converse(self.conversation)
+            self._start_sending(self.conversation)
+
+    def _start_sending(self, conversation: Conversation) -> None:
+        # Pinned from now until the turn ends: opening it always finds this very copy.
+        self.keeper.pin(conversation)
+        self._sending = conversation
+        self._turn_worker = self._converse(conversation)
 
     @work(group="turn", exit_on_error=False)
     async def _converse(self, conversation: Conversation) -> None:
         """Save the user's message, then stream the reply into the conversation."""
         self._refresh_status()
         if not await self._save(conversation):  # on disk before the request goes out
+            self.keeper.unpin(conversation)
+            self._sending = None
             self.notify("Your message was not sent because it could not be saved. It is "
                         "kept here: press Ctrl+R to send it once the disk can be written.",
                         title="Not sent", severity="error", timeout=20, markup=False)
             self._refresh_status()
             return
         await asyncio.to_thread(self.store.set_last_open, conversation.id)
-        turn = Turn(conversation)
-        self.turn = turn
-        self.keeper.pin(conversation)
+        async with self._view_lock:
+            turn = Turn(conversation)
+            self.turn = turn
         stop_checkpoints = asyncio.Event()
         checkpoints = asyncio.create_task(self._checkpoint(turn, stop_checkpoints))
         try:
             async with self._view_lock:
-                if self.conversation is conversation:
+                if self.conversation is conversation:  # (a rebuild may have drawn it)
                     await self.chat.log_view.add_message(turn.message)
             self._refresh_status()
             self._refresh_sidebar()
@@ -463,6 +499,7 @@ class ClaudeTUI(App[None]):
             return
         turn.stop()  # no-op unless the stream ended without a verdict
         self.turn = None
+        self._sending = None
         self.keeper.unpin(turn.conversation)
         await self._save(turn.conversation)
         if self.conversation is turn.conversation:
@@ -483,3 +520,6 @@ class ClaudeTUI(App[None]):
                 await worker.wait()
         if self.turn is not None:  # cancelled before it could finish the turn itself
             await self._end_turn(self.turn)
+        elif self._sending is not None:  # cancelled before it could even start
+            self.keeper.unpin(self._sending)
+            self._sending = None

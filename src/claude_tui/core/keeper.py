@@ -62,6 +62,8 @@ class ConversationKeeper:
                 # A thread cannot be stopped: hold the lock until the file is written, so
                 # this older snapshot can never land after a newer one.
                 await asyncio.wait([write])
+                if not write.cancelled():
+                    write.exception()  # retrieved: the caller is gone, the copy stays live
                 raise
         if conversation.id not in self._pinned and self._live.get(conversation.id) is conversation:
             del self._live[conversation.id]

@@ -41,8 +41,9 @@ class TextBlockView(Markdown):
     """Markdown for one text block, with a stream while the block grows."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(printable(text), open_links=False)
-        self.shown = len(text)
+        shown = len(text) - 1 if text.endswith("\r") else len(text)  # maybe half a CRLF
+        super().__init__(printable(text[:shown]), open_links=False)
+        self.shown = shown
         self._stream: MarkdownStream | None = None
 
     async def catch_up(self, text: str, *, final: bool = False) -> None:
@@ -170,6 +171,8 @@ class AssistantMessageView(Vertical):
         async with self._lock:
             final = self.message.status is not TurnStatus.STREAMING
             for position, block in enumerate(self.message.content):
+                if not self.is_attached:
+                    return  # removed from the log (a switch) while we waited
                 if position >= len(self._views):
                     view = block_view(block)
                     self._views.append(view)
@@ -186,7 +189,8 @@ class AssistantMessageView(Vertical):
                 for view in self._views:
                     if isinstance(view, TextBlockView):
                         await view.finish()
-            self._refresh_footer()
+            if self.is_attached:
+                self._refresh_footer()
 
 
 class EarlierMessages(Static):
@@ -279,6 +283,8 @@ class MessageLog(VerticalScroll):
         return view
 
     async def add_message(self, message: Message) -> None:
+        if message.id in self._assistant_views:
+            return  # already drawn by a rebuild
         await self.query(".empty-log").remove()
         await self.mount(self._view(message))
         self.anchor()

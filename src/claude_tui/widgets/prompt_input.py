@@ -65,10 +65,12 @@ class PromptInput(TextArea):
             self.unacknowledged.append(submitted)
             self.post_message(submitted)
 
-    def acknowledge(self, submitted: Submitted) -> None:
-        """The app has taken this submission."""
+    def acknowledge(self, submitted: Submitted) -> bool:
+        """The app takes this submission; False if it was already taken."""
         if submitted in self.unacknowledged:
             self.unacknowledged.remove(submitted)
+            return True
+        return False
 
     def give_back(self, text: str) -> None:
         """Put refused text back in front of anything typed since."""
