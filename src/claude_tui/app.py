@@ -92,6 +92,7 @@ class ClaudeTUI(App[None]):
         self.turn: Turn | None = None
         self._turn_worker: Worker[None] | None = None
         self._view_lock = asyncio.Lock()
+        self._state_lock = asyncio.Lock()
         self._open_requests = 0
         self._footer_actions: tuple[bool, bool] | None = None
         self._drafts: dict[str, str] = {}
@@ -254,7 +255,12 @@ class ClaudeTUI(App[None]):
             self._swap_drafts(conversation, carry=at_startup)
             self.conversation = conversation
             await self._show_conversation()
-        await asyncio.to_thread(self.store.set_last_open, conversation.id)
+        await self._remember_open(conversation.id)
+
+    async def _remember_open(self, conversation_id: str) -> None:
+        """Which conversation to reopen next launch; written in order, newest last."""
+        async with self._state_lock:
+            await asyncio.to_thread(self.store.set_last_open, conversation_id)
 
     def _swap_drafts(self, conversation: Conversation, carry: bool) -> None:
         """Unsent text stays with the conversation it was typed in (unless ``carry``).
@@ -451,7 +457,7 @@ class ClaudeTUI(App[None]):
                         title="Not sent", severity="error", timeout=20, markup=False)
             self._refresh_status()
             return
-        await asyncio.to_thread(self.store.set_last_open, conversation.id)
+        await self._remember_open(conversation.id)
         async with self._view_lock:
             turn = Turn(conversation)
             self.turn = turn
