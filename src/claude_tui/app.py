@@ -81,14 +81,14 @@ class ClaudeTUI(TurnLifecycle):
     async def _load_conversations(self) -> None:
         summaries, notices = await asyncio.to_thread(self.store.list_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
-        known = {summary.id for summary in self.summaries}  # saved while we were reading
+        known = set(self.listed_ids)  # saved while we were reading
         self.summaries = self._sorted([*self.summaries,
                                        *(s for s in summaries if s.id not in known)])
         for notice in notices:
             self.notify(notice.message, title="Conversation file not read",
                         severity="warning", timeout=15, markup=False)
         self._refresh_sidebar()
-        ids = [summary.id for summary in self.summaries]
+        ids = self.listed_ids
         if ids and not self.conversation.messages:
             self._open(last_open if last_open in ids else ids[0], at_startup=True)
 
@@ -127,7 +127,7 @@ class ClaudeTUI(TurnLifecycle):
     async def _owner_conversation(self, owner: str | None) -> Conversation | None:
         if owner is None or owner == self.conversation.id:
             return self.conversation
-        if owner in {summary.id for summary in self.summaries}:
+        if owner in self.listed_ids:
             with contextlib.suppress(StoreError):
                 return await self.keeper.load(owner)
         return None
@@ -185,7 +185,7 @@ class ClaudeTUI(TurnLifecycle):
         prompt.set_draft(self._drafts.pop(conversation.id if conversation.messages else "", ""))
 
     def _step(self, step: int) -> None:
-        ids = [summary.id for summary in self.summaries]
+        ids = self.listed_ids
         if not ids:
             return
         current = self._heading_to or self.conversation.id  # quick presses add up

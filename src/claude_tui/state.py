@@ -59,7 +59,6 @@ class ChatState(App[None]):
         self._quit_anyway = False
         self._sending: Conversation | None = None  # pinned while its message goes out
 
-
     @property
     def chat(self) -> ChatScreen:
         screen = self.screen_stack[0]
@@ -71,6 +70,11 @@ class ChatState(App[None]):
             model=self.settings.model, max_tokens=self.settings.max_tokens,
             system=self.settings.system,
         )
+
+    @property
+    def listed_ids(self) -> list[str]:
+        """The sidebar's conversations, in its order."""
+        return [summary.id for summary in self.summaries]
 
     @property
     def busy(self) -> bool:
@@ -111,7 +115,6 @@ class ChatState(App[None]):
         """Which conversation to reopen next launch; written in order, newest last."""
         async with self._state_lock:
             await asyncio.to_thread(self.store.set_last_open, conversation_id)
-
 
     # -- saving ----------------------------------------------------------------------
 

@@ -41,8 +41,8 @@ class TurnLifecycle(ChatState):
         """Say why nothing can be sent now (handing back ``text``); False if it can."""
         severity: SeverityLevel
         if self.busy:
-            message, severity = "Claude is still replying. Press Escape to stop it first.", (
-                "warning")
+            message = "Claude is still replying. Press Escape to stop it first."
+            severity = "warning"
         elif not self.client.has_credentials:
             message, severity = NO_KEY, "error"
         else:
@@ -61,8 +61,7 @@ class TurnLifecycle(ChatState):
         async with self._view_lock:  # no switch can happen between the check and the append
             if event.owner is not None and event.owner != self.conversation.id:
                 # Enter and a switch arrived together: never send into the wrong one
-                known = {summary.id for summary in self.summaries}
-                slot = event.owner if event.owner in known else ""
+                slot = event.owner if event.owner in self.listed_ids else ""
                 self._drafts[slot] = event.text + self._drafts.get(slot, "")
                 self.notify("Not sent: the conversation changed as you pressed Enter. The "
                             "message is back in the input box of the conversation you wrote "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from claude_tui.core.config import Settings
 from claude_tui.core.models import (
+    USAGE_FIELDS,
     ContentBlock,
     Conversation,
     ErrorInfo,
@@ -283,12 +284,7 @@ def _usage(raw: Any) -> Usage:
         value = getattr(raw, name, None)
         return value if isinstance(value, int) else 0
 
-    return Usage(
-        input_tokens=count("input_tokens"),
-        output_tokens=count("output_tokens"),
-        cache_creation_input_tokens=count("cache_creation_input_tokens"),
-        cache_read_input_tokens=count("cache_read_input_tokens"),
-    )
+    return Usage(**{name: count(name) for name in USAGE_FIELDS})
 
 
 def _block(raw: Any) -> ContentBlock:
@@ -387,10 +383,5 @@ def _merge_usage(current: Usage, raw: Any) -> Usage:
     """``message_delta`` usage is cumulative; fields it leaves out keep their value."""
     update = _usage(raw)
     return Usage(
-        input_tokens=update.input_tokens or current.input_tokens,
-        output_tokens=update.output_tokens or current.output_tokens,
-        cache_creation_input_tokens=(
-            update.cache_creation_input_tokens or current.cache_creation_input_tokens
-        ),
-        cache_read_input_tokens=update.cache_read_input_tokens or current.cache_read_input_tokens,
+        **{name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS}
     )

@@ -7,7 +7,7 @@ Plain dataclasses: no Textual, no SDK. Everything here round-trips through
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -81,29 +81,22 @@ class Usage:
         )
 
     def to_dict(self) -> dict[str, int]:
-        return {
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cache_creation_input_tokens": self.cache_creation_input_tokens,
-            "cache_read_input_tokens": self.cache_read_input_tokens,
-        }
+        return {name: getattr(self, name) for name in USAGE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: object) -> Usage:
         if not isinstance(data, dict):
             raise SchemaError("usage must be an object")
         values = {}
-        for name in (
-            "input_tokens",
-            "output_tokens",
-            "cache_creation_input_tokens",
-            "cache_read_input_tokens",
-        ):
+        for name in USAGE_FIELDS:
             value = data.get(name) or 0
             if not isinstance(value, int) or isinstance(value, bool):
                 raise SchemaError(f"usage.{name} must be an integer")
             values[name] = value
         return cls(**values)
+
+
+USAGE_FIELDS = tuple(field.name for field in fields(Usage))
 
 
 @dataclass

@@ -37,11 +37,16 @@ class UserMessageView(Static):
         self.border_title = "You"
 
 
+def _settled_length(text: str, final: bool) -> int:
+    """How much of a growing text to show: a trailing CR may be half of a CRLF."""
+    return len(text) - 1 if not final and text.endswith("\r") else len(text)
+
+
 class TextBlockView(Markdown):
     """Markdown for one text block, with a stream while the block grows."""
 
     def __init__(self, text: str) -> None:
-        shown = len(text) - 1 if text.endswith("\r") else len(text)  # maybe half a CRLF
+        shown = _settled_length(text, final=False)
         super().__init__(printable(text[:shown]), open_links=False)
         self.shown = shown
         self._stream: MarkdownStream | None = None
@@ -51,7 +56,7 @@ class TextBlockView(Markdown):
 
         A trailing carriage return waits for the next chunk: it may be half of CRLF.
         """
-        end = len(text) - 1 if not final and text.endswith("\r") else len(text)
+        end = _settled_length(text, final)
         if end <= self.shown:
             return
         if self._stream is None:
