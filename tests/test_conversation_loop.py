@@ -18,6 +18,7 @@ from tests.ui import (
     on_disk,
     screen_text,
     send,
+    send_until_held,
     type_text,
     wait_idle,
     wait_until,
@@ -67,9 +68,7 @@ async def test_user_message_is_on_disk_before_the_request_goes_out(
     fake_api.enqueue(Reply.text("Answer.", gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Question")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held, what="the request")
+        await send_until_held(pilot, "Question", gate)
         (path,) = conversation_files(data_dir)
         messages = on_disk(data_dir, path.stem)["messages"]
         assert [m["role"] for m in messages] == ["user"]
@@ -87,9 +86,7 @@ async def test_reply_text_is_streamed_into_the_markdown_not_rerendered(
     fake_api.enqueue(Reply.text("First half, second half.", chunk_size=3, gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "go")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "go", gate)
         await wait_until(pilot, lambda: "First half," in screen_text(app), what="partial text")
         assert "second half" not in screen_text(app)
         view = app.query_one(AssistantMessageView)
@@ -243,9 +240,7 @@ async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_sc
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         log = app.query_one(MessageLog)
-        await type_text(pilot, "long please")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "long please", gate)
         await wait_until(pilot, lambda: "Line 60 of" in screen_text(app), what="following")
         assert log.scroll_y == log.max_scroll_y > 0
 

@@ -18,6 +18,7 @@ from tests.ui import (
     on_disk,
     screen_text,
     send,
+    send_until_held,
     type_text,
     wait_idle,
     wait_until,
@@ -166,9 +167,7 @@ async def test_escape_stops_a_streaming_reply_and_keeps_what_arrived(
     )
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Tell me")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "Tell me", gate)
         await wait_until(pilot, lambda: "The beginning" in screen_text(app))
         await pilot.press("escape")
         await wait_idle(pilot, app)
@@ -196,9 +195,7 @@ async def test_a_new_message_while_streaming_waits_and_is_not_lost(
     fake_api.enqueue(Reply.text("Slow", gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "first")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "first", gate)
         await type_text(pilot, "second")
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Claude is still replying" in screen_text(app))

@@ -15,6 +15,7 @@ from tests.ui import (
     screen_text,
     seed,
     send,
+    send_until_held,
     type_text,
     wait_idle,
     wait_open,
@@ -159,9 +160,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
-        await type_text(pilot, "Streaming one")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "Streaming one", gate)
         streaming_id = app.conversation.id
 
         await pilot.press("alt+down")  # to Alpha while the reply streams
@@ -198,9 +197,7 @@ async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
-        await type_text(pilot, "count")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: first.held)
+        await send_until_held(pilot, "count", first)
         streaming_id = app.conversation.id
         await pilot.press("alt+down")
         await wait_open(pilot, app, alpha.id)
@@ -255,9 +252,7 @@ async def test_the_sidebar_marks_the_conversation_a_reply_streams_into(
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
-        await type_text(pilot, "More please")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "More please", gate)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "Alpha ● replying…" in flat(screen_text(app))

@@ -14,7 +14,7 @@ from tests.ui import (
     on_disk,
     screen_text,
     send,
-    type_text,
+    send_until_held,
     wait_open,
     wait_until,
 )
@@ -65,9 +65,7 @@ async def test_quitting_mid_stream_saves_the_partial_reply_as_interrupted(
     fake_api.enqueue(Reply.text("Partial reply text", gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Go")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "Go", gate)
         await wait_until(pilot, lambda: "Partial" in screen_text(app))
         await pilot.press("ctrl+q")
         await pilot.pause()

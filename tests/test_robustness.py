@@ -23,6 +23,7 @@ from tests.ui import (
     screen_text,
     seed,
     send,
+    send_until_held,
     type_text,
     wait_idle,
     wait_open,
@@ -32,13 +33,21 @@ from tests.ui import (
 SIZE = (120, 36)
 
 
+@pytest.fixture
+def uncreatable_dir(tmp_path: Path) -> Path:
+    """A data folder that cannot be created: its parent is a regular file."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    return blocker / "data"
+
+
 # -- the keeper (core) -------------------------------------------------------------
 
 
-async def test_a_conversation_whose_save_failed_is_served_from_memory(tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    keeper = ConversationKeeper(ConversationStore(blocker / "data"))
+async def test_a_conversation_whose_save_failed_is_served_from_memory(
+    uncreatable_dir: Path,
+) -> None:
+    keeper = ConversationKeeper(ConversationStore(uncreatable_dir))
     conversation = Conversation(model="m", max_tokens=10)
     conversation.append(Message.user("keep me"))
     with pytest.raises(StoreError, match="Could not save"):
@@ -67,11 +76,9 @@ async def test_a_pinned_conversation_stays_in_memory_after_saving(tmp_path: Path
 
 
 async def test_an_unwritable_data_folder_keeps_the_message_and_sends_nothing(
-    fake_api: FakeAnthropic, settings: Settings, tmp_path: Path
+    fake_api: FakeAnthropic, settings: Settings, uncreatable_dir: Path
 ) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    app = make_app(replace(settings, data_dir=blocker / "data"))
+    app = make_app(replace(settings, data_dir=uncreatable_dir))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "Precious words")
         await pilot.press("enter")
@@ -145,9 +152,7 @@ async def test_a_streaming_reply_is_checkpointed_to_disk(
     fake_api.enqueue(Reply.text("Written so far, and more", gate=gate))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "go")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held)
+        await send_until_held(pilot, "go", gate)
 
         def checkpointed() -> bool:
             files = conversation_files(data_dir)
@@ -258,11 +263,9 @@ async def test_quick_presses_of_next_add_up(settings: Settings, data_dir: Path) 
 
 
 async def test_quitting_with_unsaved_words_asks_for_a_second_ctrl_q(
-    fake_api: FakeAnthropic, settings: Settings, tmp_path: Path
+    fake_api: FakeAnthropic, settings: Settings, uncreatable_dir: Path
 ) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    app = make_app(replace(settings, data_dir=blocker / "data"))
+    app = make_app(replace(settings, data_dir=uncreatable_dir))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_text(pilot, "cannot be saved")
         await pilot.press("enter")

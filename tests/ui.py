@@ -17,6 +17,7 @@ from claude_tui.core.config import Settings
 from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus, Usage
 from claude_tui.core.storage import ConversationStore
 from tests.conftest import FIXED_NOW
+from tests.fake_api import Gate
 
 
 def make_app(settings: Settings) -> ClaudeTUI:
@@ -75,6 +76,13 @@ async def send(pilot: Pilot[Any], app: ClaudeTUI, text: str) -> None:
     await type_text(pilot, text)
     await pilot.press("enter")
     await wait_idle(pilot, app)
+
+
+async def send_until_held(pilot: Pilot[Any], text: str, gate: Gate) -> None:
+    """Type a message, press Enter, and wait until the reply is held at ``gate``."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: gate.held, what="the reply to reach the gate")
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
