@@ -5,6 +5,7 @@ Layout under the data directory::
     conversations/<id>.json   one conversation each
     quarantine/               files that could not be read, moved aside untouched
     state.json                which conversation was open last
+    index.json                what the sidebar needs of each file (a cache: core/index.py)
 
 Every write is atomic (temporary file, fsync, rename, fsync of the folder), so a
 file is always either as it was or as it became.
@@ -15,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claude_tui.core.files import DIR_MODE, read_json, write_atomic
+from claude_tui.core.index import IndexEntry, SummaryIndex, file_key
 from claude_tui.core.models import (
     SCHEMA_VERSION,
     Conversation,
@@ -28,9 +30,6 @@ from claude_tui.core.models import (
     SchemaError,
     parse_timestamp,
 )
-
-DIR_MODE = 0o700
-FILE_MODE = 0o600
 
 
 class StoreError(Exception):
@@ -65,32 +64,6 @@ class QuarantineNotice:
         )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def encode(data: dict[str, Any]) -> bytes:
     """A conversation's JSON form as the file holds it: indented, UTF-8."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
@@ -102,6 +75,7 @@ class ConversationStore:
         self.conversations_dir = root / "conversations"
         self.quarantine_dir = root / "quarantine"
         self.state_file = root / "state.json"
+        self.index = SummaryIndex(root / "index.json")
 
     def ensure(self) -> None:
         for folder in (self.root, self.conversations_dir):
@@ -117,31 +91,52 @@ class ConversationStore:
     def list_summaries(self) -> tuple[list[ConversationSummary], list[QuarantineNotice]]:
         """Every readable conversation, most recently used first.
 
-        Files that are not conversations are quarantined and reported.
+        Only files the index does not know as they are now are parsed (see
+        ``core/index.py``). Files that are not conversations are quarantined and reported.
         """
         summaries: list[ConversationSummary] = []
         notices: list[QuarantineNotice] = []
-        if not self.conversations_dir.is_dir():
+        try:
+            entries = list(os.scandir(self.conversations_dir))
+        except (FileNotFoundError, NotADirectoryError):
             return summaries, notices
-        for path in self.conversations_dir.glob("*.json"):
+        cached = self.index.load()
+        fresh: dict[str, IndexEntry] = {}
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            conversation_id = name[: -len(".json")]
             try:
-                summaries.append(_summary(_read_json(path), path))
+                key = file_key(entry.stat())
+                known = cached.get(conversation_id)
+                if known is not None and known.key == key:
+                    fresh[conversation_id] = known
+                else:
+                    path = Path(entry.path)
+                    fresh[conversation_id] = IndexEntry(key, _summary(read_json(path), path))
             except FileNotFoundError:
                 continue
             except NewerSchemaError:
                 continue  # a newer claude-tui's file: not ours to judge or move
             except (SchemaError, ValueError, OSError) as error:
-                try:
-                    notices.append(self.quarantine(path, _reason(error)))
-                except StoreError as move_error:
-                    notices.append(QuarantineNotice(path, None, f"{_reason(error)}; {move_error}"))
-        summaries.sort(key=lambda s: s.updated_at, reverse=True)
+                notices.append(self._set_aside(Path(entry.path), error))
+        if fresh != cached:
+            self.index.save(fresh)
+        summaries = sorted((e.summary for e in fresh.values()),
+                           key=lambda s: s.updated_at, reverse=True)
         return summaries, notices
+
+    def _set_aside(self, path: Path, error: BaseException) -> QuarantineNotice:
+        try:
+            return self.quarantine(path, _reason(error))
+        except StoreError as move_error:
+            return QuarantineNotice(path, None, f"{_reason(error)}; {move_error}")
 
     def load(self, conversation_id: str) -> Conversation:
         path = self.path_of(conversation_id)
         try:
-            return Conversation.from_dict(_read_json(path))
+            return Conversation.from_dict(read_json(path))
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:
@@ -185,7 +180,7 @@ class ConversationStore:
 
     def last_open(self) -> str | None:
         try:
-            value = _read_json(self.state_file).get("last_open")
+            value = read_json(self.state_file).get("last_open")
         except (OSError, ValueError, AttributeError):
             return None
         return value if isinstance(value, str) else None
@@ -195,16 +190,6 @@ class ConversationStore:
         data = json.dumps({"last_open": conversation_id}) + "\n"
         with contextlib.suppress(OSError):
             write_atomic(self.state_file, data.encode())
-
-
-def _read_json(path: Path) -> Any:
-    raw = path.read_bytes()
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise SchemaError("not UTF-8 text") from error
-    except json.JSONDecodeError as error:
-        raise SchemaError(f"not valid JSON: {error}") from error
 
 
 def _summary(data: Any, path: Path) -> ConversationSummary:
