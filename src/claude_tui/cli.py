@@ -1,4 +1,9 @@
-"""The ``claude-tui`` command: parse arguments, build settings, run the app.
+"""The ``claude-tui`` command: parse arguments, build settings, run the app or a command.
+
+``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead;
+``chat``, ``list`` and ``export`` are commands of their own (see :mod:`claude_tui.console`).
+A command's name is recognised as the first word that is not an option, unless ``--``
+came before it (``claude-tui -p -- list`` sends "list").
 
 ``--help`` and ``--version`` answer without importing Textual or the SDK.
 """
@@ -6,13 +11,49 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_tui import __version__
 
-EPILOG = """\
+if TYPE_CHECKING:
+    from claude_tui.console.terminal import Streams
+    from claude_tui.core.config import Settings
+
+COMMANDS = ("chat", "list", "export")
+
+USAGE = """\
+claude-tui [options] [PROMPT]
+       claude-tui -p [options] [PROMPT]
+       claude-tui chat [options]
+       claude-tui list [--json]
+       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force]"""
+
+COMMANDS_HELP = """\
+commands:
+  (none)    the full-screen app; with PROMPT it opens a new conversation and sends it
+  chat      talk line by line in the terminal, without the full screen
+  list      the saved conversations, the one updated last first
+  export    one conversation as Markdown or JSON (claude-tui export --help)
+
+examples:
+  claude-tui                              open the app
+  claude-tui "Explain Python's GIL"       open the app and send this
+  claude-tui -c                           open the app at the conversation used last
+  claude-tui -p "Name three fruits"       print the reply, no full screen
+  git diff | claude-tui -p "Review this"  the prompt, a blank line, then the piped text
+  claude-tui -p -c "And a fourth?"        continue the conversation used last
+  claude-tui chat                         talk line by line (quit, exit or Ctrl+D leaves)
+  claude-tui list                         what is saved
+  claude-tui export --last -o notes.md    the conversation used last, as Markdown
+  claude-tui export 3f2a --format json    by id (or its first characters), to stdout
+  claude-tui -p -- list                   a prompt named like a command goes after --
+"""
+
+ENVIRONMENT = """\
 environment:
   ANTHROPIC_API_KEY    your API key (read by the Anthropic SDK)
   ANTHROPIC_BASE_URL   another Messages API endpoint (optional)
@@ -23,6 +64,16 @@ configuration file (TOML), for example:
   system = "Answer briefly."
 """
 
+EXPORT_EPILOG = """\
+-o FILE names the file exactly and never replaces one (unless --force); -o DIR (an
+existing folder) writes a file named after the title there, numbered if the name is taken.
+Without --format, a FILE ending in .json gets JSON, anything else Markdown.
+
+examples:
+  claude-tui export --last                 Markdown on stdout
+  claude-tui export 3f2a -o ~/notes/       into a folder, named after the title
+  claude-tui export --last --format json -o backup.json
+"""
 
 def _positive_int(value: str) -> int:
     try:
@@ -34,51 +85,198 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from claude_tui.core import config, paths
-
-    parser = argparse.ArgumentParser(
-        prog="claude-tui",
-        description="A full-screen terminal app for talking with Claude.",
-        epilog=f"{EPILOG}  (read from {paths.config_file()})\n\n"
-        f"conversations are kept in {paths.data_dir()}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _files_options() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--config", type=Path, metavar="FILE", help="use this config file")
+    options.add_argument(
+        "--data-dir", type=Path, metavar="DIR", help="keep conversations in DIR instead"
     )
-    parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
-    parser.add_argument(
+    return options
+
+
+def _conversation_options() -> argparse.ArgumentParser:
+    from claude_tui.core import config
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--model", help=f"model for new conversations (default {config.DEFAULT_MODEL})"
     )
-    parser.add_argument(
+    options.add_argument(
         "--max-tokens",
         type=_positive_int,
         metavar="N",
         help=f"reply length limit for new conversations (default {config.DEFAULT_MAX_TOKENS})",
     )
-    parser.add_argument("--system", metavar="PROMPT", help="system prompt for new conversations")
-    parser.add_argument("--config", type=Path, metavar="FILE", help="use this config file")
+    options.add_argument("--system", metavar="PROMPT", help="system prompt for new conversations")
+    options.add_argument(
+        "-c", "--continue", dest="resume", action="store_true",
+        help="continue the conversation used last (in the app or here) instead of a new one",
+    )
+    return options
+
+
+def _parser(prog: str, description: str, *parents: argparse.ArgumentParser,
+            epilog: str | None = None, usage: str | None = None) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog=prog, usage=usage, description=description, epilog=epilog, parents=list(parents),
+        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The main command: the app, or with -p one printed reply."""
+    from claude_tui.core import paths
+
+    parser = _parser(
+        "claude-tui", "A terminal app for talking with Claude.",
+        _conversation_options(), _files_options(), usage=USAGE,
+        epilog=f"{COMMANDS_HELP}\n{ENVIRONMENT}  (read from {paths.config_file()})\n\n"
+        f"conversations are kept in {paths.data_dir()}",
+    )
+    parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, metavar="DIR", help="keep conversations in DIR instead"
+        "-p", "--print", dest="print_reply", action="store_true",
+        help="no full screen: send PROMPT (and/or piped text), print the reply, exit",
+    )
+    parser.add_argument(
+        "prompt", nargs="*", metavar="PROMPT",
+        help="a message to send (quote it; words are joined by spaces)",
     )
     return parser
 
 
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    if command == "chat":
+        return _parser(
+            "claude-tui chat",
+            "Talk with Claude line by line, without the full screen: a line is a message; "
+            "quit, exit or Ctrl+D leaves; Ctrl+C stops a reply. Works with piped input too.",
+            _conversation_options(), _files_options(),
+        )
+    if command == "list":
+        parser = _parser(
+            "claude-tui list",
+            "List the saved conversations, the one updated last first: id, when it was last "
+            "used (local time), how many messages, title.",
+            _files_options(),
+        )
+        parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
+        return parser
+    from claude_tui.core.export import FORMATS
+
+    parser = _parser(
+        "claude-tui export", "Export one saved conversation as Markdown or JSON.",
+        _files_options(), epilog=EXPORT_EPILOG,
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("id", nargs="?", metavar="ID", help="its id, or the first characters of it")
+    which.add_argument("--last", action="store_true", help="the conversation used last")
+    parser.add_argument("--format", choices=sorted(FORMATS), help="md (Markdown) or json")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (or into the folder FILE) instead of stdout")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    return parser
+
+
+def _valued_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {name for action in parser._actions if action.nargs != 0
+            for name in action.option_strings}
+
+
+def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """(the command, the other arguments): a command is the first word that is neither an
+    option nor an option's value, before any ``--``; None for the main command."""
+    valued = _valued_options(build_parser())
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            break
+        if word in valued:
+            index += 2
+            continue
+        if word.startswith("-") and word != "-":
+            index += 1
+            continue
+        if word in COMMANDS:
+            return word, [*argv[:index], *argv[index + 1 :]]
+        break
+    return None, list(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    command, rest = split_command(sys.argv[1:] if argv is None else argv)
+    parser = build_parser() if command is None else build_command_parser(command)
+    args = parser.parse_args(rest)
+    if command == "export" and not (args.id or args.last):
+        parser.error("give a conversation ID, or --last")
     from claude_tui.core.config import ConfigError, load_settings
 
     try:
         settings = load_settings(
             config_path=args.config,
-            model=args.model,
-            max_tokens=args.max_tokens,
-            system=args.system,
+            model=getattr(args, "model", None),
+            max_tokens=getattr(args, "max_tokens", None),
+            system=getattr(args, "system", None),
             data_dir=args.data_dir,
         )
     except ConfigError as error:
         print(f"claude-tui: {error}", file=sys.stderr)
         return 2
 
+    from claude_tui.console.terminal import (
+        EXIT_INTERRUPTED,
+        EXIT_OUTPUT_CLOSED,
+        OutputClosed,
+        Streams,
+    )
+
+    streams = Streams()
+    try:
+        return _run(command, args, settings, streams)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OutputClosed:
+        # Nothing more can be written; quiet the interpreter's last flush of stdout too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OUTPUT_CLOSED
+
+
+def _run(command: str | None, args: argparse.Namespace, settings: Settings,
+         streams: Streams) -> int:
+    if command == "list":
+        from claude_tui.console.saved import run_list
+
+        return run_list(settings, args.json, streams)
+    if command == "export":
+        from claude_tui.console.saved import run_export
+
+        return run_export(settings, None if args.last else args.id, args.format, args.output,
+                          args.force, streams)
+    from claude_tui.console.talk import Request
+
+    request = Request(
+        resume=args.resume,
+        new_settings_given=any(getattr(args, name) is not None
+                               for name in ("model", "max_tokens", "system")),
+    )
+    if command == "chat":
+        from claude_tui.console.talk import run_chat
+
+        return run_chat(settings, request, streams)
+    prompt = " ".join(args.prompt) or None
+    if args.print_reply:
+        from claude_tui.console.talk import run_print
+
+        return run_print(settings, prompt, request, streams)
+    if not sys.stdin.isatty():
+        streams.error("the full-screen app needs a terminal to read keys from. To send "
+                      "piped text, use -p: echo question | claude-tui -p")
+        return 2
+
     from claude_tui.app import ClaudeTUI
 
-    ClaudeTUI(settings).run()
+    ClaudeTUI(settings, prompt=prompt, resume=args.resume).run()
     return 0

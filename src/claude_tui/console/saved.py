@@ -1,0 +1,96 @@
+"""Saved conversations on the command line: ``list`` them, ``export`` one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claude_tui.console.terminal import Streams, one_line
+from claude_tui.core.config import Settings
+from claude_tui.core.export import default_filename, render, write_export
+from claude_tui.core.files import write_atomic
+from claude_tui.core.lookup import NotFound, most_recently_used, resolve
+from claude_tui.core.models import ConversationSummary
+from claude_tui.core.storage import ConversationStore, StoreError
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"  # local time
+
+
+def _summaries(store: ConversationStore, streams: Streams) -> list[ConversationSummary]:
+    summaries, notices = store.list_summaries()
+    streams.notices(notices)
+    return summaries
+
+
+def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
+    """``claude-tui list``: every saved conversation, the one updated last first."""
+    store = ConversationStore(settings.resolved_data_dir())
+    summaries = _summaries(store, streams)
+    out = streams.stdout
+    if as_json:
+        rows = [{"id": s.id, "title": s.title, "updated_at": s.updated_at.isoformat(),
+                 "message_count": s.message_count} for s in summaries]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not summaries:
+        out.write('No saved conversations yet. Start one with: claude-tui "your question"\n')
+        return 0
+    width = max(len(s.id) for s in summaries)
+    out.write(f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  TITLE\n")
+    for s in summaries:
+        when = s.updated_at.astimezone().strftime(TIME_FORMAT)
+        out.write(f"{s.id:<{width}}  {when:<16}  {s.message_count:>8}  {one_line(s.title)}\n")
+    return 0
+
+
+def _format_for(output: str | None) -> str:
+    """The format an output file's name asks for: JSON for ``.json``, else Markdown."""
+    return "json" if output is not None and output.lower().endswith(".json") else "md"
+
+
+def run_export(settings: Settings, reference: str | None, fmt: str | None,
+               output: str | None, force: bool, streams: Streams) -> int:
+    """``claude-tui export``: one conversation as Markdown or JSON, to stdout or a file.
+
+    ``reference`` is an id or a unique prefix of one; None means the one used last.
+    ``-o FILE`` names the file exactly and never replaces one unless ``force``; ``-o DIR``
+    (an existing folder) gets a file named after the title, numbered if the name is taken.
+    """
+    fmt = fmt or _format_for(output)
+    store = ConversationStore(settings.resolved_data_dir())
+    ids = [summary.id for summary in _summaries(store, streams)]
+    try:
+        if reference is None:
+            conversation_id = most_recently_used(store.last_open(), ids)
+            if conversation_id is None:
+                raise NotFound("there are no saved conversations to export")
+        else:
+            conversation_id = resolve(reference, ids)
+        conversation = store.load(conversation_id)
+    except (NotFound, StoreError) as error:
+        streams.error(str(error))
+        return 1
+    text = render(conversation, fmt)
+    if output is None or output == "-":
+        streams.stdout.write(streams.shown(text))
+        streams.stdout.flush()
+        return 0
+    path = Path(output).expanduser()
+    try:
+        if path.is_dir():
+            written = write_export(path / default_filename(conversation, fmt), text)
+        elif path.exists() and not force:
+            streams.error(f"{path} already exists; add --force to replace it, "
+                          "or give a folder to get a new file there")
+            return 1
+        elif force:
+            write_atomic(path, text.encode())
+            written = path
+        else:
+            written = write_export(path, text)  # numbered only if it appeared meanwhile
+    except OSError as error:
+        streams.error(f"could not write {path}: {error.strerror or error}")
+        return 1
+    streams.stdout.write(f"Wrote {written}\n")
+    return 0
+

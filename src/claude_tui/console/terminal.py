@@ -1,0 +1,103 @@
+"""Writing to the terminal: a reply as it streams, notes and errors, one-line titles."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from claude_tui.core.models import ErrorInfo
+from claude_tui.core.storage import QuarantineNotice
+from claude_tui.core.text import printable
+
+PROG = "claude-tui"
+# Exit statuses beyond 0 (done), 1 (failed) and 2 (bad usage, as argparse uses it)
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
+EXIT_OUTPUT_CLOSED = 141  # standard output closed early, as shells report SIGPIPE
+
+
+class OutputClosed(Exception):
+    """Standard output went away (``claude-tui -p … | head -1``): stop writing."""
+
+
+@dataclass
+class Streams:
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def note(self, text: str) -> None:
+        """A line for the person, on standard error, so standard output stays the content."""
+        print(printable(text), file=self.stderr, flush=True)
+
+    def error(self, text: str) -> None:
+        self.note(f"{PROG}: {text}")
+
+    def failure(self, error: ErrorInfo) -> None:
+        """Why a reply failed: the title, what the API said, and what to do."""
+        self.error(error.title)
+        facts = [error.detail] if error.detail else []
+        if error.status_code is not None:
+            facts.append(f"HTTP {error.status_code}")
+        if error.request_id:
+            facts.append(f"request id {error.request_id}")
+        if facts:
+            self.note("  " + " · ".join(facts))
+        if error.hint:
+            self.note("  " + error.hint)
+
+    def notices(self, notices: Iterable[QuarantineNotice]) -> None:
+        for notice in notices:
+            self.error(notice.message)
+
+    def shown(self, text: str) -> str:
+        """``text`` for standard output: made printable when that is a terminal."""
+        return printable(text) if self.stdout.isatty() else text
+
+
+def one_line(text: str) -> str:
+    """A title on one line, every control character visible (newline as ␊, tab as ␉)."""
+    return printable(text).replace("\n", "\u240a").replace("\t", "\u2409")
+
+
+class ReplyWriter:
+    """Writes a reply's text as it arrives: printable, flushed per chunk, text blocks
+    apart by a blank line, and a carriage return held until it is known not to be half of
+    a CRLF (the next chunk may start with the LF)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.closed = False
+        self._held = ""
+        self._block: int | None = None
+        self._at_line_start = True
+
+    def write(self, text: str) -> None:
+        if not text or self.closed:
+            return
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except BrokenPipeError as error:
+            self.closed = True
+            raise OutputClosed from error
+        self._at_line_start = text.endswith("\n")
+
+    def text(self, index: int, chunk: str) -> None:
+        if self._block is not None and index != self._block:
+            self.write(printable(self._held) + "\n\n")
+            self._held = ""
+        self._block = index
+        chunk, self._held = self._held + chunk, ""
+        if chunk.endswith("\r"):
+            chunk, self._held = chunk[:-1], "\r"
+        self.write(printable(chunk))
+
+    def end(self) -> None:
+        """The reply is over: what was held back, then a newline unless the text ended one."""
+        self.write(printable(self._held))
+        self._held = ""
+        self._block = None
+        if not self._at_line_start:
+            self.write("\n")

@@ -1,0 +1,129 @@
+"""``claude-tui chat``: a line-by-line conversation through pipes, run for real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claude_tui.core.models import Conversation, Message, TextBlock
+from claude_tui.core.storage import ConversationStore
+from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.test_cli_harness import Cli, said
+
+
+@pytest.fixture
+def cli(fake_api: FakeAnthropic, tmp_path: Path) -> Cli:
+    return Cli.make(fake_api.url, tmp_path)
+
+
+def test_a_conversation_over_a_pipe_keeps_its_history_and_quit_is_never_sent(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Hello! How can I help?"), Reply.text("Paris."))
+    result = cli.run("chat", stdin="Hi there\n\n   \nCapital of France?\n  QUIT \nnot sent\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "You: Hi there\n"
+        "Claude: Hello! How can I help?\n\n"
+        "You: \n"
+        "You:    \n"
+        "You: Capital of France?\n"
+        "Claude: Paris.\n\n"
+        "You:   QUIT \n"
+    )
+    assert "Talking with claude-sonnet-5-5" in result.stderr
+    assert len(fake_api.requests) == 2
+    assert said(fake_api.requests[1].body) == [
+        ("user", "Hi there"), ("assistant", "Hello! How can I help?"),
+        ("user", "Capital of France?")]
+    saved = cli.only_conversation()
+    assert [m["content"][0]["text"] for m in saved["messages"]] == [
+        "Hi there", "Hello! How can I help?", "Capital of France?", "Paris."]
+    assert cli.last_open() == saved["id"]
+
+
+def test_end_of_input_ends_the_chat_and_errors_do_not(cli: Cli, fake_api: FakeAnthropic) -> None:
+    fake_api.enqueue(Reply.error(529), Reply.text("Better now."))
+    result = cli.run("chat", stdin="one\ntwo\n")
+    assert result.returncode == 0
+    assert result.stdout == "You: one\nClaude: \n\nYou: two\nClaude: Better now.\n\nYou: \n"
+    assert "claude-tui: Claude is overloaded right now.\n" in result.stderr
+    assert len(fake_api.requests) == 2
+    # the failed reply is kept on disk, and left out of what is sent next
+    assert fake_api.requests[1].body["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "one"},
+                                     {"type": "text", "text": "two"}]}]
+    statuses = [m.get("status") for m in cli.only_conversation()["messages"]]
+    assert statuses == [None, "failed", None, "complete"]
+
+
+def test_continue_picks_up_the_conversation_used_last(cli: Cli, fake_api: FakeAnthropic) -> None:
+    store = ConversationStore(cli.data_dir)
+    first, newer = (Conversation(model="claude-haiku-5-5", max_tokens=500) for _ in range(2))
+    for conversation, question in ((first, "First question"), (newer, "Another topic")):
+        conversation.append(Message.user(question))
+        conversation.append(Message(role="assistant", content=[TextBlock(f"{question}!")]))
+        store.save(conversation)
+    store.set_last_open(first.id)  # as if the app had it open, though not the newest
+    result = cli.run("chat", "-c", "--system", "ignored", stdin="Follow-up\n")
+    assert result.returncode == 0, result.stderr
+    assert "Continuing “First question” (2 messages, claude-haiku-5-5)" in result.stderr
+    body = fake_api.requests[0].body
+    assert (body["model"], body["max_tokens"], "system" in body) == ("claude-haiku-5-5", 500,
+                                                                     False)
+    assert said(body) == [
+        ("user", "First question"), ("assistant", "First question!"), ("user", "Follow-up")]
+    assert len(cli.only_conversation_titled("First question")["messages"]) == 4
+
+
+def test_ctrl_c_stops_a_streaming_reply_and_the_chat_goes_on(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    gate = Gate(after="Once upon ")
+    fake_api.enqueue(Reply.text("Once upon a time, forever", gate=gate), Reply.text("Sure."))
+    running = cli.start("chat")
+    try:
+        running.type("Tell me a story\n")
+        running.wait_for_output("Claude: Once upon ")
+        running.interrupt()
+        running.wait_for_output("Claude: Once upon \n\nYou: ")
+        running.type("Shorter, please\n")
+        running.wait_for_output("Claude: Sure.")
+        status = running.finish()
+    finally:
+        gate.release()
+        running.kill()
+    assert status == 0
+    assert "Stopped. What arrived is kept." in running.stderr
+    assert "Traceback" not in running.stderr
+    assert running.stdout.endswith("You: Shorter, please\nClaude: Sure.\n\nYou: \n")
+    # the stopped reply is sent as history: it is what the user saw
+    assert said(fake_api.requests[1].body) == [
+        ("user", "Tell me a story"), ("assistant", "Once upon "), ("user", "Shorter, please")]
+    messages = cli.only_conversation()["messages"]
+    assert [(m["role"], m.get("status")) for m in messages] == [
+        ("user", None), ("assistant", "stopped"), ("user", None), ("assistant", "complete")]
+    assert messages[1]["content"] == [{"type": "text", "text": "Once upon "}]
+
+
+def test_ctrl_c_at_the_prompt_gives_a_fresh_prompt(cli: Cli, fake_api: FakeAnthropic) -> None:
+    running = cli.start("chat")
+    try:
+        running.wait_for_output("You: ")
+        running.interrupt()
+        running.wait_for_output("You: \nYou: ")
+        status = running.finish()
+    finally:
+        running.kill()
+    assert status == 0
+    assert "(Type quit or press Ctrl+D to leave.)" in running.stderr
+    assert fake_api.requests == []
+
+
+def test_chat_without_a_key_says_so_and_ends(cli: Cli, fake_api: FakeAnthropic) -> None:
+    result = cli.run("chat", stdin="hello\n", key=None)
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-tui: No API key is set.\n")
+    assert result.stdout == ""
+    assert fake_api.requests == []
