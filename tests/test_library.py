@@ -209,7 +209,7 @@ def test_search_reads_live_copies_and_skips_vanished_or_broken_files(
     live = chat("a", "old words", "brand new words")
     store.save(chat("b", "new words"))
     store.path_of("b").write_bytes(b"\xff\xfe not json")
-    hits = search(store, "new", ["a", "b", "gone"], live={"a": live})
+    hits = search(store, "new", ["a", "b", "gone"], live={"a": live.to_dict()})
     assert [(h.conversation_id, h.message_index) for h in hits] == [("a", 1)]
 
 

@@ -15,37 +15,42 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
+from claude_tui.commands import ConversationCommands
 from claude_tui.core import paths
 from claude_tui.core.claude import (
     preload_sdk,
 )
+from claude_tui.core.lookup import most_recently_used
 from claude_tui.core.models import (
     Conversation,
     Message,
 )
 from claude_tui.core.storage import (
-    ConversationGone,
-    ConversationUnreadable,
     StoreError,
 )
+from claude_tui.manage import EXPORT_FORMATS, ConversationActions
 from claude_tui.screens.chat import ChatScreen
 from claude_tui.screens.help import HelpScreen
-from claude_tui.turns import TurnLifecycle
+from claude_tui.widgets.prompt_input import PromptInput
 from claude_tui.widgets.sidebar import Sidebar
 
 CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
-                "toggle_sidebar", "scroll_log", "stop", "retry"}
+                "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
+                "restore", "duplicate", "export", "search", "filter"}
 
 
-class ClaudeTUI(TurnLifecycle):
+class ClaudeTUI(ConversationActions):
     TITLE = "claude-tui"
+    COMMANDS = ConversationActions.COMMANDS | {ConversationCommands}
     CSS_PATH = [paths.styles_dir() / "app.tcss"]
     BINDINGS = [
         Binding("ctrl+n", "new_conversation", "New", id="app.new_conversation"),
@@ -54,6 +59,10 @@ class ClaudeTUI(TurnLifecycle):
         Binding("ctrl+pageup,alt+up", "previous_conversation", "Previous", show=False,
                 priority=True, id="app.previous_conversation"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="app.toggle_sidebar"),
+        Binding("ctrl+f", "search", "Search", id="app.search"),
+        Binding("ctrl+g", "filter", "Filter", show=False, id="app.filter"),
+        Binding("f2", "rename", "Rename", show=False, id="app.rename"),
+        Binding("f8", "delete", "Delete", show=False, id="app.delete"),
         Binding("escape", "stop", "Stop", id="app.stop"),
         Binding("ctrl+r", "retry", "Retry", id="app.retry"),
         Binding("pageup", "scroll_log(-1)", "Scroll up", show=False, priority=True),
@@ -81,6 +90,8 @@ class ClaudeTUI(TurnLifecycle):
     async def _load_conversations(self) -> None:
         summaries, notices = await asyncio.to_thread(self.store.list_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
+        for key, text in (await asyncio.to_thread(self.drafts.load)).items():
+            self._drafts.setdefault(key, text)
         known = set(self.listed_ids)  # saved while we were reading
         self.summaries = self._sorted([*self.summaries,
                                        *(s for s in summaries if s.id not in known)])
@@ -89,8 +100,17 @@ class ClaudeTUI(TurnLifecycle):
                         severity="warning", timeout=15, markup=False)
         self._refresh_sidebar()
         ids = self.listed_ids
-        if ids and not self.conversation.messages:
-            self._open(last_open if last_open in ids else ids[0], at_startup=True)
+        last_used = most_recently_used(last_open, ids)
+        if self.initial_prompt is not None:
+            prompt, self.initial_prompt = self.initial_prompt, None
+            if self.resume and last_used is not None:
+                await self._open(last_used, at_startup=True).wait()
+            await self._accept(PromptInput.Submitted(prompt, self.conversation.id))
+        elif last_used is not None and not self.conversation.messages:
+            self._open(last_used, at_startup=True)
+        else:
+            self._swap_drafts(self.conversation, carry=True)
+        self.run_worker(self._purge_trash(), group="purge", exit_on_error=False)
 
     async def action_quit(self) -> None:
         """Quit once the input box has handled the keys typed before Ctrl+Q."""
@@ -104,6 +124,7 @@ class ClaudeTUI(TurnLifecycle):
         for conversation in self.keeper.unsaved:  # one last try for anything not on disk
             await self._save(conversation)
         await self.keeper.flush()
+        await self._save_drafts()
         unsaved = self.keeper.unsaved
         if unsaved and not self._quit_anyway:
             self._quit_anyway = True
@@ -146,44 +167,6 @@ class ClaudeTUI(TurnLifecycle):
 
     # -- conversations ---------------------------------------------------------------
 
-    @work(group="open", exit_on_error=False)
-    async def _open(self, conversation_id: str, at_startup: bool = False) -> None:
-        """Show a conversation. A newer request supersedes an older one still loading."""
-        self._open_requests += 1
-        request = self._open_requests
-        try:
-            conversation = await self.keeper.load(conversation_id)
-        except StoreError as error:
-            if request == self._open_requests:
-                self._heading_to = None
-            self.notify(str(error), title="Cannot open", severity="error", markup=False)
-            if isinstance(error, ConversationGone | ConversationUnreadable):
-                self.summaries = [s for s in self.summaries if s.id != conversation_id]
-                self._refresh_sidebar()
-            return
-        async with self._view_lock:
-            if request != self._open_requests or conversation_id == self.conversation.id:
-                return
-            self._heading_to = None
-            if at_startup and self.conversation.messages:
-                return  # the user started a conversation while the list loaded
-            self._swap_drafts(conversation, carry=at_startup)
-            self.conversation = conversation
-            await self._show_conversation()
-        await self._remember_open(conversation.id)
-
-    def _swap_drafts(self, conversation: Conversation, carry: bool) -> None:
-        """Unsent text stays with the conversation it was typed in (unless ``carry``).
-
-        A new conversation is not listed until its first message; its draft waits in
-        one slot for the next Ctrl+N.
-        """
-        if carry:
-            return
-        prompt = self.chat.prompt
-        self._drafts[self.conversation.id if self.conversation.messages else ""] = prompt.text
-        prompt.set_draft(self._drafts.pop(conversation.id if conversation.messages else "", ""))
-
     def _step(self, step: int) -> None:
         ids = self.listed_ids
         if not ids:
@@ -221,15 +204,15 @@ class ClaudeTUI(TurnLifecycle):
     def action_new_conversation(self) -> None:
         self._after_typed_keys(self._new_conversation_now)
 
-    async def _new_conversation_now(self) -> None:
-        async with self._view_lock:
-            self._open_requests += 1  # a switch still loading is superseded
-            self._heading_to = None
-            if self.conversation.messages:
-                conversation = self._new_conversation()
-                self._swap_drafts(conversation, carry=False)
-                self.conversation = conversation
-                await self._show_conversation()
+    @on(TextArea.Changed, "#prompt")
+    def _prompt_changed(self) -> None:
+        self._drafts_changed()
+
+    def action_filter(self) -> None:
+        self.chat.sidebar.focus_filter()
+
+    @on(Sidebar.FilterLeft)
+    def _filter_left(self) -> None:
         self.chat.prompt.focus()
 
     @on(Sidebar.ConversationSelected)
@@ -269,6 +252,21 @@ class ClaudeTUI(TurnLifecycle):
         elif self.conversation.can_retry:
             yield SystemCommand("Retry", "Send the last message again (Ctrl+R)",
                                 self.action_retry)
+        yield SystemCommand("Search messages", "Find words in every conversation (Ctrl+F)",
+                            self.action_search)
+        yield SystemCommand("Filter conversations", "Narrow the list by title (Ctrl+G)",
+                            self.action_filter)
+        yield SystemCommand("Rename conversation", "Give the open conversation a title (F2)",
+                            self.action_rename)
+        yield SystemCommand("Delete conversation", "Move the open conversation to the trash "
+                            "(F8)", self.action_delete)
+        yield SystemCommand("Restore from trash", "Bring back a deleted conversation",
+                            self.action_restore)
+        yield SystemCommand("Duplicate conversation", "A copy to take in another direction",
+                            self.action_duplicate)
+        for fmt, label in EXPORT_FORMATS.items():
+            yield SystemCommand(f"Export as {label}", f"Write the open conversation to a "
+                                f".{fmt} file", partial(self.action_export, fmt))
         yield SystemCommand("Keys", "List every key (F1)", self.action_help)
         yield from super().get_system_commands(screen)
 

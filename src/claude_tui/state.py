@@ -8,10 +8,13 @@ state and how it is pushed down to the widgets; ``turns.py`` owns the turn lifec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
+from textual import work
 from textual.app import App
+from textual.timer import Timer
 from textual.worker import Worker
 
 from claude_tui.core.claude import (
@@ -19,6 +22,7 @@ from claude_tui.core.claude import (
     ClaudeClient,
 )
 from claude_tui.core.config import Settings
+from claude_tui.core.drafts import DraftStore
 from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.models import (
     Conversation,
@@ -27,22 +31,39 @@ from claude_tui.core.models import (
     utc_now,
 )
 from claude_tui.core.storage import (
+    ConversationGone,
     ConversationStore,
+    ConversationUnreadable,
     StoreError,
 )
 from claude_tui.core.turn import Turn
 from claude_tui.screens.chat import ChatScreen
 from claude_tui.widgets.status_bar import StatusInfo
 
+DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
 WELCOME = "Start a conversation: type below and press Enter.  F1 lists every key."
 NO_KEY = f"{NO_API_KEY.title} {NO_API_KEY.hint} Saved conversations can still be read."
 
 
 class ChatState(App[None]):
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        prompt: str | None = None,
+        resume: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """``prompt``: send this at once; ``resume``: into (or just open) the conversation
+        used last, else into a new one."""
         super().__init__()
         self.settings = settings
+        self.initial_prompt = prompt
+        self.resume = resume
         self.store = ConversationStore(settings.resolved_data_dir())
+        self.drafts = DraftStore(self.store.root)
+        self._drafts_lock = asyncio.Lock()
+        self._drafts_timer: Timer | None = None
         self.keeper = ConversationKeeper(self.store)
         self.client = ClaudeClient(settings)
         self.clock = clock
@@ -104,12 +125,97 @@ class ChatState(App[None]):
         streaming_id = self.turn.conversation.id if self.turn is not None else None
         self.chat.sidebar.show(self.summaries, self.conversation.id, self.clock(), streaming_id)
 
-    async def _show_conversation(self) -> None:
+    async def _show_conversation(self, at: int | None = None) -> None:
+        """Draw the open conversation: its newest messages, or from message ``at`` on."""
         self.chat.prompt.owner = self.conversation.id
         self.chat.sidebar.highlight(self.conversation.id)
         self._refresh_status()
         empty = WELCOME if self.client.has_credentials else f"{WELCOME}\n\n{NO_KEY}"
-        await self.chat.log_view.show_messages(self.conversation.messages, empty)
+        await self.chat.log_view.show_messages(self.conversation.messages, empty, at)
+
+    # -- switching -------------------------------------------------------------------
+
+    @work(group="open", exit_on_error=False)
+    async def _open(
+        self, conversation_id: str, at_startup: bool = False, at_message: str | None = None
+    ) -> None:
+        """Show a conversation (scrolled to ``at_message``, if given). A newer request
+        supersedes an older one still loading."""
+        self._open_requests += 1
+        request = self._open_requests
+        try:
+            conversation = await self.keeper.load(conversation_id)
+        except StoreError as error:
+            if request == self._open_requests:
+                self._heading_to = None
+            self.notify(str(error), title="Cannot open", severity="error", markup=False)
+            if isinstance(error, ConversationGone | ConversationUnreadable):
+                self.summaries = [s for s in self.summaries if s.id != conversation_id]
+                self._refresh_sidebar()
+            return
+        async with self._view_lock:
+            if request != self._open_requests:
+                return
+            if conversation_id == self.conversation.id and at_message is None:
+                return
+            self._heading_to = None
+            if at_startup and self.conversation.messages:
+                return  # the user started a conversation while the list loaded
+            if conversation is not self.conversation:
+                self._swap_drafts(conversation, carry=at_startup)
+            self.conversation = conversation
+            at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message),
+                      None)
+            await self._show_conversation(at)
+        await self._remember_open(conversation.id)
+
+    def open_conversation(self, conversation_id: str) -> None:
+        """Open a conversation (from the palette) and put the cursor in the input box."""
+        self._open(conversation_id)
+        self.chat.prompt.focus()
+
+    def _swap_drafts(self, conversation: Conversation, carry: bool) -> None:
+        """Unsent text stays with the conversation it was typed in (unless ``carry``:
+        then it comes along, or if there is none, the new conversation's own draft shows).
+
+        A new conversation is not listed until its first message; its draft waits in
+        one slot for the next Ctrl+N.
+        """
+        prompt = self.chat.prompt
+        if carry:
+            if not prompt.text:
+                prompt.set_draft(self._drafts.pop(self._draft_key(conversation), ""))
+            return
+        self._drafts[self._draft_key(self.conversation)] = prompt.text
+        prompt.set_draft(self._drafts.pop(self._draft_key(conversation), ""))
+
+    @staticmethod
+    def _draft_key(conversation: Conversation) -> str:
+        return conversation.id if conversation.messages else ""
+
+    def _drafts_changed(self) -> None:
+        """Save the drafts soon (a pause in typing), so a crash loses at most a moment."""
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+        self._drafts_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_drafts)
+
+    async def _save_drafts(self) -> None:
+        drafts = {**self._drafts, self._draft_key(self.conversation): self.chat.prompt.text}
+        async with self._drafts_lock:
+            with contextlib.suppress(OSError):  # kept in memory; the next change tries again
+                await asyncio.to_thread(self.drafts.save, drafts)
+
+    async def _new_conversation_now(self) -> None:
+        async with self._view_lock:
+            self._open_requests += 1  # a switch still loading is superseded
+            self._heading_to = None
+            if self.conversation.messages:
+                conversation = self._new_conversation()
+                self._swap_drafts(conversation, carry=False)
+                self.conversation = conversation
+                await self._show_conversation()
+        self.chat.prompt.focus()
+
 
     async def _remember_open(self, conversation_id: str) -> None:
         """Which conversation to reopen next launch; written in order, newest last."""

@@ -34,6 +34,16 @@ class ConversationKeeper:
     def unpin(self, conversation: Conversation) -> None:
         self._pinned.discard(conversation.id)
 
+    def forget(self, conversation_id: str) -> None:
+        """The conversation was deleted: no copy of it is kept any more."""
+        self._pinned.discard(conversation_id)
+        self._live.pop(conversation_id, None)
+
+    @property
+    def live(self) -> list[Conversation]:
+        """Every in-memory copy that may be newer than its file."""
+        return list(self._live.values())
+
     def is_live(self, conversation_id: str) -> bool:
         return conversation_id in self._live
 

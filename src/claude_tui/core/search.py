@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.models import Conversation, SchemaError
+from claude_tui.core.models import SchemaError
 from claude_tui.core.storage import ConversationStore, StoreError
 
 SNIPPET_BEFORE = 30
@@ -80,20 +80,19 @@ def search(
     query: str,
     order: Iterable[str],
     *,
-    live: Mapping[str, Conversation] | None = None,
+    live: Mapping[str, dict[str, Any]] | None = None,
     limit: int = 200,
 ) -> list[SearchHit]:
     """Messages containing every word of ``query``, conversation by conversation in
-    ``order``; ``live`` holds in-memory copies newer than their files."""
+    ``order``; ``live`` holds the ``to_dict()`` of in-memory copies newer than their
+    files."""
     words = query_words(query)
     hits: list[SearchHit] = []
     if not words:
         return hits
     for conversation_id in order:
-        copy = (live or {}).get(conversation_id)
-        if copy is not None:
-            data: Any = copy.to_dict()
-        else:
+        data: Any = (live or {}).get(conversation_id)
+        if data is None:
             try:
                 raw = store.path_of(conversation_id).read_text(encoding="utf-8")
                 if not _raw_may_match(raw, words):

@@ -202,11 +202,17 @@ class EarlierMessages(Static):
     """The top of a long conversation: older messages are drawn when scrolled to."""
 
 
+class LaterMessages(Static):
+    """The bottom of a window opened at an older message: newer ones come on scrolling."""
+
+
 class MessageLog(VerticalScroll):
     """Follows a streaming reply while the user is at the bottom (``anchor``).
 
     A long conversation opens with its newest messages; older ones are mounted a
-    batch at a time as the user scrolls up to them, so opening stays quick.
+    batch at a time as the user scrolls up to them, so opening stays quick. Opened *at*
+    a message (a search hit), it shows a window from there, and newer messages are
+    mounted as the user scrolls down.
     """
 
     can_focus = False
@@ -217,13 +223,17 @@ class MessageLog(VerticalScroll):
         self._assistant_views: dict[str, AssistantMessageView] = {}
         self._messages: list[Message] = []
         self._first_shown = 0
-        self._loading_earlier = False
+        self._end_shown = 0  # one past the newest message drawn
+        self._loading = False
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._scrolled, init=False)
 
-    async def show_messages(self, messages: list[Message], empty_text: str = "") -> None:
-        """Replace the log with the newest of these messages, scrolled to the end.
+    async def show_messages(
+        self, messages: list[Message], empty_text: str = "", at: int | None = None
+    ) -> None:
+        """Replace the log with the newest of these messages, scrolled to the end; or,
+        with ``at``, with a window that starts at that message, scrolled to it.
 
         ``messages`` is the conversation's own list: messages appended to it later are
         added with :meth:`add_message`.
@@ -231,29 +241,53 @@ class MessageLog(VerticalScroll):
         self._assistant_views.clear()
         await self.remove_children()
         self._messages = messages
-        self._first_shown = max(0, len(messages) - self.BATCH)
-        views: list[Widget] = [self._view(m) for m in messages[self._first_shown :]]
+        count = len(messages)
+        first = max(0, count - self.BATCH)
+        if at is not None:
+            first = max(0, min(at, first))
+        self._first_shown, self._end_shown = first, min(count, first + self.BATCH)
+        views: list[Widget] = [self._view(m) for m in messages[first : self._end_shown]]
         if self._first_shown:
             views.insert(0, EarlierMessages(self._earlier_text(), classes="earlier"))
+        if self._end_shown < count:
+            views.append(LaterMessages(self._later_text(), classes="earlier"))
         if not views and empty_text:
             views.append(Static(Content(empty_text), classes="empty-log"))
         await self.mount_all(views)
-        self.anchor()
-        self.call_after_refresh(self._fill_viewport)
+        if at is None or not 0 <= at < count:
+            self.anchor()
+            self.call_after_refresh(self._fill_viewport)
+            return
+        self.anchor(False)
+        target = views[at - first + (1 if first else 0)]
+        self.call_after_refresh(self._reveal, target)
+
+    def _reveal(self, target: Widget) -> None:
+        self.scroll_to_widget(target, top=True, animate=False, immediate=True)
+        target.add_class("found")
 
     def _earlier_text(self) -> Content:
         count = self._first_shown
         return Content(f"↑ {count} earlier message{'s' if count != 1 else ''}: scroll up")
 
+    def _later_text(self) -> Content:
+        count = len(self._messages) - self._end_shown
+        return Content(f"↓ {count} later message{'s' if count != 1 else ''}: scroll down")
+
     def _scrolled(self, scroll_y: float) -> None:
-        if scroll_y <= 1 and self._first_shown and not self._loading_earlier:
-            self._loading_earlier = True
+        if self._loading:
+            return
+        if scroll_y <= 1 and self._first_shown:
+            self._loading = True
             self.run_worker(self._mount_earlier(), group="earlier", exit_on_error=False)
+        elif self._end_shown < len(self._messages) and scroll_y >= self.max_scroll_y - 1:
+            self._loading = True
+            self.run_worker(self._mount_later(), group="earlier", exit_on_error=False)
 
     async def _fill_viewport(self) -> None:
         """Too few messages to scroll: there is no scrolling up to ask for more."""
-        if self._first_shown and self.max_scroll_y <= 0 and not self._loading_earlier:
-            self._loading_earlier = True
+        if self._first_shown and self.max_scroll_y <= 0 and not self._loading:
+            self._loading = True
             await self._mount_earlier()
 
     async def _mount_earlier(self) -> None:
@@ -272,7 +306,23 @@ class MessageLog(VerticalScroll):
                 marker.first().update(self._earlier_text())
             self.call_after_refresh(self._keep_place, height_before)
         finally:
-            self._loading_earlier = False
+            self._loading = False
+
+    async def _mount_later(self) -> None:
+        """Mount the next batch below (the window was opened at an older message)."""
+        try:
+            end = min(len(self._messages), self._end_shown + self.BATCH)
+            views = [self._view(m) for m in self._messages[self._end_shown : end]]
+            self._end_shown = end
+            marker = self.query_one(LaterMessages)
+            await self.mount_all(views, before=marker)
+            if end == len(self._messages):
+                await marker.remove()
+                self.anchor()
+            else:
+                marker.update(self._later_text())
+        finally:
+            self._loading = False
 
     def _keep_place(self, height_before: int) -> None:
         grown = self.virtual_size.height - height_before
@@ -288,8 +338,13 @@ class MessageLog(VerticalScroll):
         return view
 
     async def add_message(self, message: Message) -> None:
+        """Draw a message just appended to the conversation, and follow it."""
         if message.id in self._assistant_views:
             return  # already drawn by a rebuild
+        if self._end_shown < len(self._messages) - 1:  # opened at an older message
+            await self.show_messages(self._messages)
+            return
+        self._end_shown = len(self._messages)
         await self.query(".empty-log").remove()
         await self.mount(self._view(message))
         self.anchor()
