@@ -418,3 +418,18 @@ async def test_a_sidebar_of_many_conversations_draws_a_page_and_grows_on_the_way
         assert options.option_count > 102
         highlighted = options.highlighted or 0
         assert options.get_option_at_index(highlighted).id == app.listed_ids[highlighted]
+
+
+async def test_digits_typed_in_the_filter_filter_and_do_not_open_conversations(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, _, plans = seed(data_dir, "Alpha", "Bravo", "Plans for 2027")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        await pilot.press("ctrl+g")
+        await type_text(pilot, "2027")
+        await wait_until(pilot, lambda: app.chat.sidebar.conversation_ids == [plans.id])
+        await pilot.pause()
+        assert app.conversation.id == alpha.id
+        assert app.chat.sidebar.filter_input.value == "2027"
