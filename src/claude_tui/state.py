@@ -200,6 +200,11 @@ class ChatState(App[None]):
         self._drafts_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_drafts)
 
     async def _save_drafts(self) -> None:
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+            self._drafts_timer = None
+        if not self.screen_stack:
+            return  # the app is already closing: the last save has been made
         drafts = {**self._drafts, self._draft_key(self.conversation): self.chat.prompt.text}
         async with self._drafts_lock:
             with contextlib.suppress(OSError):  # kept in memory; the next change tries again
