@@ -35,10 +35,10 @@ def test_listing_writes_an_index_and_later_listings_read_it(store: ConversationS
     store.save(conversation("a", title="Alpha"))
     assert titles(store) == ["Alpha"]
     index = json.loads(store.index.path.read_text())
-    assert index["entries"]["a"]["title"] == "Alpha"
+    assert index["entries"]["a"][-1] == "Alpha"
     # The index is what a second listing reads for an unchanged file: prove it by
     # editing the cache alone.
-    index["entries"]["a"]["title"] = "From the index"
+    index["entries"]["a"][-1] = "From the index"
     store.index.path.write_text(json.dumps(index))
     assert titles(store) == ["From the index"]
 
@@ -51,8 +51,10 @@ def test_a_changed_file_is_read_again(store: ConversationStore) -> None:
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 99, "entries": {}}',
-                                    b'{"version": 1, "entries": {"a": {"key": "x"}}}',
-                                    b'{"version": 1, "entries": []}', b"\xff\xfe"])
+                                    b'{"version": 2, "entries": {"a": {"key": "x"}}}',
+                                    b'{"version": 2, "entries": {"a": [1, 2, 3]}}',
+                                    b'{"version": 2, "entries": {"a": [1, 2, 3, 4, "x", 1, "t"]}}',
+                                    b'{"version": 2, "entries": []}', b"\xff\xfe"])
 def test_a_broken_index_is_rebuilt(store: ConversationStore, damage: bytes) -> None:
     store.save(conversation("a", title="Alpha"))
     store.save(conversation("b", title="Beta", updated=NOW - timedelta(hours=1)))

@@ -14,13 +14,14 @@ import contextlib
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from claude_tui.core.files import write_atomic
-from claude_tui.core.models import ConversationSummary, SchemaError, parse_timestamp
+from claude_tui.core.models import ConversationSummary
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 FileKey = tuple[int, int, int, int]
 
 
@@ -34,35 +35,21 @@ class IndexEntry:
     key: FileKey
     summary: ConversationSummary
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_row(self) -> list[Any]:
         summary = self.summary
-        return {
-            "key": list(self.key),
-            "title": summary.title,
-            "updated_at": summary.updated_at.isoformat(),
-            "message_count": summary.message_count,
-        }
+        return [*self.key, summary.updated_at.isoformat(), summary.message_count, summary.title]
 
     @classmethod
-    def from_dict(cls, conversation_id: str, data: Any) -> IndexEntry:
-        if not isinstance(data, dict):
-            raise SchemaError("index entry is not an object")
-        key, title, count = data.get("key"), data.get("title"), data.get("message_count")
-        if (
-            not isinstance(key, list)
-            or len(key) != 4
-            or not all(isinstance(part, int) for part in key)
-            or not isinstance(title, str)
-            or not isinstance(count, int)
-        ):
-            raise SchemaError("index entry is malformed")
-        summary = ConversationSummary(
-            id=conversation_id,
-            title=title,
-            updated_at=parse_timestamp(data.get("updated_at")),
-            message_count=count,
-        )
-        return cls((key[0], key[1], key[2], key[3]), summary)
+    def from_row(cls, conversation_id: str, row: Any) -> IndexEntry:
+        """One entry of the file; raises ValueError (or TypeError) if it is malformed."""
+        ino, size, mtime, ctime, updated, count, title = row
+        key = (ino, size, mtime, ctime)
+        if not all(type(part) is int for part in (*key, count)) or type(title) is not str:
+            raise ValueError("index entry is malformed")
+        updated_at = datetime.fromisoformat(updated)
+        if updated_at.tzinfo is None:
+            raise ValueError("index entry has a naive timestamp")
+        return cls(key, ConversationSummary(conversation_id, title, updated_at, count))
 
 
 class SummaryIndex:
@@ -77,8 +64,8 @@ class SummaryIndex:
                 return {}
             entries = data["entries"]
             return {
-                conversation_id: IndexEntry.from_dict(conversation_id, entry)
-                for conversation_id, entry in entries.items()
+                conversation_id: IndexEntry.from_row(conversation_id, row)
+                for conversation_id, row in entries.items()
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
@@ -87,7 +74,7 @@ class SummaryIndex:
         """Write the index; a failure only means the next start reads more files."""
         data = {
             "version": INDEX_VERSION,
-            "entries": {cid: entry.to_dict() for cid, entry in entries.items()},
+            "entries": {cid: entry.to_row() for cid, entry in entries.items()},
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode())
