@@ -216,7 +216,8 @@ class MessageLog(VerticalScroll):
     """
 
     can_focus = False
-    BATCH = 20
+    FIRST = 6  # messages drawn on opening: enough to fill a screen, quick to draw
+    BATCH = 10  # messages drawn each time the user scrolls to the edge of what is drawn
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -225,6 +226,7 @@ class MessageLog(VerticalScroll):
         self._first_shown = 0
         self._end_shown = 0  # one past the newest message drawn
         self._loading = False
+        self._generation = 0  # counts rebuilds: a batch for an older one is dropped
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._scrolled, init=False)
@@ -238,14 +240,17 @@ class MessageLog(VerticalScroll):
         ``messages`` is the conversation's own list: messages appended to it later are
         added with :meth:`add_message`.
         """
+        self._generation += 1
         self._assistant_views.clear()
         await self.remove_children()
         self._messages = messages
         count = len(messages)
-        first = max(0, count - self.BATCH)
+        first = max(0, count - self.FIRST)
         if at is not None:
             first = max(0, min(at, first))
-        self._first_shown, self._end_shown = first, min(count, first + self.BATCH)
+        # Opened at a message: enough below it that it can be scrolled to the top.
+        shown = self.FIRST if at is None else self.FIRST + self.BATCH
+        self._first_shown, self._end_shown = first, min(count, first + shown)
         views: list[Widget] = [self._view(m) for m in messages[first : self._end_shown]]
         if self._first_shown:
             views.insert(0, EarlierMessages(self._earlier_text(), classes="earlier"))
@@ -292,35 +297,44 @@ class MessageLog(VerticalScroll):
 
     async def _mount_earlier(self) -> None:
         """Mount the previous batch above, keeping the view where the user is."""
+        generation = self._generation
         try:
+            markers = list(self.query(EarlierMessages))
+            if not markers:
+                return
             start = max(0, self._first_shown - self.BATCH)
             views = [self._view(m) for m in self._messages[start : self._first_shown]]
             self._first_shown = start
-            marker = self.query(EarlierMessages)
             height_before = self.virtual_size.height
-            await self.mount_all(views, after=marker.first() if marker else None,
-                                 before=None if marker else 0)
+            await self.mount_all(views, after=markers[0])
+            if generation != self._generation:
+                return  # the log was rebuilt meanwhile
             if start == 0:
-                await marker.remove()
+                await markers[0].remove()
             else:
-                marker.first().update(self._earlier_text())
+                markers[0].update(self._earlier_text())
             self.call_after_refresh(self._keep_place, height_before)
         finally:
             self._loading = False
 
     async def _mount_later(self) -> None:
         """Mount the next batch below (the window was opened at an older message)."""
+        generation = self._generation
         try:
+            markers = list(self.query(LaterMessages))
+            if not markers:
+                return
             end = min(len(self._messages), self._end_shown + self.BATCH)
             views = [self._view(m) for m in self._messages[self._end_shown : end]]
             self._end_shown = end
-            marker = self.query_one(LaterMessages)
-            await self.mount_all(views, before=marker)
+            await self.mount_all(views, before=markers[0])
+            if generation != self._generation:
+                return
             if end == len(self._messages):
-                await marker.remove()
+                await markers[0].remove()
                 self.anchor()
             else:
-                marker.update(self._later_text())
+                markers[0].update(self._later_text())
         finally:
             self._loading = False
 
