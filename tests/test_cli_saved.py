@@ -136,3 +136,23 @@ def test_export_last_with_nothing_saved(cli: Cli) -> None:
     result = cli.run("export", "--last")
     assert result.returncode == 1
     assert result.stderr == "claude-tui: there are no saved conversations to export\n"
+
+
+def test_list_into_a_reader_that_stops_early_exits_quietly(cli: Cli) -> None:
+    import subprocess
+
+    store = ConversationStore(cli.data_dir)
+    store.ensure()
+    template = Conversation(model="claude-sonnet-5-5", max_tokens=1024, created_at=OLD,
+                            updated_at=OLD).to_dict()
+    for number in range(1500):  # far more than a pipe holds
+        template.update(id=f"{number:032x}", title=f"Conversation number {number}")
+        store.path_of(template["id"]).write_text(json.dumps(template))
+    process = subprocess.Popen(cli.argv("list"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=cli.environment(None))
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()  # like `| head -1`
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert first.startswith(b"ID ")
+    assert process.stderr.read() == b""

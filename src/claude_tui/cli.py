@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
-    except OutputClosed:
+    except (OutputClosed, BrokenPipeError):  # `claude-tui list | head`
         # Nothing more can be written; quiet the interpreter's last flush of stdout too.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
