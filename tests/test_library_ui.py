@@ -433,3 +433,51 @@ async def test_digits_typed_in_the_filter_filter_and_do_not_open_conversations(
         await pilot.pause()
         assert app.conversation.id == alpha.id
         assert app.chat.sidebar.filter_input.value == "2027"
+
+
+async def test_digits_in_the_sidebar_open_conversations_and_stay_in_the_list(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        await pilot.press("tab")
+        await pilot.press("2")
+        await wait_open(pilot, app, bravo.id)
+        await pilot.press("3")
+        await wait_open(pilot, app, charlie.id)
+        assert app.focused is app.chat.sidebar.option_list
+        assert app.chat.prompt.text == ""
+
+
+async def test_next_and_previous_stay_within_the_filter(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, _, charlie, _ = seed(data_dir, "Alpha trip", "Bravo", "Charlie trip", "Delta")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        await pilot.press("ctrl+g")
+        await type_text(pilot, "trip")
+        await pilot.press("enter")
+        await pilot.press("ctrl+pagedown")
+        await wait_open(pilot, app, charlie.id)
+        await pilot.press("ctrl+pagedown")
+        await wait_open(pilot, app, alpha.id)
+
+
+async def test_search_says_when_it_shows_only_the_first_hits(
+    settings: Settings, data_dir: Path
+) -> None:
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=100)
+    for n in range(260):
+        conversation.append(Message.user(f"needle {n}"))
+    ConversationStore(data_dir).save(conversation)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, conversation.id)
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "needle")
+        await wait_until(pilot, lambda: "The first 200 messages found are shown; there are more"
+                         in flat(screen_text(app)))

@@ -92,6 +92,8 @@ class ClaudeTUI(ConversationActions):
         last_open = await asyncio.to_thread(self.store.last_open)
         for key, text in (await asyncio.to_thread(self.drafts.load)).items():
             self._drafts.setdefault(key, text)
+        self._drafts_loaded = True  # from now on saving them cannot lose the saved ones
+        self.chat.sidebar.loading = False
         known = set(self.listed_ids)  # saved while we were reading
         self.summaries = self._sorted([*self.summaries,
                                        *(s for s in summaries if s.id not in known)])
@@ -110,6 +112,7 @@ class ClaudeTUI(ConversationActions):
             self._open(last_used, at_startup=True)
         else:
             self._swap_drafts(self.conversation, carry=True)
+        self._drafts_changed()  # text typed while loading is saved with the rest
         self.run_worker(self._purge_trash(), group="purge", exit_on_error=False)
 
     async def action_quit(self) -> None:
@@ -168,7 +171,7 @@ class ClaudeTUI(ConversationActions):
     # -- conversations ---------------------------------------------------------------
 
     def _step(self, step: int) -> None:
-        ids = self.listed_ids
+        ids = self.chat.sidebar.conversation_ids  # the list as shown: filtered, if it is
         if not ids:
             return
         current = self._heading_to or self.conversation.id  # quick presses add up
@@ -218,7 +221,8 @@ class ClaudeTUI(ConversationActions):
     @on(Sidebar.ConversationSelected)
     def _conversation_selected(self, event: Sidebar.ConversationSelected) -> None:
         self._open(event.conversation_id)
-        self.chat.prompt.focus()
+        if not event.browsing:
+            self.chat.prompt.focus()
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.chat.sidebar
@@ -268,7 +272,9 @@ class ClaudeTUI(ConversationActions):
             yield SystemCommand(f"Export as {label}", f"Write the open conversation to a "
                                 f".{fmt} file", partial(self.action_export, fmt))
         yield SystemCommand("Keys", "List every key (F1)", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's key panel; ours is above (F1)
+                yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHAT_ACTIONS and self.screen is not self.chat:

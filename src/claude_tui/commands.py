@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -9,12 +11,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 
+from claude_tui.core.models import ConversationSummary
 from claude_tui.core.text import ago, printable
 
 if TYPE_CHECKING:
     from claude_tui.state import ChatState
 
 RECENT = 10  # offered before anything is typed
+SHOWN = 30  # matches offered at most
 
 
 def _display(title: str, offsets: tuple[int, ...] = ()) -> Content:
@@ -24,6 +28,19 @@ def _display(title: str, offsets: tuple[int, ...] = ()) -> Content:
         start = len("Go to: ") + offset
         shown = shown.stylize("bold underline", start, start + 1)
     return shown
+
+
+def _may_match(query: str, title: str) -> bool:
+    """Every letter of the query appears in the title, in order: the fuzzy matcher's
+    first condition, checked far more cheaply than the matcher itself does."""
+    position = 0
+    for char in query:
+        if char.isspace():
+            continue
+        position = title.find(char, position) + 1
+        if not position:
+            return False
+    return True
 
 
 class ConversationCommands(Provider):
@@ -48,12 +65,22 @@ class ConversationCommands(Provider):
                                help=ago(summary.updated_at, now))
 
     async def search(self, query: str) -> Hits:
+        """The best matches (at most ``SHOWN``): yielding thousands would cost the palette
+        more than it could show."""
         app = self._app
         now = app.clock()
         fuzzy = FuzzySearch(case_sensitive=False)
-        for summary in list(app.summaries):
+        lowered = query.lower()
+        found: list[tuple[float, int, ConversationSummary, tuple[int, ...]]] = []
+        for number, summary in enumerate(list(app.summaries)):
+            if number % 500 == 499:
+                await asyncio.sleep(0)  # keep the keys flowing while thousands are scored
+            if not _may_match(lowered, summary.title.lower()):
+                continue
             score, offsets = fuzzy.match(query, summary.title)
             if score > 0:
-                yield Hit(score, _display(summary.title, tuple(offsets)),
-                          partial(self._go, summary.id), text=f"Go to: {summary.title}",
-                          help=ago(summary.updated_at, now))
+                found.append((score, number, summary, tuple(offsets)))
+        for score, _, summary, offsets in heapq.nlargest(SHOWN, found,
+                                                         key=lambda item: (item[0], -item[1])):
+            yield Hit(score, _display(summary.title, offsets), partial(self._go, summary.id),
+                      text=f"Go to: {summary.title}", help=ago(summary.updated_at, now))

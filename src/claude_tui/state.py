@@ -64,6 +64,7 @@ class ChatState(App[None]):
         self.drafts = DraftStore(self.store.root)
         self._drafts_lock = asyncio.Lock()
         self._drafts_timer: Timer | None = None
+        self._drafts_loaded = False
         self.keeper = ConversationKeeper(self.store)
         self.client = ClaudeClient(settings)
         self.clock = clock
@@ -203,8 +204,8 @@ class ChatState(App[None]):
         if self._drafts_timer is not None:
             self._drafts_timer.stop()
             self._drafts_timer = None
-        if not self.screen_stack:
-            return  # the app is already closing: the last save has been made
+        if not self.screen_stack or not self._drafts_loaded:
+            return  # closing (the last save is made), or not read yet (it saves after)
         drafts = {**self._drafts, self._draft_key(self.conversation): self.chat.prompt.text}
         async with self._drafts_lock:
             with contextlib.suppress(OSError):  # kept in memory; the next change tries again

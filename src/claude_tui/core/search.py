@@ -17,6 +17,7 @@ from typing import Any
 from claude_tui.core.models import SchemaError
 from claude_tui.core.storage import ConversationStore, StoreError
 
+LIMIT = 200  # hits returned at most; more words narrow a search
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 100
 
@@ -81,7 +82,7 @@ def search(
     order: Iterable[str],
     *,
     live: Mapping[str, dict[str, Any]] | None = None,
-    limit: int = 200,
+    limit: int = LIMIT,
 ) -> list[SearchHit]:
     """Messages containing every word of ``query``, conversation by conversation in
     ``order``; ``live`` holds the ``to_dict()`` of in-memory copies newer than their

@@ -97,7 +97,7 @@ class Choose(Dialog[str]):
     """Pick one of a list (Up/Down, Enter); returns the chosen option's id."""
 
     def __init__(self, title: str, options: Sequence[tuple[str, Content]], empty: str) -> None:
-        super().__init__(title, "Enter chooses · Escape cancels")
+        super().__init__(title, "Enter chooses · Escape cancels" if options else "Escape closes")
         self._options = options
         self._empty = empty
 

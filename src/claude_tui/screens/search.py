@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from claude_tui.core.search import SearchHit
+from claude_tui.core.search import LIMIT, SearchHit
 from claude_tui.core.text import printable
 from claude_tui.screens.dialogs import Dialog
 
@@ -78,7 +78,11 @@ class SearchScreen(Dialog[SearchHit]):
         results.set_options(
             Option(hit_text(hit), id=str(n)) for n, hit in enumerate(hits)
         )
-        if hits:
+        if len(hits) >= LIMIT:
+            results.highlighted = 0
+            status.update(Content(f"The first {LIMIT} messages found are shown; there are "
+                                  "more: add words to narrow the search."))
+        elif hits:
             results.highlighted = 0
             many = "s" if len(hits) != 1 else ""
             status.update(Content(f"{len(hits)} message{many} found. Enter opens one."))

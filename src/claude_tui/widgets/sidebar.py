@@ -62,9 +62,10 @@ class Sidebar(Vertical):
     ]
 
     class ConversationSelected(Message):
-        def __init__(self, conversation_id: str) -> None:
+        def __init__(self, conversation_id: str, *, browsing: bool = False) -> None:
             super().__init__()
             self.conversation_id = conversation_id
+            self.browsing = browsing  # picked with 1-9: the user stays in the list
 
     class FilterLeft(Message):
         """The user cleared the filter with Escape: the app puts focus back."""
@@ -77,6 +78,7 @@ class Sidebar(Vertical):
         self._active: str | None = None
         self._now: datetime | None = None
         self._streaming_id: str | None = None
+        self.loading = True  # until the app has read the list the first time
 
     def compose(self) -> ComposeResult:
         yield Label("Conversations", id="sidebar-title")
@@ -141,7 +143,8 @@ class Sidebar(Vertical):
         conversation_list.set_options(options)
         self._add_more_marker()
         if not self._visible:
-            text = "No match" if words else "No conversations yet"
+            text = "No match" if words else (
+                "Loading conversations…" if self.loading else "No conversations yet")
             conversation_list.add_option(Option(Content(text), disabled=True))
         self.highlight(browsing or self._active)
 
@@ -232,4 +235,4 @@ class Sidebar(Vertical):
     def action_open_nth(self, n: int) -> None:
         ids = self.conversation_ids
         if 1 <= n <= len(ids):
-            self.post_message(self.ConversationSelected(ids[n - 1]))
+            self.post_message(self.ConversationSelected(ids[n - 1], browsing=True))
