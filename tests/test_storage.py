@@ -291,3 +291,43 @@ def test_a_corrupt_state_file_gives_none(store: ConversationStore, raw: bytes) -
     store.ensure()
     store.state_file.write_bytes(raw)
     assert store.last_open() is None
+
+
+# -- saving through the keeper: ended messages are encoded once and reused ------------
+
+
+async def test_keeper_saves_exactly_what_to_dict_says_as_a_reply_grows_and_ends(
+    store: ConversationStore,
+) -> None:
+    from claude_tui.core.keeper import ConversationKeeper
+    from claude_tui.core.storage import encode
+
+    keeper = ConversationKeeper(store)
+    chat = conversation("grow", replies=3)
+    await keeper.save(chat)
+    assert store.path_of("grow").read_bytes() == encode(chat.to_dict())
+    reply = Message(role="assistant", content=[TextBlock("Half")], status=TurnStatus.STREAMING,
+                    id="r", created_at=NOW)
+    chat.messages += [Message.user("More?"), reply]
+    await keeper.save(chat)  # a checkpoint
+    assert store.load("grow").messages[-1].text == "Half"
+    reply.content[0] = TextBlock("Half and the rest")
+    reply.status, reply.stop_reason = TurnStatus.COMPLETE, "end_turn"
+    await keeper.save(chat)
+    assert store.path_of("grow").read_bytes() == encode(chat.to_dict())
+    assert store.load("grow").to_dict() == chat.to_dict()
+
+    # The same ids in a copy read back from disk (and changed) are not taken for the old.
+    again = store.load("grow")
+    again.messages[0].content = [TextBlock("Edited elsewhere")]
+    await keeper.save(again)
+    assert store.load("grow").messages[0].text == "Edited elsewhere"
+
+
+def test_the_file_has_one_message_a_line(store: ConversationStore) -> None:
+    store.save(conversation("lines", replies=2))
+    lines = store.path_of("lines").read_text().splitlines()
+    assert lines[-3:] == [lines[-3], "  ]", "}"]
+    message_lines = [line for line in lines if line.startswith('    {"id": ')]
+    assert len(message_lines) == 4
+    assert all(json.loads(line.rstrip(","))["content"] for line in message_lines)

@@ -4,15 +4,20 @@ A conversation stays *live* (the in-memory copy is the truth) while a reply stre
 it (``pin``) and while its last save failed. Opening a conversation goes through
 :meth:`ConversationKeeper.load`, which prefers the live copy, so a stale file is never
 read back over newer words. Saves run one at a time in a thread; the event loop only
-takes a snapshot (``to_dict``), which also makes the write immune to later changes.
+takes a snapshot of what can still change (see ``_snapshot``), which makes the write
+immune to later changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
-from claude_tui.core.models import Conversation
-from claude_tui.core.storage import ConversationStore
+from claude_tui.core.models import Conversation, Message, TurnStatus
+from claude_tui.core.storage import ConversationStore, encode_lines, encode_message
+
+LINE_CACHE_CONVERSATIONS = 8  # conversations whose encoded messages are kept
 
 
 class ConversationKeeper:
@@ -21,6 +26,8 @@ class ConversationKeeper:
         self._live: dict[str, Conversation] = {}
         self._pinned: set[str] = set()
         self._lock = asyncio.Lock()
+        # Encoded lines of ended messages, per conversation, for the next save of it.
+        self._lines: dict[str, dict[str, tuple[Message, str]]] = {}
 
     def mark(self, conversation: Conversation) -> None:
         """The in-memory copy is newer than the file until it is saved."""
@@ -58,13 +65,50 @@ class ConversationKeeper:
                 return live
             return await asyncio.to_thread(self.store.load, conversation_id)
 
+    def _snapshot(self, conversation: Conversation) -> Callable[[], bytes]:
+        """Take, on the event loop, what a later change could alter; return the encoder
+        that makes the file from it in a thread.
+
+        A message whose reply has ended never changes again: it is encoded once (in the
+        thread) and its line reused by later saves. Only a message still streaming is
+        copied here, so saving a long conversation costs the loop next to nothing.
+        """
+        header = conversation.header_dict()
+        known = self._lines.pop(conversation.id, {})
+        messages: list[tuple[Message, dict[str, Any] | None]] = [
+            (m, m.to_dict() if m.status is TurnStatus.STREAMING else None)
+            for m in conversation.messages
+        ]
+
+        def encode() -> bytes:
+            lines: list[str] = []
+            reusable: dict[str, tuple[Message, str]] = {}
+            for message, copy in messages:
+                cached = known.get(message.id)
+                if copy is None and cached is not None and cached[0] is message:
+                    line = cached[1]
+                else:
+                    line = encode_message(copy if copy is not None else message.to_dict())
+                if copy is None:
+                    reusable[message.id] = (message, line)
+                lines.append(line)
+            self._lines[conversation.id] = reusable
+            while len(self._lines) > LINE_CACHE_CONVERSATIONS:
+                del self._lines[next(iter(self._lines))]
+            return encode_lines(header, lines)
+
+        return encode
+
+    def _write(self, conversation_id: str, encode: Callable[[], bytes]) -> None:
+        self.store.save_encoded(conversation_id, encode())
+
     async def save(self, conversation: Conversation) -> None:
         """Write a snapshot of the conversation; raises StoreError (the copy stays live)."""
         self._live[conversation.id] = conversation
-        snapshot = conversation.to_dict()
         async with self._lock:
+            snapshot = self._snapshot(conversation)  # under the lock: the cache is ours
             write = asyncio.ensure_future(
-                asyncio.to_thread(self.store.save_dict, conversation.id, snapshot)
+                asyncio.to_thread(self._write, conversation.id, snapshot)
             )
             try:
                 await asyncio.shield(write)

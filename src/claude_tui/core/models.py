@@ -364,7 +364,8 @@ class Conversation:
         last = self.messages[-1]
         return last.role == "user" or last.status in (TurnStatus.FAILED, TurnStatus.STOPPED)
 
-    def to_dict(self) -> dict[str, Any]:
+    def header_dict(self) -> dict[str, Any]:
+        """Everything but the messages, in the file's order (the messages come last)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
@@ -375,8 +376,11 @@ class Conversation:
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": self.system,
-            "messages": [message.to_dict() for message in self.messages],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header_dict(),
+                "messages": [message.to_dict() for message in self.messages]}
 
     @classmethod
     def from_dict(cls, data: object) -> Conversation:

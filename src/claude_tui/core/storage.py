@@ -65,8 +65,26 @@ class QuarantineNotice:
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """A conversation's JSON form as the file holds it: indented, UTF-8."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+    """A conversation's JSON form as the file holds it: UTF-8, indented, one message a
+    line (so files stay readable, and each line can be encoded once and reused)."""
+    header = {key: value for key, value in data.items() if key != "messages"}
+    return encode_lines(header, [encode_message(m) for m in data.get("messages", [])])
+
+
+def encode_message(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False)
+
+
+def encode_lines(header: dict[str, Any], message_lines: list[str]) -> bytes:
+    """The file from its header fields and its already encoded messages."""
+    parts = ["{\n"]
+    for key, value in header.items():
+        parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    if message_lines:
+        parts += ['  "messages": [\n    ', ",\n    ".join(message_lines), "\n  ]\n}\n"]
+    else:
+        parts.append('  "messages": []\n}\n')
+    return "".join(parts).encode()
 
 
 class ConversationStore:
@@ -151,10 +169,14 @@ class ConversationStore:
 
     def save_dict(self, conversation_id: str, data: dict[str, Any]) -> None:
         """Write a conversation's ``to_dict()`` snapshot atomically."""
+        self.save_encoded(conversation_id, encode(data))
+
+    def save_encoded(self, conversation_id: str, encoded: bytes) -> None:
+        """Write a conversation already encoded (``encode``, ``encode_lines``) atomically."""
         path = self.path_of(conversation_id)
         try:
             self.ensure()
-            write_atomic(path, encode(data))
+            write_atomic(path, encoded)
         except OSError as error:
             reason = error.strerror or str(error)
             raise StoreError(f"Could not save to {path.parent}: {reason}") from error
