@@ -1,0 +1,1 @@
+"""Benchmarks of claude-tui: ``python -m benchmarks`` (see benchmarks/README.md)."""
