@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import traceback
 from collections.abc import Callable, Sequence
 
 from tests.fake_api import FakeAnthropic
@@ -73,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             regressions.PATCHES[args.simulate]()
         try:
             for key in args.figures:
-                rows += FIGURES[key](context)
+                try:
+                    rows += FIGURES[key](context)
+                except Exception as error:  # one figure failing does not lose the others
+                    traceback.print_exc()
+                    rows.append(Row(key, f"FAILED: {type(error).__name__}",
+                                    str(error).splitlines()[0][:60] if str(error) else "",
+                                    met=False))
         finally:
             sandbox.cleanup()
     elapsed = time.perf_counter() - started

@@ -96,6 +96,8 @@ def _one_stream(ctx: Context, text: str, run: int) -> tuple[float, float, float,
         try:
             drawn = terminal.wait_for(END_MARKER, since=since, timeout=TIMEOUT)
         except TerminalError:
+            if terminal.process.poll() is not None:
+                raise  # the app ended: its last screen is in the message
             drawn = math.inf
         cpu = terminal.cpu_seconds() - cpu_before
         wall = (time.perf_counter() if math.isinf(drawn) else drawn) - entered
