@@ -67,6 +67,8 @@ async def _send_and_fail(
         await pilot.press("ctrl+r")
         await wait_idle(pilot, app)
         assert "Recovered answer." in flat(screen_text(app))
+        assert "Ctrl+R" not in flat(screen_text(app))  # the failure above offers no retry now
+        assert headline in flat(screen_text(app))
         retried = fake_api.requests[-1].body["messages"]
         assert retried == [{"role": "user", "content": [{"type": "text", "text": "Please answer"}]}]
 

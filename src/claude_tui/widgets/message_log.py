@@ -122,15 +122,17 @@ def block_view(block: ContentBlock) -> Widget:
     return Static(Content(f"[{printable(block.type)} block]"), classes="other-block")
 
 
-def _footer_text(message: Message) -> Content:
+def _footer_text(message: Message, last: bool = True) -> Content:
+    """What to say under a reply; the retry hint only while it is the last message."""
+    hint = RETRY_HINT if last else ""
     if message.status is TurnStatus.STREAMING:
         return Content.assemble(("● ", "bold"), "streaming…")
     if message.status is TurnStatus.STOPPED:
-        return Content.assemble(("■ stopped by you", "bold"), " · ", RETRY_HINT)
+        return Content.assemble(("■ stopped by you", "bold"), " · " if hint else "", hint)
     if message.status is TurnStatus.FAILED:
         error = message.error
         if error is None:
-            return Content.assemble(("✖ failed", "bold"), " · ", RETRY_HINT)
+            return Content.assemble(("✖ failed", "bold"), " · " if hint else "", hint)
         lines: list[str | tuple[str, str]] = [("✖ " + printable(error.title), "bold")]
         if error.detail:
             lines += ["\n", printable(error.detail)]
@@ -144,7 +146,7 @@ def _footer_text(message: Message) -> Content:
                 if part
             )
             lines += ["\n", (printable(ids), "dim")]
-        lines += ["\n", printable(error.hint) + " " + RETRY_HINT]
+        lines += ["\n", (printable(error.hint) + " " + hint).strip()]
         return Content.assemble(*lines)
     note = message.stop_note
     return Content.assemble((printable(note), "bold")) if note else Content("")
@@ -155,6 +157,7 @@ class AssistantMessageView(Vertical):
         super().__init__(classes="message assistant")
         self.message = message
         self.border_title = "Claude"
+        self.last = True  # the conversation's last message: a failed reply offers a retry
         self._views: list[Widget] = []
         self._lock = asyncio.Lock()
         self._footer_shown: tuple[object, ...] | None = None
@@ -167,7 +170,7 @@ class AssistantMessageView(Vertical):
             view = block_view(block)
             self._views.append(view)
             yield view
-        yield Static(_footer_text(self.message), classes="message-footer")
+        yield Static(_footer_text(self.message, self.last), classes="message-footer")
 
     @property
     def footer(self) -> Static:
@@ -177,9 +180,9 @@ class AssistantMessageView(Vertical):
         self._mounted = True
         await self.sync()  # the message may have grown between compose and mount
 
-    def _refresh_footer(self) -> None:
+    def refresh_footer(self) -> None:
         message = self.message
-        shown = (message.status, message.stop_reason, message.error, message.model)
+        shown = (message.status, message.stop_reason, message.error, message.model, self.last)
         if shown == self._footer_shown:
             return
         self._footer_shown = shown
@@ -193,7 +196,7 @@ class AssistantMessageView(Vertical):
             self.styles.border = ("round", color)
         self.footer.set_class(message.status is TurnStatus.FAILED, "failed")
         self.footer.set_class(message.status is TurnStatus.STOPPED, "stopped")
-        footer_text = _footer_text(message)
+        footer_text = _footer_text(message, self.last)
         self.footer.update(footer_text)
         self.footer.display = bool(footer_text.plain)
         if message.model:
@@ -241,7 +244,7 @@ class AssistantMessageView(Vertical):
                     if isinstance(view, TextBlockView):
                         await view.finish()
             if self.is_attached:
-                self._refresh_footer()
+                self.refresh_footer()
 
 
 class EarlierMessages(Static):
@@ -394,8 +397,17 @@ class MessageLog(VerticalScroll):
         if message.role == "user":
             return UserMessageView(message)
         view = AssistantMessageView(message)
+        view.last = message is self._messages[-1]
         self._assistant_views[message.id] = view
         return view
+
+    def no_longer_last(self) -> None:
+        """A message was added: the replies above it no longer offer a retry."""
+        for view in self._assistant_views.values():
+            if view.last and view.message is not self._messages[-1]:
+                view.last = False
+                if view.is_mounted:
+                    view.refresh_footer()
 
     async def add_message(self, message: Message) -> None:
         """Draw a message just appended to the conversation, and follow it."""
@@ -405,6 +417,7 @@ class MessageLog(VerticalScroll):
             await self.show_messages(self._messages)
             return
         self._end_shown = len(self._messages)
+        self.no_longer_last()
         await self.query(".empty-log").remove()
         await self.mount(self._view(message))
         self.anchor()
