@@ -481,3 +481,20 @@ async def test_search_says_when_it_shows_only_the_first_hits(
         await type_text(pilot, "needle")
         await wait_until(pilot, lambda: "The first 200 messages found are shown; there are more"
                          in flat(screen_text(app)))
+
+
+async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
+    store = ConversationStore(data_dir)
+    store.list_summaries()  # the index knows all three
+    bravo.title = "Bravo renamed elsewhere"
+    store.save(bravo)  # changed since the index was written
+    store.path_of(charlie.id).unlink()  # and one is gone
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: sidebar_text(app)
+                         == "Alpha 1h ago Bravo renamed elsewhere 2h ago")
+        await wait_open(pilot, app, alpha.id)
+        assert app.listed_ids == [alpha.id, bravo.id]

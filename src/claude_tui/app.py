@@ -32,6 +32,7 @@ from claude_tui.core.claude import (
 from claude_tui.core.lookup import most_recently_used
 from claude_tui.core.models import (
     Conversation,
+    ConversationSummary,
     Message,
 )
 from claude_tui.core.storage import (
@@ -83,24 +84,23 @@ class ClaudeTUI(ConversationActions):
         async with self._view_lock:
             await self._show_conversation()
         self._load_conversations()
-        self.run_worker(preload_sdk, thread=True, group="preload", exit_on_error=False)
         self.set_interval(60, self._refresh_sidebar)  # keep "5m ago" true
 
     @work(group="load", exit_on_error=False)
     async def _load_conversations(self) -> None:
-        summaries, notices = await asyncio.to_thread(self.store.list_summaries)
+        """The list from the index at once, then checked against the files."""
+        indexed, cached = await asyncio.to_thread(self.store.indexed_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
         for key, text in (await asyncio.to_thread(self.drafts.load)).items():
             self._drafts.setdefault(key, text)
         self._drafts_loaded = True  # from now on saving them cannot lose the saved ones
-        self.chat.sidebar.loading = False
-        known = set(self.listed_ids)  # saved while we were reading
-        self.summaries = self._sorted([*self.summaries,
-                                       *(s for s in summaries if s.id not in known)])
+        if indexed:
+            self._take_listing(indexed)
+        summaries, notices = await asyncio.to_thread(self.store.list_summaries, cached)
+        self._take_listing(summaries, replace=True)
         for notice in notices:
             self.notify(notice.message, title="Conversation file not read",
                         severity="warning", timeout=15, markup=False)
-        self._refresh_sidebar()
         ids = self.listed_ids
         last_used = most_recently_used(last_open, ids)
         if self.initial_prompt is not None:
@@ -113,7 +113,30 @@ class ClaudeTUI(ConversationActions):
         else:
             self._swap_drafts(self.conversation, carry=True)
         self._drafts_changed()  # text typed while loading is saved with the rest
+        # Only now: importing the SDK in a thread takes seconds of the interpreter's lock,
+        # which slowed reading the list three-fold when both ran at once.
+        self.run_worker(preload_sdk, thread=True, group="preload", exit_on_error=False)
         self.run_worker(self._purge_trash(), group="purge", exit_on_error=False)
+
+    def _take_listing(self, summaries: list[ConversationSummary], replace: bool = False) -> None:
+        """Show what was read from the disk, merged with what is listed already (this copy
+        may have saved meanwhile): the newer of two summaries wins, the disk's if they are
+        as new. With ``replace`` (the
+        listing checked against the files), a conversation the disk no longer has is
+        dropped, unless it is open or only in memory."""
+        listed = {s.id: s for s in summaries}
+        for mine in self.summaries:
+            theirs = listed.get(mine.id)
+            if theirs is None:
+                keep = (not replace or self.keeper.is_live(mine.id)
+                        or mine.id == self.conversation.id)
+                if keep:
+                    listed[mine.id] = mine
+            elif mine.updated_at > theirs.updated_at or self.keeper.is_live(mine.id):
+                listed[mine.id] = mine
+        self.summaries = self._sorted(list(listed.values()))
+        self.chat.sidebar.loading = False
+        self._refresh_sidebar()
 
     async def action_quit(self) -> None:
         """Quit once the input box has handled the keys typed before Ctrl+Q."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,11 +107,20 @@ class ConversationStore:
 
     # -- reading -------------------------------------------------------------------
 
-    def list_summaries(self) -> tuple[list[ConversationSummary], list[QuarantineNotice]]:
+    def indexed_summaries(self) -> tuple[list[ConversationSummary], dict[str, IndexEntry]]:
+        """What the index says, most recently used first, without looking at the files: a
+        quick first answer that ``list_summaries(cached)`` then checks."""
+        cached = self.index.load()
+        return _newest_first(entry.summary for entry in cached.values()), cached
+
+    def list_summaries(
+        self, cached: dict[str, IndexEntry] | None = None
+    ) -> tuple[list[ConversationSummary], list[QuarantineNotice]]:
         """Every readable conversation, most recently used first.
 
-        Only files the index does not know as they are now are parsed (see
-        ``core/index.py``). Files that are not conversations are quarantined and reported.
+        Only files the index (or ``cached``, read from it already) does not know as they
+        are now are parsed (see ``core/index.py``). Files that are not conversations are
+        quarantined and reported.
         """
         summaries: list[ConversationSummary] = []
         notices: list[QuarantineNotice] = []
@@ -118,7 +128,8 @@ class ConversationStore:
             entries = list(os.scandir(self.conversations_dir))
         except (FileNotFoundError, NotADirectoryError):
             return summaries, notices
-        cached = self.index.load()
+        if cached is None:
+            cached = self.index.load()
         fresh: dict[str, IndexEntry] = {}
         for entry in entries:
             name = entry.name
@@ -141,9 +152,7 @@ class ConversationStore:
                 notices.append(self._set_aside(Path(entry.path), error))
         if fresh != cached:
             self.index.save(fresh)
-        summaries = sorted((e.summary for e in fresh.values()),
-                           key=lambda s: s.updated_at, reverse=True)
-        return summaries, notices
+        return _newest_first(entry.summary for entry in fresh.values()), notices
 
     def _set_aside(self, path: Path, error: BaseException) -> QuarantineNotice:
         try:
@@ -236,6 +245,10 @@ def _summary(data: Any, path: Path) -> ConversationSummary:
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(str(error)) from error
         raise
+
+
+def _newest_first(summaries: Iterable[ConversationSummary]) -> list[ConversationSummary]:
+    return sorted(summaries, key=lambda summary: summary.updated_at, reverse=True)
 
 
 def _reason(error: BaseException) -> str:
