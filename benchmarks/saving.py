@@ -2,10 +2,10 @@
 
 What the app does: ``await ConversationKeeper.save(conversation)`` (``core/keeper.py``):
 a snapshot taken on the event loop, then the JSON encoding and the atomic write (with
-fsync) in a thread. Each run opens the conversation as the app does (read from its file,
-a new keeper), adds a turn (a question and a Markdown reply) and saves, three times, on
-an asyncio loop in this process. Measured, for the first save after opening and for the
-next one:
+fsync) in a thread. Each run opens the conversation as the app does (a new keeper's
+``load``, which reads the file in a thread), adds a turn (a question and a Markdown
+reply) and saves, three times, on an asyncio loop in this process. Measured, for the
+first save after opening and for the next one:
 
 - the event-loop part: the CPU time of the event loop's thread during the save (whatever
   the keeper does there; the thread's work is not counted);
@@ -74,9 +74,10 @@ async def _measure(ctx: Context, runs: int) -> dict[str, list[float]]:
     names = ("first_loop", "first_total", "next_loop", "next_total", "stall")
     figures: dict[str, list[float]] = {name: [] for name in names}
     for run_number in range(runs + 1):  # the first is a warm-up
-        # As in the app: the conversation is opened (read from its file), a turn added.
-        conversation = await asyncio.to_thread(store.load, conversation_id)
+        # As in the app: the conversation is opened through the keeper (read from its file
+        # in a thread), a turn added.
         keeper = ConversationKeeper(store)
+        conversation = await keeper.load(conversation_id)
         add_turn(conversation)
         first_loop, first_total, _ = await _save(keeper, conversation)
         add_turn(conversation)

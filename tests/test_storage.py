@@ -331,3 +331,28 @@ def test_the_file_has_one_message_a_line(store: ConversationStore) -> None:
     message_lines = [line for line in lines if line.startswith('    {"id": ')]
     assert len(message_lines) == 4
     assert all(json.loads(line.rstrip(","))["content"] for line in message_lines)
+
+
+async def test_a_loaded_conversation_is_saved_again_from_its_files_lines(
+    store: ConversationStore,
+) -> None:
+    from claude_tui.core.keeper import ConversationKeeper
+    from claude_tui.core.storage import encode, encode_message
+
+    store.save(conversation("lines", replies=3))
+    loaded, lines = store.load_with_lines("lines")
+    assert lines == [encode_message(m.to_dict()) for m in loaded.messages]
+    keeper = ConversationKeeper(store)
+    chat = await keeper.load("lines")
+    chat.append(Message.user("One more, with a newline\nand \"quotes\""))
+    await keeper.save(chat)
+    assert store.path_of("lines").read_bytes() == encode(chat.to_dict())
+    assert store.load("lines").messages[-1].text == "One more, with a newline\nand \"quotes\""
+
+
+def test_a_file_in_another_layout_gives_no_lines(store: ConversationStore) -> None:
+    data = conversation("old", replies=2).to_dict()
+    store.ensure()
+    store.path_of("old").write_text(json.dumps(data, indent=2))  # an older version's layout
+    loaded, lines = store.load_with_lines("old")
+    assert lines is None and len(loaded.messages) == 4

@@ -44,7 +44,11 @@ def fsync_dir(folder: Path) -> None:
 
 def read_json(path: Path) -> Any:
     """The parsed JSON of ``path``; SchemaError if it is not UTF-8 JSON."""
-    raw = path.read_bytes()
+    return parse_json(path.read_bytes())
+
+
+def parse_json(raw: bytes) -> Any:
+    """The parsed JSON of a file's bytes; SchemaError if they are not UTF-8 JSON."""
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:

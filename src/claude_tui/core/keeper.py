@@ -63,7 +63,13 @@ class ConversationKeeper:
             live = self._live.get(conversation_id)
             if live is not None:
                 return live
-            return await asyncio.to_thread(self.store.load, conversation_id)
+            conversation, lines = await asyncio.to_thread(
+                self.store.load_with_lines, conversation_id)
+            if lines is not None:  # the next save reuses them: it need not encode them all
+                self._remember_lines(conversation.id, {
+                    message.id: (message, line)
+                    for message, line in zip(conversation.messages, lines, strict=True)})
+            return conversation
 
     def _snapshot(self, conversation: Conversation) -> Callable[[], bytes]:
         """Take, on the event loop, what a later change could alter; return the encoder
@@ -92,12 +98,17 @@ class ConversationKeeper:
                 if copy is None:
                     reusable[message.id] = (message, line)
                 lines.append(line)
-            self._lines[conversation.id] = reusable
-            while len(self._lines) > LINE_CACHE_CONVERSATIONS:
-                del self._lines[next(iter(self._lines))]
+            self._remember_lines(conversation.id, reusable)
             return encode_lines(header, lines)
 
         return encode
+
+    def _remember_lines(self, conversation_id: str,
+                        lines: dict[str, tuple[Message, str]]) -> None:
+        self._lines.pop(conversation_id, None)
+        self._lines[conversation_id] = lines  # the newest last: the oldest go first
+        while len(self._lines) > LINE_CACHE_CONVERSATIONS:
+            del self._lines[next(iter(self._lines))]
 
     def _write(self, conversation_id: str, encode: Callable[[], bytes]) -> None:
         self.store.save_encoded(conversation_id, encode())

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claude_tui.core.files import DIR_MODE, read_json, write_atomic
+from claude_tui.core.files import DIR_MODE, parse_json, read_json, write_atomic
 from claude_tui.core.index import IndexEntry, SummaryIndex, file_key
 from claude_tui.core.models import (
     SCHEMA_VERSION,
@@ -74,6 +74,22 @@ def encode(data: dict[str, Any]) -> bytes:
 
 def encode_message(message: dict[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False)
+
+
+_MESSAGES_START = b'\n  "messages": [\n    '
+_MESSAGES_END = b"\n  ]\n}\n"
+
+
+def message_lines(raw: bytes, count: int) -> list[str] | None:
+    """The encoded messages of a file written by ``encode_lines``, or None if its layout
+    is another (an older version, or edited by hand). A line holds no raw newline: JSON
+    writes a newline inside a string as an escape."""
+    start = raw.find(_MESSAGES_START)
+    if start == -1 or not raw.endswith(_MESSAGES_END):
+        return None
+    body = raw[start + len(_MESSAGES_START) : -len(_MESSAGES_END)].decode("utf-8")
+    lines = body.split(",\n    ")
+    return lines if len(lines) == count else None
 
 
 def encode_lines(header: dict[str, Any], message_lines: list[str]) -> bytes:
@@ -161,9 +177,16 @@ class ConversationStore:
             return QuarantineNotice(path, None, f"{_reason(error)}; {move_error}")
 
     def load(self, conversation_id: str) -> Conversation:
+        return self.load_with_lines(conversation_id)[0]
+
+    def load_with_lines(self, conversation_id: str) -> tuple[Conversation, list[str] | None]:
+        """The conversation, and its messages' lines as the file holds them (when the file
+        has this version's layout: one message a line), for a save to reuse."""
         path = self.path_of(conversation_id)
         try:
-            return Conversation.from_dict(read_json(path))
+            raw = path.read_bytes()
+            conversation = Conversation.from_dict(parse_json(raw))
+            return conversation, message_lines(raw, len(conversation.messages))
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:
