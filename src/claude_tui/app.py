@@ -243,9 +243,10 @@ class ClaudeTUI(ConversationActions):
 
     @on(Sidebar.ConversationSelected)
     def _conversation_selected(self, event: Sidebar.ConversationSelected) -> None:
-        self._open(event.conversation_id)
-        if not event.browsing:
-            self.chat.prompt.focus()
+        if event.browsing:
+            self._open(event.conversation_id)
+        else:
+            self.open_conversation(event.conversation_id)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.chat.sidebar

@@ -15,7 +15,7 @@ from textual import work
 from textual.content import Content
 
 from claude_tui.core import export
-from claude_tui.core.models import Conversation, ConversationSummary, new_id
+from claude_tui.core.models import Conversation, new_id
 from claude_tui.core.search import SearchHit, search
 from claude_tui.core.storage import StoreError
 from claude_tui.core.text import ago, printable
@@ -127,12 +127,6 @@ class ConversationActions(TurnLifecycle):
         self._list(conversation)
         self._tell(f"“{conversation.title}” is back.", title="Restored")
         self._open(conversation_id)
-
-    def _list(self, conversation: Conversation) -> None:
-        summary = ConversationSummary.of(conversation)
-        self.summaries = self._sorted(
-            [summary, *(s for s in self.summaries if s.id != conversation.id)])
-        self._refresh_sidebar()
 
     async def _purge_trash(self) -> None:
         await asyncio.to_thread(self.trash.purge, self.clock())

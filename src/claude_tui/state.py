@@ -244,10 +244,14 @@ class ChatState(App[None]):
             self.notify(f"{error}. Nothing is lost: it stays in memory, and the next save "
                         "tries again.", title="Not saved", severity="error", timeout=20,
                         markup=False)
-        summary = ConversationSummary.of(conversation)  # listed either way: it is in memory
+        self._list(conversation)  # listed either way: it is in memory
+        return saved
+
+    def _list(self, conversation: Conversation) -> None:
+        """Put the conversation in the sidebar as it is now, in its place by date."""
+        summary = ConversationSummary.of(conversation)
         self.summaries = self._sorted(
             [summary, *(s for s in self.summaries if s.id != conversation.id)]
         )
         self._refresh_sidebar()
-        return saved
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from claude_tui.core.models import SchemaError
 from claude_tui.core.storage import ConversationStore, StoreError
+from claude_tui.core.text import contains_all, query_words
 
 LIMIT = 200  # hits returned at most; more words narrow a search
 SNIPPET_BEFORE = 30
@@ -31,10 +32,6 @@ class SearchHit:
     role: str
     snippet: str
     match: tuple[int, int]  # where the first word is, within ``snippet``
-
-
-def query_words(query: str) -> list[str]:
-    return [word.lower() for word in query.split()]
 
 
 def snippet(text: str, word: str) -> tuple[str, tuple[int, int]]:
@@ -103,8 +100,7 @@ def search(
                 continue  # gone or unreadable since it was listed: nothing to find in it
         title = data.get("title") if isinstance(data, dict) else None
         for index, message_id, role, text in _message_texts(data):
-            lowered = text.lower()
-            if all(word in lowered for word in words):
+            if contains_all(text, words):
                 shown, match = snippet(text, words[0])
                 hits.append(SearchHit(
                     conversation_id=conversation_id,

@@ -177,16 +177,20 @@ class ConversationStore:
             return QuarantineNotice(path, None, f"{_reason(error)}; {move_error}")
 
     def load(self, conversation_id: str) -> Conversation:
-        return self.load_with_lines(conversation_id)[0]
+        return self._read(conversation_id)[0]
 
     def load_with_lines(self, conversation_id: str) -> tuple[Conversation, list[str] | None]:
         """The conversation, and its messages' lines as the file holds them (when the file
         has this version's layout: one message a line), for a save to reuse."""
+        conversation, raw = self._read(conversation_id)
+        return conversation, message_lines(raw, len(conversation.messages))
+
+    def _read(self, conversation_id: str) -> tuple[Conversation, bytes]:
+        """The conversation and the bytes it was read from."""
         path = self.path_of(conversation_id)
         try:
             raw = path.read_bytes()
-            conversation = Conversation.from_dict(parse_json(raw))
-            return conversation, message_lines(raw, len(conversation.messages))
+            return Conversation.from_dict(parse_json(raw)), raw
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:

@@ -19,6 +19,17 @@ def printable(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+def query_words(query: str) -> list[str]:
+    """The words of a search or a filter, to find in any case."""
+    return [word.lower() for word in query.split()]
+
+
+def contains_all(text: str, words: list[str]) -> bool:
+    """Whether ``text`` holds every one of ``query_words(...)``, in any case."""
+    lowered = text.lower()
+    return all(word in lowered for word in words)
+
+
 def ago(then: datetime, now: datetime) -> str:
     """A short, human description of when ``then`` was, seen from ``now``."""
     delta = now - then

@@ -20,15 +20,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from claude_tui.core.models import ConversationSummary
-from claude_tui.core.text import ago, printable
+from claude_tui.core.text import ago, contains_all, printable, query_words
 
 PAGE = 100  # options drawn at a time
 MORE_ID = "sidebar.more"
-
-
-def title_matches(title: str, words: Sequence[str]) -> bool:
-    lowered = title.lower()
-    return all(word in lowered for word in words)
 
 
 class ConversationList(OptionList):
@@ -135,8 +130,8 @@ class Sidebar(Vertical):
         if (conversation_list.has_focus and highlighted is not None
                 and highlighted < min(self._shown, len(self._visible))):
             browsing = self._visible[highlighted].id
-        words = self.filter_input.value.lower().split()
-        self._visible = [s for s in self._summaries if title_matches(s.title, words)]
+        words = query_words(self.filter_input.value)
+        self._visible = [s for s in self._summaries if contains_all(s.title, words)]
         wanted = self._index_of(browsing or self._active)
         self._shown = min(len(self._visible), max(self._shown, PAGE, (wanted or 0) + PAGE))
         options = [self._option(s) for s in self._visible[: self._shown]]
