@@ -23,8 +23,10 @@ from tests.ui import (
     flat,
     make_app,
     on_disk,
+    palette,
     screen_text,
     seed,
+    sidebar_text,
     type_text,
     wait_idle,
     wait_open,
@@ -32,21 +34,6 @@ from tests.ui import (
 )
 
 SIZE = (120, 36)
-
-
-def sidebar_text(app: ClaudeTUI) -> str:
-    return " ".join(
-        str(option.prompt).replace("\n", " ")
-        for option in app.chat.sidebar.option_list.options
-    )
-
-
-async def palette(pilot: Pilot[Any], app: ClaudeTUI, words: str, expect: str) -> None:
-    """Run a command from the palette (Ctrl+P), found by typing ``words``."""
-    await pilot.press("ctrl+p")
-    await type_text(pilot, words)
-    await wait_until(pilot, lambda: expect in screen_text(app), what=f"{expect!r} offered")
-    await pilot.press("enter")
 
 
 async def until_screen(pilot: Pilot[Any], app: ClaudeTUI, kind: type) -> None:

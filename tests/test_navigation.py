@@ -12,6 +12,7 @@ from tests.ui import (
     flat,
     make_app,
     on_disk,
+    palette,
     screen_text,
     seed,
     send,
@@ -269,10 +270,7 @@ async def test_the_command_palette_offers_the_app_actions(
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "next conv")
-        await wait_until(pilot, lambda: "Next conversation" in screen_text(app))
-        await pilot.press("enter")
+        await palette(pilot, app, "next conv", "Next conversation")
         await wait_open(pilot, app, bravo.id)
 
 

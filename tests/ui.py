@@ -65,6 +65,21 @@ def screen_text(app: ClaudeTUI) -> str:
     return console.export_text()
 
 
+def sidebar_text(app: ClaudeTUI) -> str:
+    return " ".join(
+        str(option.prompt).replace("\n", " ")
+        for option in app.chat.sidebar.option_list.options
+    )
+
+
+async def palette(pilot: Pilot[Any], app: ClaudeTUI, words: str, expect: str) -> None:
+    """Run a command from the palette (Ctrl+P), found by typing ``words``."""
+    await pilot.press("ctrl+p")
+    await type_text(pilot, words)
+    await wait_until(pilot, lambda: expect in screen_text(app), what=f"{expect!r} offered")
+    await pilot.press("enter")
+
+
 def flat(text: str) -> str:
     """Screen text with box drawing and runs of spaces squeezed, to find phrases."""
     boxes = {code: " " for code in range(0x2500, 0x25A0)}  # box drawing and block elements
