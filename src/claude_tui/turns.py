@@ -27,11 +27,9 @@ from claude_tui.core.models import (
 from claude_tui.core.storage import (
     StoreError,
 )
-from claude_tui.core.turn import Turn
+from claude_tui.core.turn import CHECKPOINT_SECONDS, Turn
 from claude_tui.state import NO_KEY, ChatState
 from claude_tui.widgets.prompt_input import PromptInput
-
-CHECKPOINT_SECONDS = 1.0  # a streaming reply is saved this often, so a crash loses little
 
 
 class TurnLifecycle(ChatState):

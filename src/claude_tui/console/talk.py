@@ -34,9 +34,8 @@ from claude_tui.core.lookup import most_recently_used
 from claude_tui.core.models import Conversation, Message, TurnStatus
 from claude_tui.core.storage import ConversationStore, StoreError
 from claude_tui.core.text import printable
-from claude_tui.core.turn import Turn
+from claude_tui.core.turn import CHECKPOINT_SECONDS, Turn
 
-CHECKPOINT_SECONDS = 1.0  # a streaming reply is saved this often, as in the app
 EXIT_WORDS = ("quit", "exit")
 NO_KEY_HINT = "Set it in your shell (export ANTHROPIC_API_KEY=...) and run this again."
 

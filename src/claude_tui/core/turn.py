@@ -24,6 +24,8 @@ from claude_tui.core.models import (
     TurnStatus,
 )
 
+CHECKPOINT_SECONDS = 1.0  # a streaming reply is saved this often, so a crash loses little
+
 
 class Turn:
     """Applies stream events to a new assistant message in ``conversation``.
