@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,7 +112,7 @@ def test_an_empty_key_counts_as_none(config_path: Path) -> None:
         ('model = "unterminated\n', "not valid TOML"),
         ("model = = 3\n", "not valid TOML"),
         ('colour = "blue"\n', "unknown setting 'colour'"),
-        ('api_key = "sk-in-a-file"\n', "unknown setting 'api_key'"),
+        ("api_key = 5\n", "api_key has the wrong type"),
         ('max_tokens = "many"\n', "max_tokens has the wrong type"),
         ("max_tokens = 1.5\n", "max_tokens has the wrong type"),
         ("max_tokens = true\n", "max_tokens has the wrong type"),
@@ -143,3 +146,106 @@ def test_repr_never_shows_the_key(config_path: Path) -> None:
     assert SECRET not in f"{settings!r} {settings}"
     assert "api_key=set" in repr(settings)
     assert "api_key=unset" in repr(Settings())
+
+
+# -- the API key in the config file -------------------------------------------------
+
+
+def _key_file(path: Path, mode: int, key: str = SECRET) -> Path:
+    path.write_text(f'api_key = "{key}"\nmodel = "claude-haiku-5-5"\n')
+    path.chmod(mode)
+    return path
+
+
+def test_a_key_in_a_private_config_file_is_used(config_path: Path) -> None:
+    settings = load_settings(config_path=_key_file(config_path, 0o600), environ={})
+    assert settings.api_key == SECRET
+    assert settings.has_credentials
+    assert settings.model == "claude-haiku-5-5"
+
+
+def test_a_key_in_the_default_config_file_is_used(tmp_path: Path) -> None:
+    folder = tmp_path / "xdg-config" / "claude-tui"
+    folder.mkdir(parents=True)
+    _key_file(folder / "config.toml", 0o400)
+    assert load_settings(environ={}).api_key == SECRET
+
+
+@pytest.mark.parametrize("name", ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"])
+def test_the_environment_wins_over_the_key_in_the_file(config_path: Path, name: str) -> None:
+    _key_file(config_path, 0o600)
+    settings = load_settings(config_path=config_path, environ={name: "sk-from-the-shell"})
+    assert settings.api_key == "sk-from-the-shell"
+    # An empty variable is no key: the file's key is used.
+    assert load_settings(config_path=config_path, environ={name: ""}).api_key == SECRET
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666, 0o610])
+def test_a_key_in_a_file_others_may_read_or_write_is_refused(
+    config_path: Path, mode: int
+) -> None:
+    _key_file(config_path, mode)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config_path, environ={})
+    message = str(caught.value)
+    assert message == (
+        f"{config_path} holds an API key and other users can read or change it "
+        f"(mode {mode:04o}); make it yours alone: chmod 600 {config_path}"
+    )
+    assert SECRET not in message
+
+
+def test_the_refusal_stands_even_when_the_environment_has_a_key(config_path: Path) -> None:
+    # The key in the file is exposed whether or not this run would use it.
+    _key_file(config_path, 0o644)
+    with pytest.raises(ConfigError, match="holds an API key"):
+        load_settings(config_path=config_path, environ={"ANTHROPIC_API_KEY": "sk-shell"})
+
+
+def test_the_fix_the_refusal_gives_works(config_path: Path) -> None:
+    _key_file(config_path, 0o664)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        load_settings(config_path=config_path, environ={})
+    config_path.chmod(0o600)
+    assert load_settings(config_path=config_path, environ={}).api_key == SECRET
+
+
+def test_the_fix_quotes_a_path_with_spaces(tmp_path: Path) -> None:
+    path = _key_file(tmp_path / "my config.toml", 0o644)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=path, environ={})
+    assert str(caught.value).endswith(f"chmod 600 '{path}'")
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o666])
+def test_a_config_file_without_a_key_works_at_any_mode(config_path: Path, mode: int) -> None:
+    config_path.write_text('model = "claude-opus-5-5"\n')
+    config_path.chmod(mode)
+    settings = load_settings(config_path=config_path, environ={})
+    assert settings.model == "claude-opus-5-5"
+    assert settings.api_key is None
+
+
+def test_an_empty_key_in_the_file_is_no_key_and_needs_no_chmod(config_path: Path) -> None:
+    config_path.write_text('api_key = ""\n')
+    config_path.chmod(0o644)
+    settings = load_settings(config_path=config_path, environ={})
+    assert settings.api_key is None
+    assert not settings.has_credentials
+
+
+def test_the_command_line_reports_the_refusal_in_one_line(tmp_path: Path) -> None:
+    config = _key_file(tmp_path / "config.toml", 0o644)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ANTHROPIC_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "claude_tui", "--config", str(config), "list"],
+        capture_output=True, text=True, timeout=60,
+        env={**env, "XDG_DATA_HOME": str(tmp_path / "data")},
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"claude-tui: {config} holds an API key and other users can read or change it "
+        f"(mode 0644); make it yours alone: chmod 600 {config}\n"
+    )
+    assert not (tmp_path / "data").exists()  # refused before anything was touched

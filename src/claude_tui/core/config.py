@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,8 +28,8 @@ class Settings:
     max_tokens: int = DEFAULT_MAX_TOKENS
     system: str | None = None
     data_dir: Path | None = None
-    # The SDK reads ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL itself; we read them
-    # too, only to say "no key" before the first request and to show the endpoint.
+    # From ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN, else the config file's `api_key`;
+    # the client is given it explicitly. Never printed (see __repr__), never saved.
     api_key: str | None = None
     base_url: str | None = None
     request_timeout: float = DEFAULT_TIMEOUT
@@ -46,6 +48,7 @@ class Settings:
 
 
 _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "api_key": str,
     "model": str,
     "max_tokens": int,
     "system": str,
@@ -56,9 +59,15 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
-    """The recognised keys of a TOML config file; an absent file is empty unless required."""
+    """The recognised keys of a TOML config file; an absent file is empty unless required.
+
+    A file that holds an ``api_key`` must be for its owner only (mode 0600): one that
+    group or others may read or write is refused, whether or not the environment has a key.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            raw = file.read()
     except FileNotFoundError as error:
         if required:
             raise ConfigError(f"{path} does not exist") from error
@@ -77,6 +86,14 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} has the wrong type")
         values[key] = value
+    if not values.get("api_key"):
+        values.pop("api_key", None)  # an empty key is no key
+    elif os.name == "posix" and stat.S_IMODE(mode) & 0o077:
+        fix = f"chmod 600 {shlex.quote(str(path))}"
+        raise ConfigError(
+            f"{path} holds an API key and other users can read or change it "
+            f"(mode {stat.S_IMODE(mode):04o}); make it yours alone: {fix}"
+        )
     if "max_tokens" in values and values["max_tokens"] < 1:
         raise ConfigError(f"{path}: max_tokens must be at least 1")
     if "data_dir" in values:
@@ -98,7 +115,7 @@ def load_settings(
         settings = Settings(**read_config_file(paths.config_file()))
     settings = replace(
         settings,
-        api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or None,
+        api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or settings.api_key,
         base_url=env.get("ANTHROPIC_BASE_URL") or None,
     )
     chosen = {key: value for key, value in overrides.items() if value is not None}
