@@ -379,6 +379,8 @@ class RecordedRequest:
     """With lower-case names."""
     body: dict[str, Any]
     """The parsed JSON body ({} when there is none or it is not a JSON object)."""
+    received_at: float = field(default_factory=time.monotonic)
+    """When it arrived (``time.monotonic()``)."""
 
     @property
     def stream(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,6 +21,8 @@ from textual.worker import Worker
 from claude_tui.core.claude import (
     NO_API_KEY,
     ClaudeClient,
+    Retrying,
+    wait_words,
 )
 from claude_tui.core.config import Settings
 from claude_tui.core.drafts import DraftStore
@@ -80,6 +83,8 @@ class ChatState(App[None]):
         self._heading_to: str | None = None  # the conversation a switch is loading
         self._quit_anyway = False
         self._sending: Conversation | None = None  # pinned while its message goes out
+        self._retrying: tuple[Retrying, float] | None = None  # and when the wait ends
+        self._retry_timer: Timer | None = None
 
     @property
     def chat(self) -> ChatScreen:
@@ -113,14 +118,35 @@ class ChatState(App[None]):
             last=last.usage if last is not None else None,
             last_partial=last is not None and last.status is not TurnStatus.COMPLETE,
             total=conversation.total_usage,
-            streaming=here,
+            streaming=here and self._retrying is None,
             streaming_elsewhere=turn is not None and not here,
-            notice="" if self.client.has_credentials else "no API key: set ANTHROPIC_API_KEY",
+            notice=(self._retry_notice() if here else "") if self.client.has_credentials
+            else "no API key: set ANTHROPIC_API_KEY",
         )
         actions = (self.busy, conversation.can_retry)
         if actions != self._footer_actions:  # the footer recomposes on every refresh
             self._footer_actions = actions
             self.refresh_bindings()
+
+    def _retry_notice(self) -> str:
+        if self._retrying is None:
+            return ""
+        event, until = self._retrying
+        return (f"{event.error.title.rstrip('.')} · retrying in "
+                f"{wait_words(until - time.monotonic())} (attempt {event.attempt} of "
+                f"{event.attempts}) · Escape stops")
+
+    def _show_retry(self, event: Retrying | None) -> None:
+        """Count down to the next attempt in the status bar (None: no wait any more)."""
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self._retrying = None if event is None else (event, time.monotonic() + event.delay)
+        if event is not None:
+            self._retry_timer = self.set_interval(1.0, self._refresh_status)
+            self.notify(event.describe(), title="Retrying", severity="warning",
+                        timeout=min(max(event.delay, 3.0), 10.0), markup=False)
+        self._refresh_status()
 
     def _refresh_sidebar(self) -> None:
         streaming_id = self.turn.conversation.id if self.turn is not None else None

@@ -17,6 +17,7 @@ from textual.worker import WorkerCancelled, WorkerError, WorkerFailed
 from claude_tui.core.claude import (
     Finished,
     MessageStarted,
+    Retrying,
     UsageUpdated,
 )
 from claude_tui.core.models import (
@@ -108,6 +109,11 @@ class TurnLifecycle(ChatState):
             self._refresh_status()
             self._refresh_sidebar()
             async for event in self.client.stream(conversation):
+                if isinstance(event, Retrying):
+                    self._show_retry(event)
+                    continue
+                if self._retrying is not None:
+                    self._show_retry(None)
                 turn.apply(event)
                 if self.conversation is conversation:
                     await self.chat.log_view.sync_message(turn.message.id)
@@ -143,6 +149,8 @@ class TurnLifecycle(ChatState):
             return
         turn.stop()  # no-op unless the stream ended without a verdict
         self.turn = None
+        if self._retrying is not None:
+            self._show_retry(None)
         self._sending = None
         self.keeper.unpin(turn.conversation)
         await self._save(turn.conversation)

@@ -25,6 +25,7 @@ from claude_tui.console.terminal import (
 from claude_tui.core.claude import (
     NO_API_KEY,
     ClaudeClient,
+    Retrying,
     StreamEvent,
     TextDelta,
     preload_sdk,
@@ -105,9 +106,11 @@ def _save_quietly(store: ConversationStore, conversation: Conversation) -> None:
 
 
 async def stream_reply(
-    client: ClaudeClient, turn: Turn, writer: ReplyWriter, checkpoint: Callable[[], None]
+    client: ClaudeClient, turn: Turn, writer: ReplyWriter, checkpoint: Callable[[], None],
+    note: Callable[[str], None],
 ) -> None:
-    """Stream the reply into ``turn``, its text into ``writer``; checkpoint every second.
+    """Stream the reply into ``turn``, its text into ``writer``, retries into ``note``;
+    checkpoint every second.
 
     Cancelled (Ctrl+C) or cut off (output closed), the turn is stopped: what arrived stays.
     """
@@ -116,6 +119,9 @@ async def stream_reply(
         events = cast(AsyncGenerator[StreamEvent, None], client.stream(turn.conversation))
         async with contextlib.aclosing(events):
             async for event in events:
+                if isinstance(event, Retrying):
+                    note(event.describe())
+                    continue
                 turn.apply(event)
                 if isinstance(event, TextDelta):
                     writer.text(event.index, event.text)
@@ -179,7 +185,8 @@ class Session:
         """
         turn = Turn(self.conversation)
         try:
-            self.runner.run(stream_reply(self.client, turn, writer, self._checkpoint))
+            self.runner.run(stream_reply(self.client, turn, writer, self._checkpoint,
+                                         self.streams.note))
         finally:
             turn.stop()  # a second Ctrl+C may land before stream_reply could
             saved = self._save()

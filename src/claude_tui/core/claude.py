@@ -11,10 +11,14 @@ with exactly one :class:`Finished` or :class:`Failed`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import json
-from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from claude_tui.core.config import Settings
@@ -86,6 +90,23 @@ class Failed:
     error: ErrorInfo
 
 
+@dataclass(frozen=True)
+class Retrying:
+    """The request failed before any of the reply arrived; it is sent again in ``delay``
+    seconds, as attempt ``attempt`` of ``attempts``."""
+
+    error: ErrorInfo
+    attempt: int
+    attempts: int
+    delay: float
+
+    def describe(self, left: float | None = None) -> str:
+        """What happened and when the next attempt goes out (``left``: seconds to go)."""
+        wait = wait_words(self.delay if left is None else left)
+        return (f"{self.error.title} Retrying in {wait} "
+                f"(attempt {self.attempt} of {self.attempts}).")
+
+
 StreamEvent = (
     MessageStarted
     | BlockStarted
@@ -95,6 +116,7 @@ StreamEvent = (
     | UsageUpdated
     | Finished
     | Failed
+    | Retrying
 )
 
 
@@ -271,6 +293,70 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     )
 
 
+# -- retries ---------------------------------------------------------------------
+
+# A wait the API asks for beyond this is not sat out: the turn fails and says how long.
+RETRY_AFTER_CAP = 60.0
+_RETRY_STATUSES = frozenset({408, 409, 429})
+
+
+def _backoff(attempt: int) -> float:
+    return float(min(0.5 * 2 ** (attempt - 1), 8.0))
+
+
+def retry_after(headers: Any, now: float | None = None) -> float | None:
+    """The seconds a response asks the client to wait (``retry-after-ms``, or
+    ``retry-after`` as seconds or as an HTTP date), if it asks."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(float(raw_ms) / 1000, 0.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+def retry_delay(error: BaseException, attempt: int) -> float | None:
+    """Seconds to wait before sending again after failed ``attempt``; None when sending
+    again cannot help (a bad request, a refused key)."""
+    anthropic = importlib.import_module("anthropic")
+    if isinstance(error, anthropic.APIStatusError):
+        headers = error.response.headers
+        verdict = headers.get("x-should-retry")
+        if verdict == "false":
+            return None
+        status = error.status_code
+        if verdict != "true" and status not in _RETRY_STATUSES and not 500 <= status < 600:
+            return None
+        asked = retry_after(headers)
+        return asked if asked is not None else _backoff(attempt)
+    if isinstance(error, anthropic.APIConnectionError):  # (timeouts included)
+        return _backoff(attempt)
+    return None
+
+
+def wait_words(seconds: float) -> str:
+    """``12 s``, ``3 min``, ``2 h``: a wait as a person says it."""
+    if seconds < 90:
+        return f"{max(math.ceil(seconds), 1)} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{round(seconds / 3600)} h"
+
+
 # -- the client ------------------------------------------------------------------
 
 
@@ -315,7 +401,7 @@ class ClaudeClient:
         client: AsyncAnthropic = anthropic.AsyncAnthropic(
             api_key=self.settings.api_key,
             base_url=self.settings.base_url,
-            max_retries=self.settings.max_retries,
+            max_retries=0,  # retries are ours (stream), so they can be shown
             timeout=self.settings.request_timeout,
         )
         return client
@@ -345,38 +431,65 @@ class ClaudeClient:
             yield Failed(NO_API_KEY)
             return
         request = build_request(conversation)
+        attempts = self.settings.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            started = False  # once any of the reply is passed on, it is not sent again
+            try:
+                async with contextlib.aclosing(self._attempt(request)) as events:
+                    async for event in events:
+                        started = True
+                        yield event
+                return
+            except Exception as error:  # every failure becomes an event, none escapes
+                info = classify_exception(error, self.settings.base_url)
+                delay = None if started else retry_delay(error, attempt)
+                if delay is not None and delay > RETRY_AFTER_CAP:
+                    yield Failed(replace(info, hint=f"The API asks to wait {wait_words(delay)} "
+                                                    "before retrying."))
+                    return
+                if delay is None or attempt == attempts:
+                    if attempt > 1:
+                        info = replace(info, detail=_joined(info.detail,
+                                                            f"Tried {attempt} times."))
+                    yield Failed(info)
+                    return
+                yield Retrying(info, attempt + 1, attempts, delay)
+                await asyncio.sleep(delay)
+
+    async def _attempt(self, request: dict[str, Any]) -> AsyncGenerator[StreamEvent, None]:
+        """One request and its stream; raises what the SDK raises."""
         usage = Usage()
         stop_reason: str | None = None
-        try:
-            client = await self._client()
-            async with client.messages.stream(**request) as stream:
-                async for sdk_event in stream:
-                    event: Any = sdk_event  # a union the SDK types loosely; we read by .type
-                    kind = event.type
-                    if kind == "message_start":
-                        usage = _usage(event.message.usage)
-                        yield MessageStarted(event.message.id, event.message.model, usage)
-                    elif kind == "content_block_start":
-                        yield BlockStarted(event.index, _block(event.content_block))
-                    elif kind == "content_block_delta":
-                        delta = event.delta
-                        if delta.type == "text_delta":
-                            yield TextDelta(event.index, delta.text)
-                        elif delta.type == "thinking_delta":
-                            yield ThinkingDelta(event.index, delta.thinking)
-                    elif kind == "content_block_stop":
-                        yield BlockFinished(event.index, _block(event.content_block))
-                    elif kind == "message_delta":
-                        usage = _merge_usage(usage, event.usage)
-                        stop_reason = event.delta.stop_reason or stop_reason
-                        yield UsageUpdated(usage)
-                    elif kind == "message_stop":
-                        yield Finished(stop_reason or "end_turn", usage)
-                        return
-        except Exception as error:  # every failure becomes an event, none escapes
-            yield Failed(classify_exception(error, self.settings.base_url))
-            return
+        client = await self._client()
+        async with client.messages.stream(**request) as stream:
+            async for sdk_event in stream:
+                event: Any = sdk_event  # a union the SDK types loosely; we read by .type
+                kind = event.type
+                if kind == "message_start":
+                    usage = _usage(event.message.usage)
+                    yield MessageStarted(event.message.id, event.message.model, usage)
+                elif kind == "content_block_start":
+                    yield BlockStarted(event.index, _block(event.content_block))
+                elif kind == "content_block_delta":
+                    delta = event.delta
+                    if delta.type == "text_delta":
+                        yield TextDelta(event.index, delta.text)
+                    elif delta.type == "thinking_delta":
+                        yield ThinkingDelta(event.index, delta.thinking)
+                elif kind == "content_block_stop":
+                    yield BlockFinished(event.index, _block(event.content_block))
+                elif kind == "message_delta":
+                    usage = _merge_usage(usage, event.usage)
+                    stop_reason = event.delta.stop_reason or stop_reason
+                    yield UsageUpdated(usage)
+                elif kind == "message_stop":
+                    yield Finished(stop_reason or "end_turn", usage)
+                    return
         yield Failed(INCOMPLETE)
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _merge_usage(current: Usage, raw: Any) -> Usage:

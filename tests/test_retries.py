@@ -1,0 +1,169 @@
+"""Rate limits and overload: the wait and each retry are shown, `retry-after` is obeyed
+up to a cap, and a request the API refused for good is not sent again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from claude_tui.core.claude import retry_after, wait_words
+from claude_tui.core.config import Settings
+from claude_tui.widgets.status_bar import StatusBar
+from tests.fake_api import FakeAnthropic, Reply
+from tests.test_cli_harness import Cli
+from tests.ui import (
+    conversation_files,
+    flat,
+    make_app,
+    on_disk,
+    screen_text,
+    type_text,
+    wait_idle,
+    wait_until,
+)
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def retrying(settings: Settings) -> Settings:
+    return replace(settings, max_retries=2)
+
+
+def status_text(app: object) -> str:
+    bar = app.query_one(StatusBar)  # type: ignore[attr-defined]
+    return str(bar.render())
+
+
+async def test_a_rate_limit_is_waited_out_as_asked_and_shown_while_waiting(
+    fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.error(429, "slow down", retry_after=2), Reply.text("Got there."))
+    app = make_app(retrying)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Hello")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the countdown")
+        shown = status_text(app)
+        assert re.search(r"Rate limited: too many requests for now · retrying in [12] s "
+                         r"\(attempt 2 of 3\) · Escape stops", shown), shown
+        # the notification says it too
+        assert "Rate limited: too many requests for now. Retrying in" in flat(screen_text(app))
+        await wait_until(pilot, lambda: "retrying in 1 s" in status_text(app),
+                         what="the countdown to tick")
+        await wait_idle(pilot, app)
+        assert "Got there." in flat(screen_text(app))
+        assert "retrying" not in status_text(app)
+
+    first, second = fake_api.requests
+    assert second.received_at - first.received_at >= 1.9  # retry-after: 2 was obeyed
+    assert second.body["messages"] == first.body["messages"]
+    (path,) = conversation_files(data_dir)
+    messages = on_disk(data_dir, path.stem)["messages"]
+    assert [m.get("status") for m in messages] == [None, "complete"]  # one reply, not two
+
+
+async def test_overload_that_persists_fails_after_the_last_retry_and_says_so(
+    fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(*[Reply.error(529, "Overloaded", retry_after=0) for _ in range(3)],
+                     Reply.text("Finally."))
+    app = make_app(retrying)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Hello")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "Claude is overloaded right now." in seen
+        assert "Tried 3 times." in seen
+        assert "Press Ctrl+R to retry." in seen
+        assert len(fake_api.requests) == 3
+        await pilot.press("ctrl+r")  # the user's retry gets the same chances
+        await wait_idle(pilot, app)
+        assert "Finally." in flat(screen_text(app))
+    (path,) = conversation_files(data_dir)
+    messages = on_disk(data_dir, path.stem)["messages"]
+    assert [m.get("status") for m in messages] == [None, "failed", "complete"]
+    assert messages[1]["error"]["detail"].endswith("Tried 3 times.")
+
+
+async def test_a_wait_beyond_the_cap_is_not_sat_out(
+    fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.error(429, "slow down", retry_after=3600))
+    app = make_app(retrying)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Hello")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        seen = flat(screen_text(app))
+        assert "Rate limited: too many requests for now." in seen
+        assert "The API asks to wait 60 min before retrying." in seen
+        assert "Press Ctrl+R to retry." in seen
+        await type_text(pilot, "still typing")  # never frozen
+        assert "still typing" in flat(screen_text(app))
+    assert len(fake_api.requests) == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 413])
+async def test_a_request_refused_for_good_is_not_sent_again(
+    fake_api: FakeAnthropic, retrying: Settings, status: int
+) -> None:
+    fake_api.enqueue(Reply.error(status, "no", retry_after=0), Reply.text("Should not be used."))
+    app = make_app(retrying)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Hello")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert "Retrying" not in flat(screen_text(app))
+        assert "Tried" not in flat(screen_text(app))
+    assert len(fake_api.requests) == 1
+
+
+async def test_escape_during_the_wait_stops_without_sending_again(
+    fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.error(529, "Overloaded", retry_after=30), Reply.text("Not wanted."))
+    app = make_app(retrying)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "Hello")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the wait")
+        await pilot.press("escape")
+        await wait_idle(pilot, app)
+        assert "retrying" not in status_text(app)
+        assert "Press Ctrl+R to retry." in flat(screen_text(app))
+    assert len(fake_api.requests) == 1
+    (path,) = conversation_files(data_dir)
+    user, reply = on_disk(data_dir, path.stem)["messages"]
+    assert user["content"][0]["text"] == "Hello"
+    assert reply["status"] == "stopped"
+
+
+def test_the_command_line_says_when_it_retries(fake_api: FakeAnthropic, tmp_path: Path) -> None:
+    cli = Cli.make(fake_api.url, tmp_path)
+    cli.config.write_text("max_retries = 1\nrequest_timeout = 20\n")
+    fake_api.enqueue(Reply.error(429, "slow down", retry_after=1), Reply.text("Done."))
+    result = cli.run("-p", "Hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Done.\n"
+    assert result.stderr == (
+        "Rate limited: too many requests for now. Retrying in 1 s (attempt 2 of 2).\n")
+
+
+def test_retry_after_is_read_in_each_of_its_forms() -> None:
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
+    later = format_datetime(datetime(2026, 12, 1, 12, 0, 30, tzinfo=UTC), usegmt=True)
+    assert retry_after({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
+    assert retry_after({"retry-after": "7"}) == 7.0
+    assert retry_after({"retry-after": later}, now=now) == 30.0
+    assert retry_after({"retry-after": "-3"}) == 0.0
+    assert retry_after({"retry-after": "soon"}) is None
+    assert retry_after({}) is None
+    assert [wait_words(s) for s in (0.2, 1.2, 89, 600, 7200)] == [
+        "1 s", "2 s", "89 s", "10 min", "2 h"]
