@@ -55,3 +55,5 @@ def parse_json(raw: bytes) -> Any:
         raise SchemaError("not UTF-8 text") from error
     except json.JSONDecodeError as error:
         raise SchemaError(f"not valid JSON: {error}") from error
+    except RecursionError as error:  # json's decoder recurses once per "[" or "{"
+        raise SchemaError("nested too deeply to read") from error
