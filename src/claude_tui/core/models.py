@@ -42,9 +42,11 @@ def parse_timestamp(value: object) -> datetime:
         raise SchemaError(f"expected a timestamp, got {value!r}")
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError as error:
+        # In UTC, as the file will hold it: an offset can push a moment at either end of
+        # the calendar (year 1, year 9999) out of range, which no save could then write.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError) as error:
         raise SchemaError(f"bad timestamp {value!r}") from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class TurnStatus(StrEnum):
