@@ -264,7 +264,8 @@ class ChatState(App[None]):
         """Write the conversation (in a thread); say so if it fails."""
         saved = True
         try:
-            await self.keeper.save(conversation)
+            if await self.keeper.save(conversation):
+                self._merged(conversation)
         except StoreError as error:
             saved = False
             self.notify(f"{error}. Nothing is lost: it stays in memory, and the next save "
@@ -272,6 +273,42 @@ class ChatState(App[None]):
                         markup=False)
         self._list(conversation)  # listed either way: it is in memory
         return saved
+
+    def _merged(self, conversation: Conversation) -> None:
+        """Another copy of the app saved this conversation too: say so and redraw it."""
+        self.notify(f"Another claude-tui saved “{conversation.title}” too. Its messages "
+                    "were merged in; nothing was overwritten.", title="Merged",
+                    timeout=10, markup=False)
+        self._redraw(conversation)
+
+    @work(group="redraw", exit_on_error=False)
+    async def _redraw(self, conversation: Conversation) -> None:
+        async with self._view_lock:
+            if self.conversation is conversation:
+                await self._show_conversation()
+
+    @work(group="disk", exclusive=True, exit_on_error=False)
+    async def _reload_if_changed(self) -> None:
+        """The open conversation's file changed (another copy of the app wrote it) and
+        nothing here is unsaved: show the file as it is now."""
+        conversation = self.conversation
+        if self.busy or self.keeper.is_live(conversation.id) or not conversation.messages:
+            return
+        if not await asyncio.to_thread(self.keeper.changed_on_disk, conversation.id):
+            return
+        try:
+            fresh = await self.keeper.load(conversation.id)  # not live: read from the file
+        except StoreError:
+            return  # gone or set aside: what is on screen stays, and is saved if continued
+        async with self._view_lock:
+            if self.conversation is not conversation or self.busy or fresh is conversation:
+                return
+            self.conversation = fresh
+            await self._show_conversation()
+        self._list(fresh)
+        self._refresh_sidebar()
+        self.notify(f"“{fresh.title}” was changed by another claude-tui; this is it now.",
+                    title="Updated", timeout=6, markup=False)
 
     def _list(self, conversation: Conversation) -> None:
         """Put the conversation in the sidebar as it is now, in its place by date."""

@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import cast
 
 from claude_tui.console.terminal import (
@@ -31,6 +32,7 @@ from claude_tui.core.claude import (
     preload_sdk,
 )
 from claude_tui.core.config import Settings
+from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.lookup import most_recently_used
 from claude_tui.core.models import Conversation, Message, TurnStatus
 from claude_tui.core.storage import ConversationStore, StoreError
@@ -77,16 +79,17 @@ def read_piped(streams: Streams) -> str | None:
 
 
 def open_conversation(
-    settings: Settings, store: ConversationStore, request: Request, streams: Streams
+    settings: Settings, keeper: ConversationKeeper, request: Request, streams: Streams
 ) -> Conversation:
     """A new conversation with the settings, or with ``-c`` the one used last."""
+    store = keeper.store
     if request.resume:
         summaries, notices = store.list_summaries()
         streams.notices(notices)
         conversation_id = most_recently_used(store.last_open(), [s.id for s in summaries])
         if conversation_id is not None:
             try:
-                conversation = store.load(conversation_id)
+                conversation = keeper.take(store.read(conversation_id))
             except StoreError as error:
                 raise Refused(str(error)) from error
             streams.note(f"Continuing “{one_line(conversation.title)}” "
@@ -100,14 +103,9 @@ def open_conversation(
                         system=settings.system)
 
 
-def _save_quietly(store: ConversationStore, conversation: Conversation) -> None:
-    with contextlib.suppress(StoreError):  # the final save says so
-        store.save(conversation)
-
-
 async def stream_reply(
-    client: ClaudeClient, turn: Turn, writer: ReplyWriter, checkpoint: Callable[[], None],
-    note: Callable[[str], None],
+    client: ClaudeClient, turn: Turn, writer: ReplyWriter,
+    checkpoint: Callable[[], Awaitable[object]], note: Callable[[str], None],
 ) -> None:
     """Stream the reply into ``turn``, its text into ``writer``, retries into ``note``;
     checkpoint every second.
@@ -126,7 +124,8 @@ async def stream_reply(
                 if isinstance(event, TextDelta):
                     writer.text(event.index, event.text)
                 if not turn.done and time.monotonic() - saved_at >= CHECKPOINT_SECONDS:
-                    checkpoint()
+                    with contextlib.suppress(StoreError):  # the final save says so
+                        await checkpoint()
                     saved_at = time.monotonic()
     finally:
         turn.stop()  # no-op when the stream gave its verdict
@@ -135,9 +134,10 @@ async def stream_reply(
 class Session:
     """One conversation being talked in, its client on one event loop, its saves."""
 
-    def __init__(self, settings: Settings, store: ConversationStore,
+    def __init__(self, settings: Settings, keeper: ConversationKeeper,
                  conversation: Conversation, streams: Streams) -> None:
-        self.store = store
+        self.keeper = keeper  # its saves merge what another copy of claude-tui saved
+        self.store = keeper.store
         self.conversation = conversation
         self.streams = streams
         self.client = ClaudeClient(settings)
@@ -151,13 +151,13 @@ class Session:
             streams.error(NO_API_KEY.title)
             streams.note("  " + NO_KEY_HINT)
             return None
-        store = ConversationStore(settings.resolved_data_dir())
+        keeper = ConversationKeeper(ConversationStore(settings.resolved_data_dir()))
         try:
-            conversation = open_conversation(settings, store, request, streams)
+            conversation = open_conversation(settings, keeper, request, streams)
         except Refused as error:
             streams.error(str(error))
             return None
-        return cls(settings, store, conversation, streams)
+        return cls(settings, keeper, conversation, streams)
 
     def close(self) -> None:
         try:
@@ -170,7 +170,7 @@ class Session:
         conversation = self.conversation
         conversation.append(Message.user(text))
         try:
-            self.store.save(conversation)
+            self._write()
         except StoreError as error:
             conversation.messages.pop()
             self.streams.error(f"not sent, because it could not be saved: {error}")
@@ -185,7 +185,8 @@ class Session:
         """
         turn = Turn(self.conversation)
         try:
-            self.runner.run(stream_reply(self.client, turn, writer, self._checkpoint,
+            self.runner.run(stream_reply(self.client, turn, writer,
+                                         partial(self.keeper.save, self.conversation),
                                          self.streams.note))
         finally:
             turn.stop()  # a second Ctrl+C may land before stream_reply could
@@ -194,12 +195,15 @@ class Session:
                 writer.end()
         return turn.message, saved
 
-    def _checkpoint(self) -> None:
-        _save_quietly(self.store, self.conversation)
+    def _write(self) -> None:
+        """Save (merging what another copy saved meanwhile); raises StoreError."""
+        if self.runner.run(self.keeper.save(self.conversation)):
+            self.streams.note("(Another claude-tui saved this conversation meanwhile; its "
+                              "messages were merged in.)")
 
     def _save(self) -> bool:
         try:
-            self.store.save(self.conversation)
+            self._write()
         except StoreError as error:
             self.streams.error(f"the reply could not be saved: {error}")
             return False

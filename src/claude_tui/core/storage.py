@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui.core.files import DIR_MODE, parse_json, read_json, write_atomic
-from claude_tui.core.index import IndexEntry, SummaryIndex, file_key
+from claude_tui.core.index import FileKey, IndexEntry, SummaryIndex, file_key
 from claude_tui.core.models import (
     SCHEMA_VERSION,
     Conversation,
@@ -41,12 +41,26 @@ class ConversationGone(StoreError):
     """The file is no longer there (deleted by hand, or by another copy of the app)."""
 
 
+class ChangedOnDisk(StoreError):
+    """The file is not the one this copy last read or wrote: another copy of the app (or
+    a person) changed it. Nothing was written."""
+
+
 class ConversationUnreadable(StoreError):
     """The file was moved to quarantine; ``notice`` says where."""
 
     def __init__(self, notice: QuarantineNotice) -> None:
         super().__init__(notice.message)
         self.notice = notice
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    """A conversation as read from its file."""
+
+    conversation: Conversation
+    lines: list[str] | None  # its messages' lines as the file holds them (see message_lines)
+    key: FileKey  # the identity of the file read (see core/index.py)
 
 
 @dataclass(frozen=True)
@@ -182,15 +196,23 @@ class ConversationStore:
     def load_with_lines(self, conversation_id: str) -> tuple[Conversation, list[str] | None]:
         """The conversation, and its messages' lines as the file holds them (when the file
         has this version's layout: one message a line), for a save to reuse."""
-        conversation, raw = self._read(conversation_id)
-        return conversation, message_lines(raw, len(conversation.messages))
+        stored = self.read(conversation_id)
+        return stored.conversation, stored.lines
 
-    def _read(self, conversation_id: str) -> tuple[Conversation, bytes]:
-        """The conversation and the bytes it was read from."""
+    def read(self, conversation_id: str) -> StoredConversation:
+        """The conversation, its lines, and the identity of the file it came from."""
+        conversation, raw, key = self._read(conversation_id)
+        return StoredConversation(
+            conversation, message_lines(raw, len(conversation.messages)), key)
+
+    def _read(self, conversation_id: str) -> tuple[Conversation, bytes, FileKey]:
+        """The conversation, the bytes it was read from and the identity of their file."""
         path = self.path_of(conversation_id)
         try:
-            raw = path.read_bytes()
-            return Conversation.from_dict(parse_json(raw)), raw
+            with path.open("rb") as file:
+                key = file_key(os.fstat(file.fileno()))
+                raw = file.read()
+            return Conversation.from_dict(parse_json(raw)), raw, key
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:
@@ -207,15 +229,34 @@ class ConversationStore:
         """Write a conversation's ``to_dict()`` snapshot atomically."""
         self.save_encoded(conversation_id, encode(data))
 
-    def save_encoded(self, conversation_id: str, encoded: bytes) -> None:
-        """Write a conversation already encoded (``encode``, ``encode_lines``) atomically."""
+    def save_encoded(
+        self, conversation_id: str, encoded: bytes, expected: FileKey | None = None
+    ) -> FileKey | None:
+        """Write a conversation already encoded (``encode``, ``encode_lines``) atomically;
+        return the identity of the file written (None if it cannot be known).
+
+        With ``expected`` (the file this copy last read or wrote), raise ChangedOnDisk
+        instead of writing when the file there now is another one. A file that is gone is
+        written anew: nothing of it is left to lose.
+        """
         path = self.path_of(conversation_id)
         try:
+            if expected is not None:
+                try:
+                    now = file_key(os.stat(path))
+                except FileNotFoundError:
+                    now = expected
+                if now != expected:
+                    raise ChangedOnDisk(f"{path.name} was changed by another program")
             self.ensure()
             write_atomic(path, encoded)
         except OSError as error:
             reason = error.strerror or str(error)
             raise StoreError(f"Could not save to {path.parent}: {reason}") from error
+        try:
+            return file_key(os.stat(path))
+        except OSError:
+            return None
 
     def quarantine(self, path: Path, reason: str) -> QuarantineNotice:
         """Move an unreadable file aside, never overwriting anything already there.

@@ -1,0 +1,205 @@
+"""Two copies of claude-tui on one data directory never overwrite each other's turns.
+
+Each copy is a :class:`ConversationKeeper` on its own store, as two processes would have;
+the app tests run the real command line as the second copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+from claude_tui.core.config import Settings
+from claude_tui.core.keeper import ConversationKeeper
+from claude_tui.core.models import INTERRUPTED, Conversation, Message, TextBlock, TurnStatus
+from claude_tui.core.storage import ConversationStore
+from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.test_cli_harness import Cli
+from tests.ui import (
+    flat,
+    make_app,
+    on_disk,
+    screen_text,
+    seed,
+    send,
+    send_until_held,
+    wait_idle,
+    wait_open,
+    wait_until,
+)
+
+SIZE = (120, 36)
+
+
+def copy(data_dir: Path) -> ConversationKeeper:
+    return ConversationKeeper(ConversationStore(data_dir))
+
+
+def reply(text: str, status: TurnStatus = TurnStatus.COMPLETE) -> Message:
+    return Message(role="assistant", content=[TextBlock(text)], status=status)
+
+
+def texts(data_dir: Path, conversation_id: str) -> list[str]:
+    return [" ".join(block["text"] for block in message["content"])
+            for message in on_disk(data_dir, conversation_id)["messages"]]
+
+
+async def started(data_dir: Path) -> str:
+    conversation = Conversation(model="m", max_tokens=100)
+    conversation.append(Message.user("first"))
+    conversation.append(reply("first answer"))
+    await copy(data_dir).save(conversation)
+    return conversation.id
+
+
+async def test_turns_saved_by_two_copies_are_all_kept_in_the_order_they_began(
+    data_dir: Path,
+) -> None:
+    conversation_id = await started(data_dir)
+    one, two = copy(data_dir), copy(data_dir)
+    mine, theirs = await one.load(conversation_id), await two.load(conversation_id)
+
+    mine.append(Message.user("from one"))
+    assert await one.save(mine) is False  # nobody else wrote: a plain save
+    theirs.append(Message.user("from two"))
+    theirs.append(reply("answer to two"))
+    assert await two.save(theirs) is True  # merged what one saved first
+    assert [m.text for m in theirs.messages] == [
+        "first", "first answer", "from one", "from two", "answer to two"]
+
+    mine.append(reply("answer to one"))
+    assert await one.save(mine) is True
+    assert texts(data_dir, conversation_id) == [
+        "first", "first answer", "from one", "from two", "answer to two", "answer to one"]
+    assert [m.text for m in mine.messages] == texts(data_dir, conversation_id)
+
+
+async def test_the_copy_streaming_a_reply_keeps_it_whole(data_dir: Path) -> None:
+    conversation_id = await started(data_dir)
+    one, two = copy(data_dir), copy(data_dir)
+    mine = await one.load(conversation_id)
+    mine.append(Message.user("question"))
+    streaming = reply("the first half", TurnStatus.STREAMING)
+    mine.append(streaming)
+    await one.save(mine)  # a checkpoint: the other copy reads it as cut short
+
+    theirs = await two.load(conversation_id)
+    assert theirs.messages[-1].error == INTERRUPTED
+    theirs.append(Message.user("meanwhile, in the other window"))
+    await two.save(theirs)
+
+    streaming.content[0] = TextBlock("the first half and the second half")
+    streaming.status = TurnStatus.COMPLETE
+    assert await one.save(mine) is True
+    saved = on_disk(data_dir, conversation_id)["messages"]
+    assert [m.get("status") for m in saved] == [None, "complete", None, "complete", None]
+    assert saved[3]["content"][0]["text"] == "the first half and the second half"
+
+    theirs.append(Message.user("and more"))
+    await two.save(theirs)  # its cut-short copy of the reply does not win
+    saved = on_disk(data_dir, conversation_id)["messages"]
+    assert saved[3]["status"] == "complete"
+    assert saved[3]["content"][0]["text"] == "the first half and the second half"
+    assert [m["content"][0]["text"] for m in saved][-2:] == [
+        "meanwhile, in the other window", "and more"]
+
+
+async def test_a_reply_read_as_cut_short_is_saved_as_cut_short(data_dir: Path) -> None:
+    conversation_id = await started(data_dir)
+    one = copy(data_dir)
+    mine = await one.load(conversation_id)
+    mine.append(reply("half", TurnStatus.STREAMING))
+    await one.save(mine)  # a checkpoint, then the copy is gone
+
+    two = copy(data_dir)
+    theirs = await two.load(conversation_id)
+    theirs.append(Message.user("next"))
+    await two.save(theirs)
+    saved = on_disk(data_dir, conversation_id)["messages"][2]
+    assert (saved["status"], saved["error"]["kind"]) == ("failed", INTERRUPTED.kind)
+
+
+async def test_a_rename_in_one_copy_survives_a_turn_in_the_other(data_dir: Path) -> None:
+    conversation_id = await started(data_dir)
+    one, two = copy(data_dir), copy(data_dir)
+    mine, theirs = await one.load(conversation_id), await two.load(conversation_id)
+    mine.title, mine.title_set_by_user = "Renamed in one", True
+    await one.save(mine)
+    theirs.append(Message.user("a turn in two"))
+    await two.save(theirs)
+    saved = on_disk(data_dir, conversation_id)
+    assert (saved["title"], saved["title_set_by_user"]) == ("Renamed in one", True)
+    assert saved["messages"][-1]["content"][0]["text"] == "a turn in two"
+    theirs.title = "Renamed in two, later"  # both changed it: the later save wins
+    await two.save(theirs)
+    mine.append(Message.user("a turn in one"))
+    await one.save(mine)
+    assert on_disk(data_dir, conversation_id)["title"] == "Renamed in two, later"
+    assert texts(data_dir, conversation_id)[-2:] == ["a turn in two", "a turn in one"]
+
+
+async def test_a_conversation_the_other_copy_deleted_is_written_again(data_dir: Path) -> None:
+    conversation_id = await started(data_dir)
+    one = copy(data_dir)
+    mine = await one.load(conversation_id)
+    (data_dir / "conversations" / f"{conversation_id}.json").unlink()
+    mine.append(Message.user("still here"))
+    assert await one.save(mine) is False
+    assert texts(data_dir, conversation_id) == ["first", "first answer", "still here"]
+
+
+# -- the app, with the command line as the other copy -----------------------------------
+
+
+async def test_the_open_conversation_shows_a_turn_another_copy_added(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    (plans,) = seed(data_dir, "Plans")
+    fake_api.enqueue(Reply.text("Answer in the terminal."), Reply.text("Answer in the app."))
+    cli = Cli.make(fake_api.url, tmp_path)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, plans.id)
+        result = await asyncio.to_thread(
+            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
+        assert result.returncode == 0, result.stderr
+        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+                         what="the other copy's turn to show")
+        assert "was changed by another claude-tui" in flat(screen_text(app))
+        await send(pilot, app, "Asked in the app")
+        assert "Answer in the app." in flat(screen_text(app))
+    assert texts(data_dir, plans.id)[-4:] == [
+        "Asked in the terminal", "Answer in the terminal.", "Asked in the app",
+        "Answer in the app."]
+
+
+async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    (plans,) = seed(data_dir, "Plans")
+    gate = Gate(after="Streaming ")
+    fake_api.enqueue(Reply.text("Streaming in the app.", chunk_size=10, gate=gate),
+                     Reply.text("Answer in the terminal."))
+    cli = Cli.make(fake_api.url, tmp_path)
+    app = make_app(replace(settings, request_timeout=60))  # held while the other copy runs
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, plans.id)
+        await send_until_held(pilot, "Asked in the app", gate)
+        await wait_until(pilot, lambda: on_disk(data_dir, plans.id)["messages"][-1]
+                         ["content"][0]["text"] == "Streaming ", what="a checkpoint")
+        result = await asyncio.to_thread(
+            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
+        assert result.returncode == 0, result.stderr
+        gate.release()
+        await wait_idle(pilot, app)
+        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+                         what="the merged turn to show")
+        seen = flat(screen_text(app))
+        assert "Another claude-tui saved “Plans” too." in seen
+        assert "Streaming in the app." in seen
+    saved = on_disk(data_dir, plans.id)["messages"]
+    assert [m["content"][0]["text"] for m in saved][-4:] == [
+        "Asked in the app", "Streaming in the app.", "Asked in the terminal",
+        "Answer in the terminal."]
+    assert [m.get("status") for m in saved][-4:] == [None, "complete", None, "complete"]
