@@ -8,7 +8,7 @@ from pathlib import Path
 from claude_tui.console.terminal import Streams, one_line
 from claude_tui.core.config import Settings
 from claude_tui.core.export import default_filename, render, write_export
-from claude_tui.core.files import write_atomic
+from claude_tui.core.files import utf8, write_atomic
 from claude_tui.core.lookup import NotFound, most_recently_used, resolve
 from claude_tui.core.models import ConversationSummary
 from claude_tui.core.storage import ConversationStore, StoreError
@@ -84,7 +84,7 @@ def run_export(settings: Settings, reference: str | None, fmt: str | None,
                           "or give a folder to get a new file there")
             return 1
         elif force:
-            write_atomic(path, text.encode())
+            write_atomic(path, utf8(text))
             written = path
         else:
             written = write_export(path, text)  # numbered only if it appeared meanwhile

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from claude_tui.core.files import DIR_MODE, write_atomic
+from claude_tui.core.files import DIR_MODE, parse_json, utf8, write_atomic
 
 DRAFTS_VERSION = 1
 
@@ -22,7 +22,7 @@ class DraftStore:
     def load(self) -> dict[str, str]:
         """The saved drafts; a missing or broken file means there are none."""
         try:
-            data = json.loads(self.path.read_bytes())
+            data = parse_json(self.path.read_bytes())
             drafts = data["drafts"] if data.get("version") == DRAFTS_VERSION else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
@@ -36,4 +36,4 @@ class DraftStore:
         data = {"version": DRAFTS_VERSION,
                 "drafts": {key: text for key, text in drafts.items() if text}}
         self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        write_atomic(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+        write_atomic(self.path, utf8(json.dumps(data, ensure_ascii=False, indent=1) + "\n"))

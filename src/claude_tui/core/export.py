@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from claude_tui.core.files import write_atomic
+from claude_tui.core.files import utf8, write_atomic
 from claude_tui.core.models import (
     Conversation,
     Message,
@@ -197,7 +197,7 @@ def write_export(path: Path, text: str) -> Path:
     as the export. The file appears whole or not at all. Returns the path written.
     Raises ``OSError`` when nothing could be written.
     """
-    data = text.encode()
+    data = utf8(text)
     staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         write_atomic(staged, data)  # whole and on disk before it takes a visible name

@@ -42,6 +42,13 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def utf8(text: str) -> bytes:
+    """Text as UTF-8 for a file. A lone surrogate (a JSON file may hold one as an escape,
+    and JSON text only ever has it inside a string) is written as its ``\\uXXXX`` escape,
+    which JSON reads back as the same character, instead of failing the write."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def read_json(path: Path) -> Any:
     """The parsed JSON of ``path``; SchemaError if it is not UTF-8 JSON."""
     return parse_json(path.read_bytes())

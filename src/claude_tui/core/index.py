@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from claude_tui.core.files import write_atomic
+from claude_tui.core.files import parse_json, utf8, write_atomic
 from claude_tui.core.models import ConversationSummary
 
 INDEX_VERSION = 2
@@ -59,7 +59,7 @@ class SummaryIndex:
     def load(self) -> dict[str, IndexEntry]:
         """The cached entries; an index that is missing or broken is simply empty."""
         try:
-            data = json.loads(self.path.read_bytes())
+            data = parse_json(self.path.read_bytes())
             if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
                 return {}
             entries = data["entries"]
@@ -77,4 +77,4 @@ class SummaryIndex:
             "entries": {cid: entry.to_row() for cid, entry in entries.items()},
         }
         with contextlib.suppress(OSError):
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode())
+            write_atomic(self.path, utf8(json.dumps(data, ensure_ascii=False)))

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
+DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60
 Role = Literal["user", "assistant"]
 
@@ -313,7 +314,7 @@ def title_from_text(text: str) -> str:
             if len(line) > TITLE_LENGTH:
                 return line[: TITLE_LENGTH - 1].rstrip() + "…"
             return line
-    return "New conversation"
+    return DEFAULT_TITLE
 
 
 @dataclass
@@ -322,7 +323,7 @@ class Conversation:
     max_tokens: int
     system: str | None = None
     id: str = field(default_factory=new_id)
-    title: str = "New conversation"
+    title: str = DEFAULT_TITLE
     title_set_by_user: bool = False
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)
@@ -404,7 +405,7 @@ class Conversation:
             max_tokens=max_tokens,
             system=_optional_string(data.get("system")),
             id=_string(data.get("id")),
-            title=_string(data.get("title", "New conversation")),
+            title=_string(data.get("title", DEFAULT_TITLE)),
             title_set_by_user=bool(data.get("title_set_by_user", False)),
             created_at=parse_timestamp(data.get("created_at")),
             updated_at=parse_timestamp(data.get("updated_at")),

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claude_tui.core.files import DIR_MODE, parse_json, read_json, write_atomic
+from claude_tui.core.files import DIR_MODE, parse_json, read_json, utf8, write_atomic
 from claude_tui.core.index import FileKey, IndexEntry, SummaryIndex, file_key
 from claude_tui.core.models import (
+    DEFAULT_TITLE,
     SCHEMA_VERSION,
     Conversation,
     ConversationSummary,
@@ -115,7 +116,7 @@ def encode_lines(header: dict[str, Any], message_lines: list[str]) -> bytes:
         parts += ['  "messages": [\n    ', ",\n    ".join(message_lines), "\n  ]\n}\n"]
     else:
         parts.append('  "messages": []\n}\n')
-    return "".join(parts).encode()
+    return utf8("".join(parts))
 
 
 class ConversationStore:
@@ -212,7 +213,10 @@ class ConversationStore:
             with path.open("rb") as file:
                 key = file_key(os.fstat(file.fileno()))
                 raw = file.read()
-            return Conversation.from_dict(parse_json(raw)), raw, key
+            conversation = Conversation.from_dict(parse_json(raw))
+            if conversation.id != conversation_id:  # as the listing judges it (_summary)
+                raise SchemaError("its id does not match its file name")
+            return conversation, raw, key
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
         except NewerSchemaError as error:
@@ -298,7 +302,8 @@ def _summary(data: Any, path: Path) -> ConversationSummary:
     if not isinstance(version, int):
         raise SchemaError("schema_version is missing")
     try:
-        conversation_id, title, messages = data.get("id"), data.get("title"), data.get("messages")
+        conversation_id, messages = data.get("id"), data.get("messages")
+        title = data.get("title", DEFAULT_TITLE)  # as Conversation.from_dict reads it
         if conversation_id != path.stem:
             raise SchemaError("its id does not match its file name")
         if not isinstance(title, str) or not isinstance(messages, list):
