@@ -28,6 +28,7 @@ from claude_tui.core.config import Settings
 from claude_tui.core.drafts import DraftStore
 from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.models import (
+    READ_ONLY,
     Conversation,
     ConversationSummary,
     TurnStatus,
@@ -120,13 +121,19 @@ class ChatState(App[None]):
             total=conversation.total_usage,
             streaming=here and self._retrying is None,
             streaming_elsewhere=turn is not None and not here,
-            notice=(self._retry_notice() if here else "") if self.client.has_credentials
-            else "no API key: set ANTHROPIC_API_KEY",
+            notice=self._notice(here),
         )
         actions = (self.busy, conversation.can_retry)
         if actions != self._footer_actions:  # the footer recomposes on every refresh
             self._footer_actions = actions
             self.refresh_bindings()
+
+    def _notice(self, streaming_here: bool) -> str:
+        if not self.client.has_credentials:
+            return "no API key: set ANTHROPIC_API_KEY"
+        if self.conversation.read_only:
+            return "read-only: written by a newer claude-tui"
+        return self._retry_notice() if streaming_here else ""
 
     def _retry_notice(self) -> str:
         if self._retrying is None:
@@ -194,6 +201,9 @@ class ChatState(App[None]):
             at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message),
                       None)
             await self._show_conversation(at)
+        if conversation.read_only:
+            self.notify(f"“{conversation.title}” is shown read-only: {READ_ONLY}",
+                        title="Read-only", severity="warning", timeout=10, markup=False)
         await self._remember_open(conversation.id)
 
     def open_conversation(self, conversation_id: str) -> None:

@@ -21,6 +21,7 @@ from claude_tui.core.claude import (
     UsageUpdated,
 )
 from claude_tui.core.models import (
+    READ_ONLY,
     Conversation,
     ErrorInfo,
     Message,
@@ -44,6 +45,8 @@ class TurnLifecycle(ChatState):
             severity = "warning"
         elif not self.client.has_credentials:
             message, severity = NO_KEY, "error"
+        elif self.conversation.read_only:
+            message, severity = f"This conversation is read-only: {READ_ONLY}", "warning"
         else:
             return False
         if text is not None:

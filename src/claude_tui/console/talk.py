@@ -34,7 +34,7 @@ from claude_tui.core.claude import (
 from claude_tui.core.config import Settings
 from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.lookup import most_recently_used
-from claude_tui.core.models import Conversation, Message, TurnStatus
+from claude_tui.core.models import READ_ONLY, Conversation, Message, TurnStatus
 from claude_tui.core.storage import ConversationStore, StoreError
 from claude_tui.core.text import printable
 from claude_tui.core.turn import CHECKPOINT_SECONDS, Turn
@@ -92,6 +92,8 @@ def open_conversation(
                 conversation = keeper.take(store.read(conversation_id))
             except StoreError as error:
                 raise Refused(str(error)) from error
+            if conversation.read_only:
+                raise Refused(f"“{one_line(conversation.title)}” is read-only: {READ_ONLY}")
             streams.note(f"Continuing “{one_line(conversation.title)}” "
                          f"({len(conversation.messages)} messages, {conversation.model}).")
             if request.new_settings_given:

@@ -21,7 +21,13 @@ from typing import Any
 
 from claude_tui.core.index import FileKey, file_key
 from claude_tui.core.merge import header_base, merge
-from claude_tui.core.models import INTERRUPTED, Conversation, Message, TurnStatus
+from claude_tui.core.models import (
+    INTERRUPTED,
+    READ_ONLY,
+    Conversation,
+    Message,
+    TurnStatus,
+)
 from claude_tui.core.storage import (
     ChangedOnDisk,
     ConversationStore,
@@ -155,6 +161,8 @@ class ConversationKeeper:
         True when another copy had changed the file: its changes were merged into
         ``conversation`` (in place) before writing.
         """
+        if conversation.read_only:
+            raise StoreError(f"“{conversation.title}” is read-only: {READ_ONLY}")
         self._live[conversation.id] = conversation
         merged = False
         async with self._lock:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 DEFAULT_TITLE = "New conversation"
+READ_ONLY = "a newer claude-tui wrote it. Update claude-tui to continue it."
 TITLE_LENGTH = 60
 Role = Literal["user", "assistant"]
 
@@ -328,6 +329,9 @@ class Conversation:
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)
     messages: list[Message] = field(default_factory=list)
+    # Read from a file of a newer claude-tui (a higher schema version): shown, never
+    # written, since this version could drop what it does not know. Not saved itself.
+    read_only: bool = field(default=False, compare=False)
 
     def append(self, message: Message) -> None:
         if not self.messages and message.role == "user" and not self.title_set_by_user:
@@ -386,13 +390,16 @@ class Conversation:
                 "messages": [message.to_dict() for message in self.messages]}
 
     @classmethod
-    def from_dict(cls, data: object) -> Conversation:
+    def from_dict(cls, data: object, *, newer: bool = False) -> Conversation:
+        """The conversation of a file's JSON. A file of a newer schema raises
+        NewerSchemaError, unless ``newer``: then it is read as far as this version
+        understands it, as a read-only conversation."""
         if not isinstance(data, dict):
             raise SchemaError("a conversation must be an object")
         version = data.get("schema_version")
         if not isinstance(version, int):
             raise SchemaError("schema_version is missing")
-        if version > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION and not newer:
             raise NewerSchemaError(f"written by a newer claude-tui (schema {version})")
         messages = data.get("messages")
         if not isinstance(messages, list):
@@ -410,6 +417,7 @@ class Conversation:
             created_at=parse_timestamp(data.get("created_at")),
             updated_at=parse_timestamp(data.get("updated_at")),
             messages=[Message.from_dict(message) for message in messages],
+            read_only=version > SCHEMA_VERSION,
         )
 
 

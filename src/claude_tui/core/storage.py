@@ -213,15 +213,26 @@ class ConversationStore:
             with path.open("rb") as file:
                 key = file_key(os.fstat(file.fileno()))
                 raw = file.read()
-            conversation = Conversation.from_dict(parse_json(raw))
-            if conversation.id != conversation_id:  # as the listing judges it (_summary)
-                raise SchemaError("its id does not match its file name")
-            return conversation, raw, key
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
+        except OSError as error:
+            raise ConversationUnreadable(self.quarantine(path, _reason(error))) from error
+        try:
+            data = parse_json(raw)
+            try:
+                conversation = Conversation.from_dict(data)
+            except NewerSchemaError as newer:
+                try:  # what this version understands of it, read-only
+                    conversation = Conversation.from_dict(data, newer=True)
+                except SchemaError as error:
+                    raise NewerSchemaError(f"{newer}; update claude-tui to open it") from error
+            if conversation.id != conversation_id:  # as the listing judges it (_summary)
+                error_type = NewerSchemaError if conversation.read_only else SchemaError
+                raise error_type("its id does not match its file name")
+            return conversation, raw, key
         except NewerSchemaError as error:
-            raise StoreError(f"{path.name} was {error}; update claude-tui to open it") from error
-        except (SchemaError, ValueError, OSError) as error:
+            raise StoreError(f"{path.name} was {error}") from error
+        except (SchemaError, ValueError) as error:
             raise ConversationUnreadable(self.quarantine(path, _reason(error))) from error
 
     # -- writing -------------------------------------------------------------------
