@@ -226,6 +226,19 @@ def test_a_config_file_without_a_key_works_at_any_mode(config_path: Path, mode: 
     assert settings.api_key is None
 
 
+@pytest.mark.parametrize("key", [
+    f"{SECRET}\\n", f" {SECRET}", f"{SECRET}\\r\\nX-Header: 1", f"{SECRET}\\u00e9", "sk ant",
+])
+def test_a_key_no_header_could_carry_is_refused_without_showing_it(
+    config_path: Path, key: str
+) -> None:
+    _key_file(config_path, 0o600, key)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config_path, environ={})
+    assert str(caught.value) == (
+        f"{config_path}: api_key has a space, a line break or another character no API key has")
+
+
 def test_an_empty_key_in_the_file_is_no_key_and_needs_no_chmod(config_path: Path) -> None:
     config_path.write_text('api_key = ""\n')
     config_path.chmod(0o644)
