@@ -13,6 +13,7 @@ from typing import Any
 
 from textual import work
 from textual.content import Content
+from textual.notifications import SeverityLevel
 
 from claude_tui.core import export
 from claude_tui.core.models import Conversation, new_id
@@ -31,6 +32,14 @@ class ConversationActions(TurnLifecycle):
     @property
     def trash(self) -> Trash:
         return Trash(self.store)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of the app (and of its widgets and screens, which hand theirs
+        to the app): a conversation's title, a file name or an error in it can never reach
+        the terminal as control codes."""
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def _tell(self, message: str, *, title: str = "", severity: str = "information") -> None:
         self.notify(message, title=title, severity=severity,  # type: ignore[arg-type]

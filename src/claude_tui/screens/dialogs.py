@@ -41,6 +41,14 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
 
+class PlainInput(Input):
+    """An input box that holds no control characters: escape codes in a paste are kept as
+    visible symbols (core/text.printable), so they never reach the terminal."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(printable(text), start, end)
+
+
 class AskText(Dialog[str]):
     """One line of text, e.g. a new title or a file name; Enter accepts."""
 
@@ -52,8 +60,8 @@ class AskText(Dialog[str]):
     def compose(self) -> ComposeResult:
         with self.frame():
             yield Static(Content(printable(self._label)), classes="dialog-label")
-            yield Input(printable(self._value).replace("\n", " "), id="dialog-input",
-                        select_on_focus=True)
+            yield PlainInput(printable(self._value).replace("\n", " "), id="dialog-input",
+                             select_on_focus=True)
 
     @on(Input.Submitted, "#dialog-input")
     def _submitted(self, event: Input.Submitted) -> None:

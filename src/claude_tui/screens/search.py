@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from claude_tui.core.search import LIMIT, SearchHit
 from claude_tui.core.text import printable
-from claude_tui.screens.dialogs import Dialog
+from claude_tui.screens.dialogs import Dialog, PlainInput
 
 Searcher = Callable[[str], Awaitable[list[SearchHit]]]
 PAUSE = 0.15  # wait for a pause in typing before searching
@@ -47,8 +47,8 @@ class SearchScreen(Dialog[SearchHit]):
     def compose(self) -> ComposeResult:
         with self.frame() as frame:
             frame.add_class("search-body")
-            yield Input(self._query, placeholder="Words to find in any message",
-                        id="search-input")
+            yield PlainInput(self._query, placeholder="Words to find in any message",
+                             id="search-input")
             yield Static(Content("Type to search every conversation."), id="search-status")
             yield OptionList(id="search-results")
 

@@ -32,7 +32,7 @@ class ConversationList(OptionList):
 
 class FilterInput(Input):
     """Typing narrows the list; Enter opens the first match, Down enters the list,
-    Escape clears the filter."""
+    Escape clears the filter. Holds no control characters (as screens/dialogs.PlainInput)."""
 
     BINDINGS = [
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -41,6 +41,9 @@ class FilterInput(Input):
 
     class Cleared(Message):
         pass
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(printable(text), start, end)  # a paste's escape codes, as symbols
 
     def action_clear_filter(self) -> None:
         self.value = ""
