@@ -296,3 +296,56 @@ async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_wa
     in_bravo = [m["content"][0]["text"] for m in on_disk(data_dir, bravo.id)["messages"]]
     assert "hi" in in_alpha
     assert "hi" not in in_bravo
+
+
+async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    """The disk fails mid-reply (here the folder turns into a file; root ignores modes):
+    the app says so, keeps everything on screen and in memory, and saves it afterwards."""
+    gate = Gate(after="First half, ")
+    fake_api.enqueue(Reply.text("First half, second half.", chunk_size=6, gate=gate))
+    folder = data_dir / "conversations"
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await send_until_held(pilot, "Keep this", gate)
+        folder.rename(data_dir / "moved-away")
+        folder.write_text("in the way")
+        await type_text(pilot, "an unsent draft")
+        gate.release()
+        await wait_until(pilot, lambda: "Not saved" in screen_text(app), what="the notice")
+        seen = flat(screen_text(app))
+        assert "Nothing is lost: it stays in memory, and is saved as soon as" in seen
+        assert "First half, second half." in seen
+        assert app.is_running
+        app.clear_notifications()
+
+        folder.unlink()
+        (data_dir / "moved-away").rename(folder)
+        await wait_until(pilot, lambda: "is saved now." in flat(screen_text(app)),
+                         what="the save once the disk allows", timeout=15)
+        assert "“Keep this” is saved now." in flat(screen_text(app))
+        assert app.keeper.unsaved == []
+        (path,) = conversation_files(data_dir)
+        user, reply = on_disk(data_dir, path.stem)["messages"]
+        assert user["content"][0]["text"] == "Keep this"
+        assert (reply["status"], reply["content"][0]["text"]) == (
+            "complete", "First half, second half.")
+        assert app.query_one(PromptInput).text == "an unsent draft"
+
+
+async def test_a_draft_that_could_not_be_saved_is_saved_once_the_disk_allows(
+    settings: Settings, data_dir: Path
+) -> None:
+    seed(data_dir, "Alpha")
+    blocker = data_dir / "drafts.json"
+    blocker.mkdir()  # a folder where the file goes: every write of it fails
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: "Reply about Alpha." in screen_text(app))
+        await type_text(pilot, "half a thought")
+        await pilot.pause(1.0)  # the drafts are written half a second after typing stops
+        assert blocker.is_dir()
+        blocker.rmdir()
+        await wait_until(pilot, blocker.is_file, what="the drafts to be saved", timeout=15)
+        assert "half a thought" in blocker.read_text()

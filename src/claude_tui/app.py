@@ -44,7 +44,7 @@ from claude_tui.screens.help import HelpScreen
 from claude_tui.widgets.prompt_input import PromptInput
 from claude_tui.widgets.sidebar import Sidebar
 
-DISK_CHECK_SECONDS = 2.0  # how often the open conversation's file is checked for changes
+DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
 
 CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
                 "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
@@ -87,7 +87,7 @@ class ClaudeTUI(ConversationActions):
             await self._show_conversation()
         self._load_conversations()
         self.set_interval(60, self._refresh_sidebar)  # keep "5m ago" true
-        self.set_interval(DISK_CHECK_SECONDS, self._reload_if_changed)  # another copy's turns
+        self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
 
     @work(group="load", exit_on_error=False)
     async def _load_conversations(self) -> None:

@@ -8,7 +8,6 @@ state and how it is pushed down to the widgets; ``turns.py`` owns the turn lifec
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -86,6 +85,7 @@ class ChatState(App[None]):
         self._sending: Conversation | None = None  # pinned while its message goes out
         self._retrying: tuple[Retrying, float] | None = None  # and when the wait ends
         self._retry_timer: Timer | None = None
+        self._drafts_unsaved = False  # the last save of the drafts failed
 
     @property
     def chat(self) -> ChatScreen:
@@ -244,8 +244,11 @@ class ChatState(App[None]):
             return  # closing (the last save is made), or not read yet (it saves after)
         drafts = {**self._drafts, self._draft_key(self.conversation): self.chat.prompt.text}
         async with self._drafts_lock:
-            with contextlib.suppress(OSError):  # kept in memory; the next change tries again
+            try:
                 await asyncio.to_thread(self.drafts.save, drafts)
+                self._drafts_unsaved = False
+            except OSError:  # kept in memory; tried again by _catch_up
+                self._drafts_unsaved = True
 
     async def _new_conversation_now(self) -> None:
         async with self._view_lock:
@@ -278,9 +281,9 @@ class ChatState(App[None]):
                 self._merged(conversation)
         except StoreError as error:
             saved = False
-            self.notify(f"{error}. Nothing is lost: it stays in memory, and the next save "
-                        "tries again.", title="Not saved", severity="error", timeout=20,
-                        markup=False)
+            self.notify(f"{error}. Nothing is lost: it stays in memory, and is saved as "
+                        "soon as the disk allows.", title="Not saved", severity="error",
+                        timeout=20, markup=False)
         self._list(conversation)  # listed either way: it is in memory
         return saved
 
@@ -298,6 +301,27 @@ class ChatState(App[None]):
                 await self._show_conversation()
 
     @work(group="disk", exclusive=True, exit_on_error=False)
+    async def _check_disk(self) -> None:
+        """Every few seconds: save what could not be saved, and show what another copy of
+        the app saved."""
+        await self._catch_up()
+        await self._reload_if_changed()
+
+    async def _catch_up(self) -> None:
+        """Save what is only in memory because a save failed (a full or read-only disk),
+        now that it may succeed; say so when it does."""
+        for conversation in self.keeper.unsaved:
+            try:
+                merged = await self.keeper.save(conversation)
+            except StoreError:
+                return  # not yet: the failure was said when it happened
+            if merged:
+                self._merged(conversation)
+            self.notify(f"“{conversation.title}” is saved now.", title="Saved", timeout=6,
+                        markup=False)
+        if self._drafts_unsaved:
+            await self._save_drafts()
+
     async def _reload_if_changed(self) -> None:
         """The open conversation's file changed (another copy of the app wrote it) and
         nothing here is unsaved: show the file as it is now."""
