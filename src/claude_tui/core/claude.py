@@ -293,6 +293,19 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     )
 
 
+def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
+    """The error without the API key in it (an endpoint may echo the key it refused): it
+    is shown, printed and saved."""
+    if not key or not any(key in text for text in (info.title, info.detail, info.hint)):
+        return info
+    return replace(info, title=info.title.replace(key, KEY_HIDDEN),
+                   detail=info.detail.replace(key, KEY_HIDDEN),
+                   hint=info.hint.replace(key, KEY_HIDDEN))
+
+
+KEY_HIDDEN = "(your API key)"
+
+
 # -- retries ---------------------------------------------------------------------
 
 # A wait the API asks for beyond this is not sat out: the turn fails and says how long.
@@ -441,7 +454,8 @@ class ClaudeClient:
                         yield event
                 return
             except Exception as error:  # every failure becomes an event, none escapes
-                info = classify_exception(error, self.settings.base_url)
+                info = hide_key(classify_exception(error, self.settings.base_url),
+                                self.settings.api_key)
                 delay = None if started else retry_delay(error, attempt)
                 if delay is not None and delay > RETRY_AFTER_CAP:
                     yield Failed(replace(info, hint=f"The API asks to wait {wait_words(delay)} "
