@@ -192,3 +192,22 @@ def test_a_key_the_endpoint_echoes_back_is_not_printed(
     assert "invalid x-api-key: (your API key)" in result.stderr
     assert "SECRET" not in result.stderr
     assert holding_the_key(cli.data_dir) == []
+
+
+async def test_a_crash_report_shows_no_local_variables(
+    settings: Settings, capfd: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app(replace(settings, api_key=SECRET))
+
+    def crash() -> None:
+        key = app.settings.api_key  # a local a crash report with locals would print
+        raise RuntimeError(f"a bug near a key of {len(key or '')} characters")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            app.call_later(crash)
+            await pilot.pause()
+    printed = capfd.readouterr()
+    report = printed.out + printed.err
+    assert "RuntimeError: a bug near a key of" in report  # the report itself is printed
+    assert "SECRET" not in report

@@ -17,6 +17,9 @@ import contextlib
 from collections.abc import Callable, Iterable
 from functools import partial
 
+import rich
+from rich.segment import Segments
+from rich.traceback import Traceback
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -78,6 +81,15 @@ class ClaudeTUI(ConversationActions):
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen()
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the values of local variables: one could be
+        the API key, and the report is printed to the terminal."""
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     # -- start and stop --------------------------------------------------------------
 
