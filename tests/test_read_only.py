@@ -50,10 +50,11 @@ async def test_it_is_shown_read_only_and_nothing_is_sent_or_written(
         await pilot.pause()
         assert app.query_one(PromptInput).text == "one more"  # handed back, not lost
         assert "This conversation is read-only" in flat(screen_text(app))
+        app.clear_notifications()
         await pilot.press("f2")  # renaming would write it too
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"Renamed", "enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: "read-only" in flat(screen_text(app)))
+        assert "Rename conversation" not in screen_text(app)
+        assert app.conversation.title == "Written tomorrow"
     assert fake_api.requests == []
     assert path.read_bytes() == before
     assert not (data_dir / "quarantine").exists()

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 
 from claude_tui.core import export
-from claude_tui.core.models import Conversation, new_id
+from claude_tui.core.models import READ_ONLY, Conversation, new_id
 from claude_tui.core.search import SearchHit, search
 from claude_tui.core.storage import StoreError
 from claude_tui.core.text import ago, printable
@@ -55,6 +55,9 @@ class ConversationActions(TurnLifecycle):
     @work(group="manage", exclusive=True, exit_on_error=False)
     async def action_rename(self) -> None:
         conversation = self.conversation
+        if conversation.read_only:
+            self._tell(f"This conversation is read-only: {READ_ONLY}", severity="warning")
+            return
         answer = await self.push_screen_wait(
             AskText("Rename conversation", "New title:", conversation.title))
         if answer is None:
