@@ -55,13 +55,15 @@ examples:
 
 ENVIRONMENT = """\
 environment:
-  ANTHROPIC_API_KEY    your API key (read by the Anthropic SDK)
+  ANTHROPIC_API_KEY    your API key
   ANTHROPIC_BASE_URL   another Messages API endpoint (optional)
 
 configuration file (TOML), for example:
   model = "claude-sonnet-5-5"
   max_tokens = 8192
   system = "Answer briefly."
+  api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
+                            ANTHROPIC_API_KEY wins over it)
 """
 
 EXPORT_EPILOG = """\

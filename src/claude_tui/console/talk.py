@@ -40,7 +40,8 @@ from claude_tui.core.text import printable
 from claude_tui.core.turn import CHECKPOINT_SECONDS, Turn
 
 EXIT_WORDS = ("quit", "exit")
-NO_KEY_HINT = "Set it in your shell (export ANTHROPIC_API_KEY=...) and run this again."
+NO_KEY_HINT = ("Set it in your shell (export ANTHROPIC_API_KEY=...), or api_key in the "
+               "config file, and run this again.")
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ _BY_TYPE: dict[str, tuple[str, str, str]] = {
     "authentication_error": (
         "auth",
         "The API key was refused.",
-        "Check ANTHROPIC_API_KEY and restart claude-tui.",
+        "Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui.",
     ),
     "permission_error": (
         "permission",
@@ -237,7 +237,8 @@ def classify_status(
 NO_API_KEY = ErrorInfo(
     kind="no_api_key",
     title="No API key is set.",
-    hint="Set ANTHROPIC_API_KEY in your shell (export ANTHROPIC_API_KEY=...) and restart.",
+    hint="Set ANTHROPIC_API_KEY in your shell (export ANTHROPIC_API_KEY=...), or api_key "
+    "in the config file, and restart.",
 )
 
 INCOMPLETE = ErrorInfo(
