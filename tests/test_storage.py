@@ -248,12 +248,12 @@ def newer_file(store: ConversationStore, conversation_id: str, **changes: object
     return raw
 
 
-def test_a_newer_schema_file_is_left_alone(store: ConversationStore) -> None:
+def test_a_newer_schema_file_is_read_as_read_only_and_left_alone(
+    store: ConversationStore,
+) -> None:
     raw = newer_file(store, "future", new_field={"x": 1})
     path = store.conversations_dir / "future.json"
-    with pytest.raises(StoreError, match="newer") as caught:
-        store.load("future")
-    assert not isinstance(caught.value, ConversationUnreadable)
+    assert store.load("future").read_only
     assert path.read_bytes() == raw
     assert not store.quarantine_dir.exists()
     summaries, notices = store.list_summaries()
@@ -268,6 +268,9 @@ def test_a_newer_schema_file_with_a_new_shape_is_not_quarantined_by_the_listing(
     raw = newer_file(store, "future", messages={"stored_in": "future/"})
     path = store.conversations_dir / "future.json"
     store.list_summaries()
+    with pytest.raises(StoreError, match=r"newer claude-tui .*update claude-tui") as caught:
+        store.load("future")
+    assert not isinstance(caught.value, ConversationUnreadable)
     assert path.read_bytes() == raw
     assert not store.quarantine_dir.exists()
 
