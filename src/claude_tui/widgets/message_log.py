@@ -3,6 +3,9 @@
 A view draws a :class:`~claude_tui.core.models.Message` and, while it streams,
 catches up with it on :meth:`AssistantMessageView.sync`: only the text that arrived
 since the last sync is appended, through Textual's Markdown stream.
+
+Text too long for that (see :func:`is_long`) is drawn literally by :class:`LongText`,
+which lays out and draws only the rows on screen.
 """
 
 from __future__ import annotations
@@ -10,12 +13,19 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from bisect import bisect_right
 
+from rich.cells import chop_cells
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
@@ -37,6 +47,137 @@ STATUS_COLORS = {TurnStatus.STREAMING: "accent", TurnStatus.FAILED: "error",
                  TurnStatus.STOPPED: "warning"}  # theme variables for a reply's border
 
 
+LONG_TEXT = 64_000  # characters: longer text is drawn plain, by LongText
+LONG_LINE = 20_000  # characters in one line: the same (Markdown and Static re-wrap it whole)
+PLAIN_NOTE = "Shown as plain text: too long for Markdown."
+
+
+def is_long(text: str) -> bool:
+    """Whether ``text`` is too long to draw as Markdown or as one Static.
+
+    Both lay out and draw all of their text whenever it changes or the width does:
+    a reply of 100,000 lines or a 1 MB paste would hold up the screen for seconds.
+    """
+    return len(text) > LONG_TEXT or (
+        len(text) > LONG_LINE and any(len(line) > LONG_LINE for line in text.split("\n"))
+    )
+
+
+def _settled_length(text: str, final: bool) -> int:
+    """How much of a growing text to show: a trailing CR may be half of a CRLF."""
+    return len(text) - 1 if not final and text.endswith("\r") else len(text)
+
+
+class LongText(Widget):
+    """Literal text of any length, folded at the width like a terminal does.
+
+    Only the rows on screen are drawn, and a change of width re-counts rows line by
+    line (a division for ASCII lines), so its cost does not depend on what is shown.
+    """
+
+    DEFAULT_CSS = "LongText { height: auto; }"
+
+    def __init__(self, text: str = "", *, final: bool = True, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._lines = [""]
+        self._ends: list[int] = []  # cumulative rows at the end of each line, at _width
+        self._width = 0
+        self._folded: dict[int, list[str]] = {}  # rows of non-ASCII lines, at _width
+        self.shown = 0  # how much of the text given to catch_up is drawn
+        self.catch_up(text, final=final)
+
+    @property
+    def text(self) -> str:
+        """The text as drawn (controls made visible, tabs expanded)."""
+        return "\n".join(self._lines)
+
+    def append(self, text: str) -> None:
+        if not text:
+            return
+        first, *rest = printable(text).split("\n")
+        changed = len(self._lines) - 1
+        last = self._lines[-1] + first
+        self._lines[-1] = last.expandtabs() if "\t" in first else last
+        self._lines.extend(line.expandtabs() if "\t" in line else line for line in rest)
+        del self._ends[changed:]
+        for index in [i for i in self._folded if i >= changed]:
+            del self._folded[index]
+        self.refresh(layout=True)
+
+    def catch_up(self, text: str, *, final: bool = False) -> None:
+        """Append what ``text`` has beyond what was drawn (a trailing CR waits)."""
+        end = _settled_length(text, final)
+        if end > self.shown:
+            fresh, self.shown = text[self.shown : end], end
+            self.append(fresh)
+
+    async def finish(self) -> None:
+        """Nothing to stop: drawn as it arrives (the same call as TextBlockView's)."""
+
+    def _rows(self, width: int) -> list[int]:
+        if width != self._width:
+            self._width, self._ends, self._folded = width, [], {}
+        ends, lines = self._ends, self._lines
+        total = ends[-1] if ends else 0
+        for index in range(len(ends), len(lines)):
+            line = lines[index]
+            if line.isascii():
+                total += max(1, -(-len(line) // width))
+            else:
+                total += len(self._fold(index))
+            ends.append(total)
+        return ends
+
+    def _fold(self, index: int) -> list[str]:
+        folded = self._folded.get(index)
+        if folded is None:
+            if len(self._folded) > 256:
+                self._folded.clear()
+            folded = self._folded[index] = chop_cells(self._lines[index], self._width) or [""]
+        return folded
+
+    def _height(self, width: int) -> int:
+        if width < 1:
+            return 0
+        ends = self._rows(width)
+        if len(ends) > 1 and not self._lines[-1]:  # the text ends with a newline
+            return ends[-2]
+        return ends[-1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._height(width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        style = self.rich_style
+        if width < 1 or y >= self._height(width):
+            return Strip.blank(width, style)
+        ends = self._ends
+        index = bisect_right(ends, y)
+        row = y - (ends[index - 1] if index else 0)
+        line = self._lines[index]
+        if line.isascii():
+            start = row * width
+            piece = line[start : start + width]
+        else:
+            pieces = self._fold(index)
+            start, piece = sum(map(len, pieces[:row])), pieces[row]
+        segments = [Segment(piece, style)]
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            chosen = Style.from_styles(self.screen.get_component_styles("screen--selection"))
+            first = max(0, span[0] - start)
+            last = len(piece) if span[1] == -1 else max(first, min(len(piece), span[1] - start))
+            segments = [Segment(piece[:first], style),
+                        Segment(piece[first:last], (self.visual_style + chosen).rich_style),
+                        Segment(piece[last:], style)]
+        # Where each row starts in the text, for selecting it with the mouse.
+        return Strip(segments).apply_offsets(start, index)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(self.text), "\n"
+
+
 class UserMessageView(Static):
     def __init__(self, message: Message) -> None:
         super().__init__(Content(printable(message.text)), classes="message user")
@@ -44,9 +185,19 @@ class UserMessageView(Static):
         self.border_title = "You"
 
 
-def _settled_length(text: str, final: bool) -> int:
-    """How much of a growing text to show: a trailing CR may be half of a CRLF."""
-    return len(text) - 1 if not final and text.endswith("\r") else len(text)
+class LongUserMessageView(LongText):
+    """A user message too long for :class:`UserMessageView` (a big paste)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text, classes="message user")
+        self.message = message
+        self.border_title = "You"
+
+
+def user_view(message: Message) -> Widget:
+    if is_long(message.text):
+        return LongUserMessageView(message)
+    return UserMessageView(message)
 
 
 class TextBlockView(Markdown):
@@ -112,18 +263,50 @@ def _tool_use_text(block: ToolUseBlock) -> Content:
     )
 
 
+class LongTextBlockView(LongText):
+    """A text block too long for Markdown, drawn plain."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, final=False)
+
+
+class LongThinkingBlockView(LongText):
+    """Thinking too long for :class:`ThinkingBlockView`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, final=False, classes="thinking")
+        self.border_title = "Thinking"
+
+
+def _block_text(block: ContentBlock) -> str:
+    if isinstance(block, TextBlock):
+        return block.text
+    return block.thinking if isinstance(block, ThinkingBlock) else ""
+
+
 def block_view(block: ContentBlock) -> Widget:
     if isinstance(block, TextBlock):
+        if is_long(block.text):
+            return LongTextBlockView(block.text)
         return TextBlockView(block.text)
     if isinstance(block, ThinkingBlock):
+        if is_long(block.thinking):
+            return LongThinkingBlockView(block.thinking)
         return ThinkingBlockView(block.thinking)
     if isinstance(block, ToolUseBlock):
         return Static(_tool_use_text(block), classes="tool-use")
     return Static(Content(f"[{printable(block.type)} block]"), classes="other-block")
 
 
-def _footer_text(message: Message, last: bool = True) -> Content:
+def _footer_text(message: Message, last: bool = True, plain: bool = False) -> Content:
     """What to say under a reply; the retry hint only while it is the last message."""
+    status = _status_text(message, last)
+    if not plain:
+        return status
+    return Content.assemble(status, "\n" if status.plain else "", (PLAIN_NOTE, "dim"))
+
+
+def _status_text(message: Message, last: bool) -> Content:
     hint = RETRY_HINT if last else ""
     if message.status is TurnStatus.STREAMING:
         return Content.assemble(("● ", "bold"), "streaming…")
@@ -170,7 +353,13 @@ class AssistantMessageView(Vertical):
             view = block_view(block)
             self._views.append(view)
             yield view
-        yield Static(_footer_text(self.message, self.last), classes="message-footer")
+        yield Static(_footer_text(self.message, self.last, self.plain),
+                     classes="message-footer")
+
+    @property
+    def plain(self) -> bool:
+        """Whether a text block is drawn plain (too long for Markdown)."""
+        return any(isinstance(view, LongTextBlockView) for view in self._views)
 
     @property
     def footer(self) -> Static:
@@ -182,7 +371,9 @@ class AssistantMessageView(Vertical):
 
     def refresh_footer(self) -> None:
         message = self.message
-        shown = (message.status, message.stop_reason, message.error, message.model, self.last)
+        plain = self.plain
+        shown = (message.status, message.stop_reason, message.error, message.model, self.last,
+                 plain)
         if shown == self._footer_shown:
             return
         self._footer_shown = shown
@@ -196,7 +387,7 @@ class AssistantMessageView(Vertical):
             self.styles.border = ("round", color)
         self.footer.set_class(message.status is TurnStatus.FAILED, "failed")
         self.footer.set_class(message.status is TurnStatus.STOPPED, "stopped")
-        footer_text = _footer_text(message, self.last)
+        footer_text = _footer_text(message, self.last, plain)
         self.footer.update(footer_text)
         self.footer.display = bool(footer_text.plain)
         if message.model:
@@ -233,7 +424,15 @@ class AssistantMessageView(Vertical):
                     await self.mount(view, before=self.footer)
                     continue
                 view = self._views[position]
-                if isinstance(view, TextBlockView) and isinstance(block, TextBlock):
+                if isinstance(view, LongTextBlockView) and isinstance(block, TextBlock):
+                    view.catch_up(block.text, final=final)
+                elif isinstance(view, LongThinkingBlockView) and isinstance(block, ThinkingBlock):
+                    view.catch_up(block.thinking, final=final)
+                elif isinstance(view, TextBlockView | ThinkingBlockView) and is_long(
+                    _block_text(block)
+                ):
+                    await self._replace_view(position, block_view(block))
+                elif isinstance(view, TextBlockView) and isinstance(block, TextBlock):
                     await view.catch_up(block.text, final=final)
                 elif isinstance(view, ThinkingBlockView) and isinstance(block, ThinkingBlock):
                     view.catch_up(block.thinking)
@@ -245,6 +444,15 @@ class AssistantMessageView(Vertical):
                         await view.finish()
             if self.is_attached:
                 self.refresh_footer()
+
+    async def _replace_view(self, position: int, view: Widget) -> None:
+        """The block grew too long for its view: draw it with ``view`` from now on."""
+        old = self._views[position]
+        if isinstance(old, TextBlockView):
+            await old.finish()
+        self._views[position] = view
+        await self.mount(view, before=old)
+        await old.remove()
 
 
 class EarlierMessages(Static):
@@ -395,7 +603,7 @@ class MessageLog(VerticalScroll):
 
     def _view(self, message: Message) -> Widget:
         if message.role == "user":
-            return UserMessageView(message)
+            return user_view(message)
         view = AssistantMessageView(message)
         view.last = message is self._messages[-1]
         self._assistant_views[message.id] = view
