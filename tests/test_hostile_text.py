@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
@@ -233,10 +232,6 @@ async def test_escape_codes_pasted_into_the_search_filter_and_rename_boxes_show_
                              what="back in the input box")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "widgets/prompt_input.py: PromptInput (a TextArea) draws its text raw, so the ESC and "
-    "C1 characters of a paste (or of a draft restored from drafts.json) reach the terminal "
-    "from the input box before the message is sent; the log shows them as symbols after"))
 async def test_escape_codes_pasted_into_the_message_box_show_as_symbols(
     settings: Settings,
 ) -> None:

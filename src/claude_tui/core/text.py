@@ -19,6 +19,16 @@ def printable(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+_VISIBLE_IN_PLACE = {**_VISIBLE, 0x0D: "\u240d"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every terminal control character but tab and newline replaced by a
+    visible symbol, one character for one (a carriage return too): positions in it stay
+    positions in ``text``."""
+    return text.translate(_VISIBLE_IN_PLACE)
+
+
 def query_words(query: str) -> list[str]:
     """The words of a search or a filter, to find in any case."""
     return [word.lower() for word in query.split()]

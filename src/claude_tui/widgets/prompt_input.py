@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import TextArea
+
+from claude_tui.core.text import visible
 
 
 class _CountedRows(WrappedDocument):
@@ -116,6 +119,12 @@ class PromptInput(TextArea):
         """Replace the text, with the cursor at its end, ready to go on typing."""
         self.load_text(text)
         self.move_cursor(self.document.end)
+
+    def get_line(self, line_index: int) -> Text:
+        """A line as drawn: control characters (of a pasted escape sequence, say) as
+        visible symbols, one for one, so they never reach the terminal. The text itself,
+        and so what is sent, stays as it was pasted."""
+        return Text(visible(self.document.get_line(line_index)), end="", no_wrap=True)
 
     def action_newline(self) -> None:
         self.insert("\n")
