@@ -64,17 +64,19 @@ async def test_send_streams_the_reply_and_saves_both_messages(
 async def test_user_message_is_on_disk_before_the_request_goes_out(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    gate = Gate(after="")
-    fake_api.enqueue(Reply.text("Answer.", gate=gate))
+    # The server holds the request before answering anything: no reply has begun, so no
+    # checkpoint of one can be on disk yet.
+    fake_api.enqueue(Reply.hang_before_headers(2))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send_until_held(pilot, "Question", gate)
+        await type_text(pilot, "Question")
+        await pilot.press("enter")
+        await fake_api.wait_for_requests_async(1)
         (path,) = conversation_files(data_dir)
         messages = on_disk(data_dir, path.stem)["messages"]
         assert [m["role"] for m in messages] == ["user"]
         assert messages[0]["content"][0]["text"] == "Question"
         assert "● streaming" in screen_text(app)
-        gate.release()
         await wait_idle(pilot, app)
         assert "● streaming" not in screen_text(app)
 
