@@ -23,6 +23,7 @@ from rich.traceback import Traceback
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
@@ -98,8 +99,13 @@ class ClaudeTUI(ConversationActions):
         async with self._view_lock:
             await self._show_conversation()
         self._load_conversations()
-        self.set_interval(60, self._refresh_sidebar)  # keep "5m ago" true
+        self.set_interval(60, self._refresh_ages)
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+
+    def _refresh_ages(self) -> None:
+        """Keep "5m ago" true; not while closing, when the sidebar may be gone."""
+        with contextlib.suppress(NoMatches):
+            self._refresh_sidebar()
 
     @work(group="load", exit_on_error=False)
     async def _load_conversations(self) -> None:
