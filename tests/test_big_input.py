@@ -311,6 +311,7 @@ async def test_unreadable_files_in_the_data_folder_are_set_aside_with_a_notice(
         seen = flat(screen_text(app))
         assert "Conversation file not read" in seen
         assert "not UTF-8" in seen
+        assert "Could not read drafts.json (not UTF-8 text); it was moved untouched" in seen
         assert "Alpha" in sidebar_text(app) and "Bravo" in sidebar_text(app)
         assert "caf" not in sidebar_text(app)
         app.clear_notifications()
@@ -321,6 +322,7 @@ async def test_unreadable_files_in_the_data_folder_are_set_aside_with_a_notice(
         await keys_still_work(pilot, app)
 
     quarantine = data_dir / "quarantine"
+    assert (quarantine / "drafts.json").read_bytes() == not_utf8  # not overwritten
     assert (quarantine / "latin.json").read_bytes() == not_utf8
     assert (quarantine / "stray.json").read_bytes() == not_json
     assert (folder / "notes.txt").read_bytes() == not_json

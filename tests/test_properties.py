@@ -28,6 +28,7 @@ from claude_tui.core.models import (
     ErrorInfo,
     Message,
     OtherBlock,
+    SchemaError,
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
@@ -481,11 +482,12 @@ def test_a_deeply_nested_index_file_is_treated_as_no_index() -> None:
 
 
 
-def test_deeply_nested_drafts_are_treated_as_no_drafts() -> None:
+def test_deeply_nested_drafts_are_refused_as_unreadable() -> None:
     with new_store() as store:
         store.ensure()
         drafts = DraftStore(store.root)
         drafts.path.write_bytes(b'{"drafts": ' + b"[" * 100_000)
-        assert drafts.load() == {}
+        with pytest.raises(SchemaError):
+            drafts.load()
         drafts.save({"": "half an emoji: \ud83d"})  # and a lone surrogate is kept, escaped
         assert drafts.load() == {"": "half an emoji: \ud83d"}

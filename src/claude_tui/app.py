@@ -38,6 +38,7 @@ from claude_tui.core.models import (
     Conversation,
     ConversationSummary,
     Message,
+    SchemaError,
 )
 from claude_tui.core.storage import (
     StoreError,
@@ -112,8 +113,13 @@ class ClaudeTUI(ConversationActions):
         """The list from the index at once, then checked against the files."""
         indexed, cached = await asyncio.to_thread(self.store.indexed_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
-        for key, text in (await asyncio.to_thread(self.drafts.load)).items():
-            self._drafts.setdefault(key, text)
+        try:
+            for key, text in (await asyncio.to_thread(self.drafts.load)).items():
+                self._drafts.setdefault(key, text)
+        except SchemaError as error:  # moved aside, or the next save would overwrite it
+            notice = await asyncio.to_thread(self.store.set_aside, self.drafts.path, error)
+            self.notify(notice.message, title="Drafts not read", severity="warning",
+                        timeout=15, markup=False)
         self._drafts_loaded = True  # from now on saving them cannot lose the saved ones
         if indexed:
             self._take_listing(indexed)

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from claude_tui.core.files import DIR_MODE, parse_json, utf8, write_atomic
+from claude_tui.core.models import SchemaError
 
 DRAFTS_VERSION = 1
 
@@ -20,14 +21,19 @@ class DraftStore:
         self.path = root / "drafts.json"
 
     def load(self) -> dict[str, str]:
-        """The saved drafts; a missing or broken file means there are none."""
+        """The saved drafts; a missing file means there are none. Raises SchemaError for
+        a file that cannot be read (the caller sets it aside before the next save)."""
         try:
-            data = parse_json(self.path.read_bytes())
+            raw = self.path.read_bytes()
+        except OSError:
+            return {}
+        try:
+            data = parse_json(raw)
             drafts = data["drafts"] if data.get("version") == DRAFTS_VERSION else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+        except (KeyError, TypeError, AttributeError) as error:
+            raise SchemaError("not a drafts file") from error
         if not isinstance(drafts, dict):
-            return {}
+            raise SchemaError("not a drafts file")
         return {key: text for key, text in drafts.items()
                 if isinstance(key, str) and isinstance(text, str) and text}
 

@@ -180,12 +180,13 @@ class ConversationStore:
             except NewerSchemaError:
                 continue  # a newer claude-tui's file: not ours to judge or move
             except (SchemaError, ValueError, OSError) as error:
-                notices.append(self._set_aside(Path(entry.path), error))
+                notices.append(self.set_aside(Path(entry.path), error))
         if fresh != cached:
             self.index.save(fresh)
         return _newest_first(entry.summary for entry in fresh.values()), notices
 
-    def _set_aside(self, path: Path, error: BaseException) -> QuarantineNotice:
+    def set_aside(self, path: Path, error: BaseException) -> QuarantineNotice:
+        """Quarantine a file that could not be read, or say why it stays where it is."""
         try:
             return self.quarantine(path, _reason(error))
         except StoreError as move_error:
