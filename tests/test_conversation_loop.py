@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual import events
 
 from claude_tui.core.config import Settings
@@ -17,10 +18,12 @@ from tests.ui import (
     make_app,
     on_disk,
     screen_text,
+    seed,
     send,
     send_until_held,
     type_text,
     wait_idle,
+    wait_open,
     wait_until,
 )
 
@@ -271,3 +274,42 @@ async def test_long_code_lines_wrap_instead_of_being_cut(
         seen = flat(screen_text(app))
         assert "argument_0," in seen
         assert "argument_11)" in seen
+
+
+LIST_REPLY = "Facts:\n\n- model: m\n- characters: 7\n- words: 2\n\nThe end."
+FENCE_REPLY = "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\nprint(said)\n```\n\nThe end."
+
+
+@pytest.mark.parametrize(("text", "held_after", "lines"), [
+    (LIST_REPLY, "Facts:\n\n- model: m\n- characters: 7\n",
+     ["• model: m", "• characters: 7", "• words: 2"]),
+    (FENCE_REPLY, "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\n",
+     ["said = 'hello'", "said += '!'", "print(said)"]),
+])
+async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, text: str, held_after: str,
+    lines: list[str],
+) -> None:
+    """Coming back to a reply that streams draws it anew with the text that has arrived;
+    what comes later must not replace the block that text ends in (Textual's Markdown
+    would, left to itself). The same happens when a block's first text comes with it."""
+    (other,) = seed(data_dir, "Other")
+    gate = Gate(after=held_after)
+    fake_api.enqueue(Reply.text(text, chunk_size=4, gate=gate))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, other.id)
+        await pilot.press("ctrl+n")
+        await send_until_held(pilot, "go", gate)
+        mine = app.conversation.id
+        await pilot.press("alt+down")  # away, and back: drawn anew, mid-list or mid-fence
+        await wait_open(pilot, app, other.id)
+        await pilot.press("alt+up")
+        await wait_open(pilot, app, mine)
+        await wait_until(pilot, lambda: lines[0] in screen_text(app), what="the first part")
+        gate.release()
+        await wait_idle(pilot, app)
+        seen = screen_text(app)
+        for line in [*lines, "The end."]:
+            assert line in seen, line
+        assert "```" not in seen  # the fence is still drawn as code

@@ -15,6 +15,7 @@ import json
 import time
 from bisect import bisect_right
 
+from markdown_it import MarkdownIt
 from rich.cells import chop_cells
 from rich.segment import Segment
 from textual import events
@@ -200,6 +201,14 @@ def user_view(message: Message) -> Widget:
     return UserMessageView(message)
 
 
+def _last_block_start(markdown: str) -> int:
+    """The line where the last top-level block of ``markdown`` starts."""
+    for token in reversed(MarkdownIt("gfm-like").parse(markdown)):
+        if token.map is not None and token.level == 0:
+            return token.map[0]
+    return 0
+
+
 class TextBlockView(Markdown):
     """Markdown for one text block, with a stream while the block grows."""
 
@@ -218,6 +227,11 @@ class TextBlockView(Markdown):
         if end <= self.shown:
             return
         if self._stream is None:
+            # Textual's update() (the text this view was made with) leaves the next append
+            # parsing from the end of that text, so the block it ends in (a list, a code
+            # fence) would be replaced by only its new lines: parse again from the start of
+            # that block, as append itself does between two appends.
+            self._last_parsed_line = _last_block_start(self.source)
             self._stream = Markdown.get_stream(self)
         fresh, self.shown = text[self.shown : end], end
         await self._stream.write(printable(fresh))
