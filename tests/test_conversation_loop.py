@@ -313,3 +313,17 @@ async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
         for line in [*lines, "The end."]:
             assert line in seen, line
         assert "```" not in seen  # the fence is still drawn as code
+
+
+async def test_html_in_a_reply_is_shown_as_text(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    fake_api.enqueue(Reply.text(
+        "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script> and\n\n"
+        "<details>a hidden block</details>\n\nThe end."))
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await send(pilot, app, "go")
+        seen = flat(screen_text(app))
+        assert "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script>" in seen
+        assert "<details>a hidden block</details>" in seen

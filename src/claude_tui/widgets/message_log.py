@@ -201,9 +201,15 @@ def user_view(message: Message) -> Widget:
     return UserMessageView(message)
 
 
+def markdown_parser() -> MarkdownIt:
+    """Textual's Markdown, but HTML in a reply is text: ``List<String>`` or ``<div>`` are
+    shown as written (Textual draws no HTML, so it would drop them)."""
+    return MarkdownIt("gfm-like", {"html": False})
+
+
 def _last_block_start(markdown: str) -> int:
     """The line where the last top-level block of ``markdown`` starts."""
-    for token in reversed(MarkdownIt("gfm-like").parse(markdown)):
+    for token in reversed(markdown_parser().parse(markdown)):
         if token.map is not None and token.level == 0:
             return token.map[0]
     return 0
@@ -214,7 +220,8 @@ class TextBlockView(Markdown):
 
     def __init__(self, text: str) -> None:
         shown = _settled_length(text, final=False)
-        super().__init__(printable(text[:shown]), open_links=False)
+        super().__init__(printable(text[:shown]), open_links=False,
+                         parser_factory=markdown_parser)
         self.shown = shown
         self._stream: MarkdownStream | None = None
 
