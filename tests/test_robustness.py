@@ -349,3 +349,23 @@ async def test_a_draft_that_could_not_be_saved_is_saved_once_the_disk_allows(
         blocker.rmdir()
         await wait_until(pilot, blocker.is_file, what="the drafts to be saved", timeout=15)
         assert "half a thought" in blocker.read_text()
+
+
+async def test_a_second_ctrl_q_long_after_the_warning_warns_again(
+    fake_api: FakeAnthropic, settings: Settings, uncreatable_dir: Path
+) -> None:
+    app = make_app(replace(settings, data_dir=uncreatable_dir))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_text(pilot, "cannot be saved")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not sent" in screen_text(app))
+        app.clear_notifications()
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+        app.clear_notifications()
+        assert app._quit_warned is not None
+        app._quit_warned -= 60  # as if it were a minute ago: the warning is not fresh
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+        assert app.is_running
+

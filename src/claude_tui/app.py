@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
@@ -49,6 +50,7 @@ from claude_tui.screens.help import HelpScreen
 from claude_tui.widgets.prompt_input import PromptInput
 from claude_tui.widgets.sidebar import Sidebar
 
+QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
 
 CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
@@ -99,6 +101,7 @@ class ClaudeTUI(ConversationActions):
         """After the first paint: load the list, then import the SDK in a thread."""
         async with self._view_lock:
             await self._show_conversation()
+        self._chat_ready = True  # the chat keys work from now on
         self._load_conversations()
         self.set_interval(60, self._refresh_ages)
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
@@ -179,12 +182,14 @@ class ClaudeTUI(ConversationActions):
         await self.keeper.flush()
         await self._save_drafts()
         unsaved = self.keeper.unsaved
-        if unsaved and not self._quit_anyway:
-            self._quit_anyway = True
+        warned = self._quit_warned  # a second Ctrl+Q counts only soon after the warning
+        if unsaved and (warned is None or time.monotonic() - warned > QUIT_ANYWAY_SECONDS):
+            self._quit_warned = time.monotonic()
             titles = ", ".join(f"'{c.title}'" for c in unsaved)
             self.notify(f"{titles} could not be saved. Free the disk and try again, or press "
-                        "Ctrl+Q again to quit and lose the unsaved words.",
-                        title="Not quitting yet", severity="error", timeout=30, markup=False)
+                        "Ctrl+Q again now to quit and lose the unsaved words.",
+                        title="Not quitting yet", severity="error", timeout=QUIT_ANYWAY_SECONDS,
+                        markup=False)
             return
         self.exit()
 
@@ -328,8 +333,8 @@ class ClaudeTUI(ConversationActions):
                 yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CHAT_ACTIONS and self.screen is not self.chat:
-            return False  # a modal is open: its keys are its own
+        if action in CHAT_ACTIONS and (not self._chat_ready or self.screen is not self.chat):
+            return False  # still starting, or a modal is open: its keys are its own
         if action == "stop":
             return self.busy
         if action == "retry":

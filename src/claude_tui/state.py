@@ -81,7 +81,8 @@ class ChatState(App[None]):
         self._footer_actions: tuple[bool, bool] | None = None
         self._drafts: dict[str, str] = {}
         self._heading_to: str | None = None  # the conversation a switch is loading
-        self._quit_anyway = False
+        self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
+        self._chat_ready = False  # the chat screen is drawn
         self._sending: Conversation | None = None  # pinned while its message goes out
         self._retrying: tuple[Retrying, float] | None = None  # and when the wait ends
         self._retry_timer: Timer | None = None
