@@ -179,7 +179,8 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
 ) -> None:
     (plans,) = seed(data_dir, "Plans")
     gate = Gate(after="Streaming ")
-    fake_api.enqueue(Reply.text("Streaming in the app.", chunk_size=10, gate=gate),
+    slowly = "Streaming in the app, slowly, for a few seconds after the other copy saved."
+    fake_api.enqueue(Reply.text(slowly, chunk_size=2, delay=0.05, gate=gate),
                      Reply.text("Answer in the terminal."))
     cli = Cli.make(fake_api.url, tmp_path)
     app = make_app(replace(settings, request_timeout=60))  # held while the other copy runs
@@ -192,14 +193,29 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
             cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
         assert result.returncode == 0, result.stderr
         gate.release()
-        await wait_idle(pilot, app)
         await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
                          what="the merged turn to show")
-        seen = flat(screen_text(app))
-        assert "Another claude-tui saved “Plans” too." in seen
-        assert "Streaming in the app." in seen
+        assert app.turn is not None  # merged by a checkpoint, shown while the reply streams
+        assert "Another claude-tui saved “Plans” too." in flat(screen_text(app))
+        await wait_idle(pilot, app)
+        assert slowly in flat(screen_text(app))
     saved = on_disk(data_dir, plans.id)["messages"]
     assert [m["content"][0]["text"] for m in saved][-4:] == [
-        "Asked in the app", "Streaming in the app.", "Asked in the terminal",
-        "Answer in the terminal."]
+        "Asked in the app", slowly, "Asked in the terminal", "Answer in the terminal."]
     assert [m.get("status") for m in saved][-4:] == [None, "complete", None, "complete"]
+
+
+async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the_screen(
+    settings: Settings, data_dir: Path
+) -> None:
+    (plans,) = seed(data_dir, "Plans")
+    path = data_dir / "conversations" / f"{plans.id}.json"
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, plans.id)
+        path.write_text("oops")
+        await wait_until(pilot, lambda: "The copy on screen is saved in its place."
+                         in flat(screen_text(app)), what="the notice")
+        assert f"{plans.id}.json" in flat(screen_text(app))
+    assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
+    assert texts(data_dir, plans.id) == ["Plans", "Reply about Plans."]

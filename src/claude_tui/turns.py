@@ -142,7 +142,8 @@ class TurnLifecycle(ChatState):
             if not stop.is_set() and turn.revision != saved:
                 saved = turn.revision
                 with contextlib.suppress(StoreError):  # the final save will say so
-                    await self.keeper.save(turn.conversation)
+                    if await self.keeper.save(turn.conversation):
+                        self._merged(turn.conversation)
 
     async def _end_turn(self, turn: Turn, checkpoints: asyncio.Task[None] | None = None) -> None:
         """Give the reply its final status and save it (once, however the turn ended)."""
