@@ -333,8 +333,14 @@ class ChatState(App[None]):
             return
         try:
             fresh = await self.keeper.load(conversation.id)  # not live: read from the file
+        except ConversationUnreadable as error:  # broken from outside, and set aside
+            self.notify(f"{error}. The copy on screen is saved in its place.",
+                        title="Conversation file not read", severity="warning", timeout=15,
+                        markup=False)
+            await self._save(conversation)
+            return
         except StoreError:
-            return  # gone or set aside: what is on screen stays, and is saved if continued
+            return  # gone: what is on screen stays, and is saved if continued
         async with self._view_lock:
             if self.conversation is not conversation or self.busy or fresh is conversation:
                 return
