@@ -89,7 +89,7 @@ async def test_overload_that_persists_fails_after_the_last_retry_and_says_so(
     (path,) = conversation_files(data_dir)
     messages = on_disk(data_dir, path.stem)["messages"]
     assert [m.get("status") for m in messages] == [None, "failed", "complete"]
-    assert messages[1]["error"]["detail"].endswith("Tried 3 times.")
+    assert messages[1]["error"]["detail"] == "Overloaded. Tried 3 times."
 
 
 async def test_a_wait_beyond_the_cap_is_not_sat_out(

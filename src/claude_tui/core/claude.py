@@ -504,7 +504,9 @@ class ClaudeClient:
 
 
 def _joined(*parts: str) -> str:
-    return " ".join(part for part in parts if part)
+    """Sentences, each ended by a full stop if it has none."""
+    return " ".join(part if part.endswith((".", "!", "?")) else f"{part}."
+                    for part in parts if part)
 
 
 def _merge_usage(current: Usage, raw: Any) -> Usage:
