@@ -280,5 +280,6 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
 
     from claude_tui.app import ClaudeTUI
 
-    ClaudeTUI(settings, prompt=prompt, resume=args.resume).run()
-    return 0
+    app = ClaudeTUI(settings, prompt=prompt, resume=args.resume)
+    app.run()
+    return app.return_code or 0  # 1 after a crash, which Textual has reported
