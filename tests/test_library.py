@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claude_tui.core.drafts import DraftStore
-from claude_tui.core.models import Conversation, Message, TextBlock
+from claude_tui.core.models import Conversation, Message, SchemaError, TextBlock
 from claude_tui.core.search import search, snippet
 from claude_tui.core.storage import ConversationStore, StoreError
 from claude_tui.core.trash import Trash
@@ -163,12 +163,20 @@ def test_drafts_round_trip_and_empty_ones_are_dropped(data_dir: Path) -> None:
     assert oct(os.stat(drafts.path).st_mode & 0o777) == "0o600"
 
 
-@pytest.mark.parametrize("damage", [b"", b"[]", b'{"version": 1, "drafts": {"a": 3}}',
-                                    b"\xff", b'{"version": 1, "drafts": []}'])
-def test_broken_drafts_are_none(data_dir: Path, damage: bytes) -> None:
+@pytest.mark.parametrize("damage", [b"", b"[]", b"\xff", b'{"version": 1, "drafts": []}'])
+def test_broken_drafts_are_refused_for_the_app_to_set_aside(
+    data_dir: Path, damage: bytes
+) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "drafts.json").write_bytes(damage)
-    assert DraftStore(data_dir).load() == {}
+    with pytest.raises(SchemaError):
+        DraftStore(data_dir).load()
+
+
+def test_drafts_that_are_not_text_are_left_out(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "drafts.json").write_bytes(b'{"version": 1, "drafts": {"a": 3, "b": "kept"}}')
+    assert DraftStore(data_dir).load() == {"b": "kept"}
 
 
 # -- search --------------------------------------------------------------------------
