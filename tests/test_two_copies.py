@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from claude_tui.core.config import Settings
 from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.models import INTERRUPTED, Conversation, Message, TextBlock, TurnStatus
 from claude_tui.core.storage import ConversationStore
+from claude_tui.core.trash import Trash
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (
@@ -24,6 +26,7 @@ from tests.ui import (
     seed,
     send,
     send_until_held,
+    sidebar_text,
     wait_idle,
     wait_open,
     wait_until,
@@ -219,3 +222,21 @@ async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the
         assert f"{plans.id}.json" in flat(screen_text(app))
     assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
     assert texts(data_dir, plans.id) == ["Plans", "Reply about Plans."]
+
+
+async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_list(
+    settings: Settings, data_dir: Path
+) -> None:
+    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_open(pilot, app, alpha.id)
+        elsewhere = Conversation(model="m", max_tokens=100)
+        elsewhere.append(Message.user("Made in the other window"))
+        await copy(data_dir).save(elsewhere)
+        await wait_until(pilot, lambda: "Made in the other window" in sidebar_text(app),
+                         what="the new conversation listed")
+        Trash(ConversationStore(data_dir)).put(bravo.id, datetime.now(UTC))  # by the other
+        await wait_until(pilot, lambda: "Bravo" not in sidebar_text(app),
+                         what="the deleted one gone")
+        assert "Alpha" in sidebar_text(app)

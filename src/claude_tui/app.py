@@ -42,6 +42,7 @@ from claude_tui.core.models import (
     SchemaError,
 )
 from claude_tui.core.storage import (
+    QuarantineNotice,
     StoreError,
 )
 from claude_tui.manage import EXPORT_FORMATS, ConversationActions
@@ -111,9 +112,36 @@ class ClaudeTUI(ConversationActions):
         with contextlib.suppress(NoMatches):
             self._refresh_sidebar()
 
+    @work(group="disk", exclusive=True, exit_on_error=False)
+    async def _check_disk(self) -> None:
+        """Every few seconds: save what could not be saved, and show what another copy of
+        the app saved."""
+        await self._catch_up()
+        await self._reload_if_changed()
+        await self._relist_if_changed()
+
+    async def _relist_if_changed(self) -> None:
+        """Conversations another copy created or deleted: the list follows the folder
+        (whose modification time changes with each file added, replaced or removed)."""
+        if self.busy or not self._listed:
+            return  # streaming (each checkpoint changes the folder), or not listed yet
+        stamp = await asyncio.to_thread(self.store.folder_stamp)
+        if stamp == self._listed_stamp:
+            return
+        self._listed_stamp = stamp
+        summaries, notices = await asyncio.to_thread(self.store.list_summaries)
+        self._take_listing(summaries, replace=True)
+        self._tell_set_aside(notices)
+
+    def _tell_set_aside(self, notices: list[QuarantineNotice]) -> None:
+        for notice in notices:
+            self.notify(notice.message, title="Conversation file not read",
+                        severity="warning", timeout=15, markup=False)
+
     @work(group="load", exit_on_error=False)
     async def _load_conversations(self) -> None:
         """The list from the index at once, then checked against the files."""
+        stamp = await asyncio.to_thread(self.store.folder_stamp)
         indexed, cached = await asyncio.to_thread(self.store.indexed_summaries)
         last_open = await asyncio.to_thread(self.store.last_open)
         try:
@@ -127,10 +155,10 @@ class ClaudeTUI(ConversationActions):
         if indexed:
             self._take_listing(indexed)
         summaries, notices = await asyncio.to_thread(self.store.list_summaries, cached)
+        self._listed_stamp = stamp  # read before the listing: no change can slip between
+        self._listed = True
         self._take_listing(summaries, replace=True)
-        for notice in notices:
-            self.notify(notice.message, title="Conversation file not read",
-                        severity="warning", timeout=15, markup=False)
+        self._tell_set_aside(notices)
         ids = self.listed_ids
         last_used = most_recently_used(last_open, ids)
         if self.initial_prompt is not None:

@@ -83,6 +83,8 @@ class ChatState(App[None]):
         self._heading_to: str | None = None  # the conversation a switch is loading
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._chat_ready = False  # the chat screen is drawn
+        self._listed = False  # the startup listing is done
+        self._listed_stamp: int | None = None  # the conversations folder when last listed
         self._sending: Conversation | None = None  # pinned while its message goes out
         self._retrying: tuple[Retrying, float] | None = None  # and when the wait ends
         self._retry_timer: Timer | None = None
@@ -300,13 +302,6 @@ class ChatState(App[None]):
         async with self._view_lock:
             if self.conversation is conversation:
                 await self._show_conversation()
-
-    @work(group="disk", exclusive=True, exit_on_error=False)
-    async def _check_disk(self) -> None:
-        """Every few seconds: save what could not be saved, and show what another copy of
-        the app saved."""
-        await self._catch_up()
-        await self._reload_if_changed()
 
     async def _catch_up(self) -> None:
         """Save what is only in memory because a save failed (a full or read-only disk),

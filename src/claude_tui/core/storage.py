@@ -185,6 +185,14 @@ class ConversationStore:
             self.index.save(fresh)
         return _newest_first(entry.summary for entry in fresh.values()), notices
 
+    def folder_stamp(self) -> int | None:
+        """The conversations folder's modification time: it changes with every file
+        added, replaced or removed (None: there is no folder yet)."""
+        try:
+            return os.stat(self.conversations_dir).st_mtime_ns
+        except OSError:
+            return None
+
     def set_aside(self, path: Path, error: BaseException) -> QuarantineNotice:
         """Quarantine a file that could not be read, or say why it stays where it is."""
         try:
