@@ -15,11 +15,10 @@ copy in memory (core/merge.py) and only then writes: nobody's turns are overwrit
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from typing import Any
 
-from claude_tui.core.index import FileKey, file_key
+from claude_tui.core.index import FileKey
 from claude_tui.core.merge import header_base, merge
 from claude_tui.core.models import (
     INTERRUPTED,
@@ -107,7 +106,7 @@ class ConversationKeeper:
         if known is None:
             return False
         try:
-            return file_key(os.stat(self.store.path_of(conversation_id))) != known[0]
+            return self.store.changed_since(conversation_id, known[0])
         except OSError:
             return False
 

@@ -185,6 +185,14 @@ class ConversationStore:
             self.index.save(fresh)
         return _newest_first(entry.summary for entry in fresh.values()), notices
 
+    def changed_since(self, conversation_id: str, key: FileKey) -> bool:
+        """Is the conversation's file now another than the one ``key`` identifies? A file
+        that is gone is not: nothing of it is left to lose. Raises OSError."""
+        try:
+            return file_key(os.stat(self.path_of(conversation_id))) != key
+        except FileNotFoundError:
+            return False
+
     def folder_stamp(self) -> int | None:
         """The conversations folder's modification time: it changes with every file
         added, replaced or removed (None: there is no folder yet)."""
@@ -265,13 +273,8 @@ class ConversationStore:
         """
         path = self.path_of(conversation_id)
         try:
-            if expected is not None:
-                try:
-                    now = file_key(os.stat(path))
-                except FileNotFoundError:
-                    now = expected
-                if now != expected:
-                    raise ChangedOnDisk(f"{path.name} was changed by another program")
+            if expected is not None and self.changed_since(conversation_id, expected):
+                raise ChangedOnDisk(f"{path.name} was changed by another program")
             self.ensure()
             write_atomic(path, encoded)
         except OSError as error:
