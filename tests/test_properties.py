@@ -160,7 +160,8 @@ def test_any_conversation_round_trips_through_the_store(conversation: Conversati
         assert loaded.to_dict() == conversation.to_dict()
         assert loaded == conversation
 
-        again, lines = store.load_with_lines(conversation.id)
+        stored = store.read(conversation.id)
+        again, lines = stored.conversation, stored.lines
         assert again == conversation
         # The file's own lines, for the next save to reuse (none to reuse in "[]").
         assert lines == ([encode_message(message.to_dict()) for message in conversation.messages]

@@ -343,8 +343,8 @@ async def test_a_loaded_conversation_is_saved_again_from_its_files_lines(
     from claude_tui.core.storage import encode, encode_message
 
     store.save(conversation("lines", replies=3))
-    loaded, lines = store.load_with_lines("lines")
-    assert lines == [encode_message(m.to_dict()) for m in loaded.messages]
+    stored = store.read("lines")
+    assert stored.lines == [encode_message(m.to_dict()) for m in stored.conversation.messages]
     keeper = ConversationKeeper(store)
     chat = await keeper.load("lines")
     chat.append(Message.user("One more, with a newline\nand \"quotes\""))
@@ -357,5 +357,5 @@ def test_a_file_in_another_layout_gives_no_lines(store: ConversationStore) -> No
     data = conversation("old", replies=2).to_dict()
     store.ensure()
     store.path_of("old").write_text(json.dumps(data, indent=2))  # an older version's layout
-    loaded, lines = store.load_with_lines("old")
-    assert lines is None and len(loaded.messages) == 4
+    stored = store.read("old")
+    assert stored.lines is None and len(stored.conversation.messages) == 4

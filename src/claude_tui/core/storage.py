@@ -211,14 +211,10 @@ class ConversationStore:
     def load(self, conversation_id: str) -> Conversation:
         return self._read(conversation_id)[0]
 
-    def load_with_lines(self, conversation_id: str) -> tuple[Conversation, list[str] | None]:
-        """The conversation, and its messages' lines as the file holds them (when the file
-        has this version's layout: one message a line), for a save to reuse."""
-        stored = self.read(conversation_id)
-        return stored.conversation, stored.lines
-
     def read(self, conversation_id: str) -> StoredConversation:
-        """The conversation, its lines, and the identity of the file it came from."""
+        """The conversation, its messages' lines as the file holds them (when the file has
+        this version's layout: one message a line, for a save to reuse), and the identity
+        of the file it came from."""
         conversation, raw, key = self._read(conversation_id)
         return StoredConversation(
             conversation, message_lines(raw, len(conversation.messages)), key)
