@@ -21,7 +21,6 @@ from claude_tui.core.claude import (
     NO_API_KEY,
     ClaudeClient,
     Retrying,
-    wait_words,
 )
 from claude_tui.core.config import Settings
 from claude_tui.core.drafts import DraftStore
@@ -142,9 +141,8 @@ class ChatState(App[None]):
         if self._retrying is None:
             return ""
         event, until = self._retrying
-        return (f"{event.error.title.rstrip('.')} · retrying in "
-                f"{wait_words(until - time.monotonic())} (attempt {event.attempt} of "
-                f"{event.attempts}) · Escape stops")
+        return (f"{event.error.title.rstrip('.')} · "
+                f"{event.countdown(until - time.monotonic())} · Escape stops")
 
     def _show_retry(self, event: Retrying | None) -> None:
         """Count down to the next attempt in the status bar (None: no wait any more)."""

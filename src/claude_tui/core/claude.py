@@ -100,11 +100,13 @@ class Retrying:
     attempts: int
     delay: float
 
-    def describe(self, left: float | None = None) -> str:
-        """What happened and when the next attempt goes out (``left``: seconds to go)."""
-        wait = wait_words(self.delay if left is None else left)
-        return (f"{self.error.title} Retrying in {wait} "
-                f"(attempt {self.attempt} of {self.attempts}).")
+    def countdown(self, left: float) -> str:
+        """``retrying in 4 s (attempt 2 of 3)``, with ``left`` seconds to go."""
+        return f"retrying in {wait_words(left)} (attempt {self.attempt} of {self.attempts})"
+
+    def describe(self) -> str:
+        """What happened and when the next attempt goes out, in sentences."""
+        return f"{self.error.title} {self.countdown(self.delay).capitalize()}."
 
 
 StreamEvent = (
