@@ -3,9 +3,9 @@
 ``python -m benchmarks.regressions KIND [claude-tui arguments]`` patches the app, then
 runs it like ``python -m claude_tui``:
 
-- ``rerender``: every chunk of a streaming reply re-renders the whole reply
-  (``Markdown.update`` with all the text so far) instead of appending to a Markdown
-  stream. Figure 2 should show CPU per KB growing with the reply, and a late last chunk.
+- ``rerender``: every redraw of a streaming reply parses and draws the whole reply
+  again, instead of only its last block. Figure 2 should show CPU per KB growing with
+  the reply, and a late last chunk.
 - ``parse-all``: the summary index is ignored, so every start parses every conversation
   file. Figure 4's usual start with 10,000 conversations should become as slow as the
   first start.
@@ -23,12 +23,13 @@ def _rerender() -> None:
     from claude_tui.core.text import printable
     from claude_tui.widgets.message_log import TextBlockView, _settled_length
 
-    async def catch_up(self: TextBlockView, text: str, *, final: bool = False) -> None:
+    def catch_up(self: TextBlockView, text: str, *, final: bool = False) -> None:
         end = _settled_length(text, final)
         if end <= self.shown:
             return
         self.shown = end
-        await self.update(printable(text[:end]))
+        self._source, self._blocks, self._last_start = "", [], 0
+        self.append(printable(text[:end]))
 
     TextBlockView.catch_up = catch_up  # type: ignore[method-assign]
 

@@ -2,7 +2,7 @@
 
 A view draws a :class:`~claude_tui.core.models.Message` and, while it streams,
 catches up with it on :meth:`AssistantMessageView.sync`: only the text that arrived
-since the last sync is appended, through Textual's Markdown stream.
+since the last sync is appended (see :class:`~claude_tui.widgets.markdown_text.MarkdownText`).
 
 Text too long for that (see :func:`is_long`) is drawn literally by :class:`LongText`,
 which lays out and draws only the rows on screen.
@@ -15,10 +15,9 @@ import json
 import time
 from bisect import bisect_right
 
-from markdown_it import MarkdownIt
 from rich.cells import chop_cells
 from rich.segment import Segment
-from textual import events
+from textual._styles_cache import StylesCache
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
@@ -26,11 +25,9 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.style import Style
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownBlock, MarkdownStream
+from textual.widgets import Static
 
 from claude_tui.core.models import (
     ContentBlock,
@@ -41,9 +38,11 @@ from claude_tui.core.models import (
     TurnStatus,
 )
 from claude_tui.core.text import printable
+from claude_tui.widgets.markdown_text import MarkdownText
+from claude_tui.widgets.selection import show_selection
 
 RETRY_HINT = "Press Ctrl+R to retry."
-SYNC_INTERVAL = 0.2  # seconds between redraws of a streaming reply
+SYNC_INTERVAL = 0.1  # seconds between redraws of a streaming reply
 STATUS_COLORS = {TurnStatus.STREAMING: "accent", TurnStatus.FAILED: "error",
                  TurnStatus.STOPPED: "warning"}  # theme variables for a reply's border
 
@@ -112,9 +111,6 @@ class LongText(Widget):
             fresh, self.shown = text[self.shown : end], end
             self.append(fresh)
 
-    async def finish(self) -> None:
-        """Nothing to stop: drawn as it arrives (the same call as TextBlockView's)."""
-
     def _rows(self, width: int) -> list[int]:
         if width != self._width:
             self._width, self._ends, self._folded = width, [], {}
@@ -163,17 +159,14 @@ class LongText(Widget):
         else:
             pieces = self._fold(index)
             start, piece = sum(map(len, pieces[:row])), pieces[row]
-        segments = [Segment(piece, style)]
+        strip = Strip([Segment(piece, style)])
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(index)) is not None:
-            chosen = Style.from_styles(self.screen.get_component_styles("screen--selection"))
-            first = max(0, span[0] - start)
-            last = len(piece) if span[1] == -1 else max(first, min(len(piece), span[1] - start))
-            segments = [Segment(piece[:first], style),
-                        Segment(piece[first:last], (self.visual_style + chosen).rich_style),
-                        Segment(piece[last:], style)]
+            first, last = span
+            strip = show_selection(
+                strip, (first - start, len(piece) if last == -1 else last - start), self)
         # Where each row starts in the text, for selecting it with the mouse.
-        return Strip(segments).apply_offsets(start, index)
+        return strip.apply_offsets(start, index)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         return selection.extract(self.text), "\n"
@@ -201,70 +194,23 @@ def user_view(message: Message) -> Widget:
     return UserMessageView(message)
 
 
-def markdown_parser() -> MarkdownIt:
-    """Textual's Markdown, but HTML in a reply is text: ``List<String>`` or ``<div>`` are
-    shown as written (Textual draws no HTML, so it would drop them)."""
-    return MarkdownIt("gfm-like", {"html": False})
-
-
-def _last_block_start(markdown: str) -> int:
-    """The line where the last top-level block of ``markdown`` starts."""
-    for token in reversed(markdown_parser().parse(markdown)):
-        if token.map is not None and token.level == 0:
-            return token.map[0]
-    return 0
-
-
-class TextBlockView(Markdown):
-    """Markdown for one text block, with a stream while the block grows."""
+class TextBlockView(MarkdownText):
+    """One text block of a reply, drawn as Markdown as it arrives."""
 
     def __init__(self, text: str) -> None:
         shown = _settled_length(text, final=False)
-        super().__init__(printable(text[:shown]), open_links=False,
-                         parser_factory=markdown_parser)
+        super().__init__(printable(text[:shown]))
         self.shown = shown
-        self._stream: MarkdownStream | None = None
 
-    async def catch_up(self, text: str, *, final: bool = False) -> None:
+    def catch_up(self, text: str, *, final: bool = False) -> None:
         """Append what arrived since the last call.
 
         A trailing carriage return waits for the next chunk: it may be half of CRLF.
         """
         end = _settled_length(text, final)
-        if end <= self.shown:
-            return
-        if self._stream is None:
-            # Textual's update() (the text this view was made with) leaves the next append
-            # parsing from the end of that text, so the block it ends in (a list, a code
-            # fence) would be replaced by only its new lines: parse again from the start of
-            # that block, as append itself does between two appends.
-            self._last_parsed_line = _last_block_start(self.source)
-            self._stream = Markdown.get_stream(self)
-        fresh, self.shown = text[self.shown : end], end
-        await self._stream.write(printable(fresh))
-
-    async def _on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-        event.prevent_default()  # in place of Markdown's handler, which it calls
-        await super()._on_mount(event)
-        self.mark_ends()
-
-    def mark_ends(self) -> None:
-        """Tell the first and the last block apart (see the stylesheet): by classes, once
-        the text is complete, rather than by order pseudo-classes."""
-        blocks = [child for child in self.children if isinstance(child, MarkdownBlock)]
-        for block in blocks:
-            block.set_class(block is blocks[0], "first-block")
-            block.set_class(block is blocks[-1], "last-block")
-
-    async def finish(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-            self.mark_ends()
-
-    async def on_unmount(self) -> None:
-        await self.finish()
-
+        if end > self.shown:
+            fresh, self.shown = text[self.shown : end], end
+            self.append(printable(fresh))
 
 class ThinkingBlockView(Static):
     """Claude's thinking, dimmed, under its own label; never focusable."""
@@ -417,9 +363,10 @@ class AssistantMessageView(Vertical):
     def schedule_sync(self) -> None:
         """Catch up soon: ``SYNC_INTERVAL`` after the last time at most.
 
-        A stream sends dozens of events a second, and each redraw costs Textual a Markdown
-        append and a layout of the whole reply; drawing what arrived five times a second
-        reads as smoothly and costs a fraction (measured with ``python -m benchmarks``).
+        A stream sends dozens of events a second, and each redraw costs a layout and a
+        repaint of the log; ten redraws a second read as smooth and leave the app idle
+        most of the time (measured with ``python -m benchmarks``, figure 2). The end of
+        a reply is drawn at once (:meth:`MessageLog.sync_message`).
         """
         if self._sync_timer is None:
             wait = max(0.001, self._last_sync + SYNC_INTERVAL - time.monotonic())
@@ -454,26 +401,33 @@ class AssistantMessageView(Vertical):
                 ):
                     await self._replace_view(position, block_view(block))
                 elif isinstance(view, TextBlockView) and isinstance(block, TextBlock):
-                    await view.catch_up(block.text, final=final)
+                    view.catch_up(block.text, final=final)
                 elif isinstance(view, ThinkingBlockView) and isinstance(block, ThinkingBlock):
                     view.catch_up(block.thinking)
                 elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
                     view.update(_tool_use_text(block))
-            if final:
-                for view in self._views:
-                    if isinstance(view, TextBlockView):
-                        await view.finish()
             if self.is_attached:
                 self.refresh_footer()
 
     async def _replace_view(self, position: int, view: Widget) -> None:
         """The block grew too long for its view: draw it with ``view`` from now on."""
         old = self._views[position]
-        if isinstance(old, TextBlockView):
-            await old.finish()
         self._views[position] = view
         await self.mount(view, before=old)
         await old.remove()
+
+
+def release_line_caches() -> None:
+    """Let go of the drawn lines of widgets that are gone.
+
+    Textual (8.2) memoises ``StylesCache.get_inner_outer`` with an ``lru_cache`` on the
+    method, so its 1,024 entries keep that many widgets' caches of drawn lines alive
+    after the widgets are removed: switching through conversations grew by about 0.4 MB
+    a switch (``python -m benchmarks``, figure 6). The memo is only of two colours.
+    """
+    memo = getattr(StylesCache, "get_inner_outer", None)
+    if memo is not None and hasattr(memo, "cache_clear"):
+        memo.cache_clear()
 
 
 class EarlierMessages(Static):
@@ -521,6 +475,7 @@ class MessageLog(VerticalScroll):
         self._generation += 1
         self._assistant_views.clear()
         await self.remove_children()
+        release_line_caches()
         self._messages = messages
         count = len(messages)
         first = max(0, count - self.FIRST)

@@ -1,0 +1,340 @@
+"""Markdown drawn by one widget: a reply's text, finished or still arriving.
+
+Textual's ``Markdown`` makes a widget of every paragraph, list item and code block, and
+styles and lays out each of them: opening a conversation of a few replies took most of a
+second, and every chunk of a long reply re-laid out all of its blocks. :class:`MarkdownText`
+is one widget. Its text is split into top-level blocks (markdown-it, HTML off), each block
+is turned into rows once per width and kept; a chunk that arrives re-parses and re-draws
+only the last block, which is the only one it can change.
+
+Rows are drawn like a terminal shows them (bullets, quote bars, a code block's
+background), and selecting with the mouse copies the text as shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from rich.cells import cell_len
+from textual.content import Content, Span
+from textual.geometry import Size
+from textual.highlight import highlight
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual
+from textual.widget import Widget
+
+from claude_tui.widgets.selection import show_selection
+
+# Theme variables, resolved when drawn: the look follows the app's theme.
+HEADING_STYLES = {
+    "h1": "bold underline $text-primary",
+    "h2": "bold $text-primary",
+    "h3": "bold $text-secondary",
+    "h4": "bold",
+    "h5": "bold italic",
+    "h6": "italic",
+}
+INLINE_STYLES = {
+    "em": "italic",
+    "strong": "bold",
+    "s": "strike",
+    "link": "underline $text-accent",
+}
+CODE_INLINE = "$text-warning on $warning-muted 30%"
+CODE_BLOCK = "on $surface-darken-1"
+CODE_LABEL = "dim italic"
+QUOTE_BAR = "$primary"
+BULLET = "$text-primary"
+RULE = "$foreground 30%"
+TABLE_HEADER = "bold"
+TABLE_LINES = "$foreground 40%"
+BULLETS = ("•", "◦", "▪")
+
+
+def markdown_parser() -> MarkdownIt:
+    """GitHub-like Markdown, but HTML in a reply is text: ``List<String>`` or ``<div>``
+    are shown as written (a terminal cannot draw HTML, so it would be lost)."""
+    return MarkdownIt("gfm-like", {"html": False})
+
+
+_PARSER = markdown_parser()
+
+
+def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
+    """The text of an inline node with its emphasis, code and links as styles."""
+    if node is None:
+        return Content("")
+    pieces: list[str] = []
+    spans: list[Span] = []
+    open_styles: list[tuple[str, int]] = []
+    position = 0
+
+    def add(text: str, style: str = "") -> None:
+        nonlocal position
+        pieces.append(text)
+        if style and text:
+            spans.append(Span(position, position + len(text), style))
+        position += len(text)
+
+    for child in node.children:
+        kind = child.type
+        if kind == "text":
+            add(child.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "code_inline":
+            add(child.content, CODE_INLINE)
+        elif kind == "image":
+            add(f"🖼 {child.content or child.attrGet('src') or ''}", INLINE_STYLES["link"])
+        elif kind in ("em", "strong", "s", "link"):
+            open_styles.append((INLINE_STYLES[kind], position))
+            inner = inline_content(child)
+            pieces.append(inner.plain)
+            spans.extend(span._shift(position) for span in inner.spans)
+            position += len(inner.plain)
+            style, start = open_styles.pop()
+            spans.append(Span(start, position, style))
+        else:  # anything else is shown as its text
+            add(child.content)
+    content = Content("".join(pieces), spans=sorted(spans, key=lambda span: span.start))
+    return content.stylize_before(base) if base else content
+
+
+@dataclass
+class Block:
+    """A top-level block of the text, and its rows as last drawn."""
+
+    node: SyntaxTreeNode
+    rows: list[Strip] | None = None
+
+
+class MarkdownText(Widget):
+    """Markdown text that may grow: :meth:`append` re-draws only the last block."""
+
+    DEFAULT_CSS = "MarkdownText { height: auto; }"
+
+    def __init__(self, text: str = "", *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._source = ""
+        self._blocks: list[Block] = []
+        self._last_start = 0  # where the last block starts in the source (a line start)
+        self._rows: list[Strip] | None = None  # every row, as last drawn
+        # Row y as last shown (styled, with its place for selecting), and the row it was
+        # made of: the rows of the blocks before the last stay the same objects.
+        self._shown: dict[int, tuple[Strip, Strip]] = {}
+        self._drawn_for: tuple[object, ...] = ()  # the width, theme and background drawn at
+        self.append(text)
+
+    @property
+    def source(self) -> str:
+        """The Markdown drawn."""
+        return self._source
+
+    def append(self, text: str) -> None:
+        """Add text at the end; the last block (and only it) is parsed and drawn again."""
+        if not text:
+            return
+        self._source += text
+        tail = self._source[self._last_start :]
+        root = SyntaxTreeNode(_PARSER.parse(tail))
+        nodes = root.children
+        del self._blocks[-1:]
+        self._blocks.extend(Block(node) for node in nodes)
+        if nodes and nodes[-1].map is not None:
+            lines = tail.split("\n")
+            self._last_start += sum(len(line) + 1 for line in lines[: nodes[-1].map[0]])
+        self._rows = None
+        self.refresh(layout=True)
+
+    # Drawing
+
+    def _all_rows(self, width: int) -> list[Strip]:
+        drawn_for = (width, self.app.theme, self.visual_style.background)
+        if drawn_for != self._drawn_for:
+            self._drawn_for, self._rows = drawn_for, None
+            self._shown.clear()
+            for block in self._blocks:
+                block.rows = None
+        if self._rows is None:
+            rows: list[Strip] = []
+            blank = Strip.blank(width)
+            for number, block in enumerate(self._blocks):
+                if number:
+                    rows.append(blank)
+                if block.rows is None:
+                    block.rows = self._draw(block.node, width)
+                rows.extend(block.rows)
+            self._rows = rows
+        return self._rows
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._all_rows(width)) if width > 0 else 0
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        style = self.visual_style.rich_style
+        rows = self._all_rows(width) if width > 0 else []
+        if y >= len(rows):
+            return Strip.blank(width, style)
+        selection = self.text_selection
+        span = selection.get_span(y) if selection is not None else None
+        cached = self._shown.get(y)
+        if span is None and cached is not None and cached[0] is rows[y]:
+            return cached[1]
+        row = rows[y].apply_style(style)
+        if span is not None:
+            row = show_selection(row, span, self)
+            return row.apply_offsets(0, y)
+        shown = self._shown[y] = (rows[y], row.apply_offsets(0, y))
+        return shown[1]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        rows = self._all_rows(self.size.width) if self.size.width > 0 else []
+        text = "\n".join(row.text.rstrip() for row in rows)
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
+
+    # Blocks to rows
+
+    def _strips(self, content: Content, width: int, base: Style | None = None) -> list[Strip]:
+        """``content`` wrapped at ``width``, its theme variables resolved on the widget's
+        background (or ``base``): ``$text`` and faded colours depend on it."""
+        return Visual.to_strips(self, content, max(1, width), None, base or self.visual_style,
+                                apply_selection=False)
+
+    def _draw(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
+        """The rows of one block (and of the blocks in it) at ``width``."""
+        kind = node.type
+        if kind == "paragraph":
+            return self._strips(inline_content(_inline(node)), width)
+        if kind == "heading":
+            return self._strips(inline_content(_inline(node), HEADING_STYLES.get(node.tag, "bold")),
+                                width)
+        if kind in ("fence", "code_block"):
+            return self._code(node, width)
+        if kind in ("bullet_list", "ordered_list"):
+            return self._list(node, width)
+        if kind == "blockquote":
+            bar = self._strips(Content.styled("▌ ", QUOTE_BAR), 2)[0]
+            inner = self._children(node, max(1, width - 2))
+            return [Strip.join([bar, row]) for row in inner]
+        if kind == "hr":
+            return self._strips(Content.styled("─" * max(1, width), RULE), width)
+        if kind == "table":
+            return self._table(node, width)
+        text = node.content or "".join(child.content for child in node.children)
+        return self._strips(Content(text.rstrip("\n")), width) if text else []
+
+    def _children(self, node: SyntaxTreeNode, width: int, tight: bool = False) -> list[Strip]:
+        rows: list[Strip] = []
+        for number, child in enumerate(node.children):
+            if number and not tight:
+                rows.append(Strip.blank(0))
+            rows.extend(self._draw(child, width))
+        return rows
+
+    def _code(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
+        code = node.content.rstrip("\n")
+        language = node.info.split()[0] if node.info.strip() else "text"
+        inner = max(1, width - 4)
+        base = self.visual_style + self._get_style(CODE_BLOCK)
+        background = base.rich_style
+        rows: list[Strip] = []
+        label = self._strips(Content.styled(language, CODE_LABEL), inner, base)[:1] if (
+            node.info.strip()) else []
+        blank = Strip.blank(width, background)
+        rows.append(blank if not label else Strip.join(
+            [Strip.blank(2), label[0], Strip.blank(0)]).apply_style(background)
+            .extend_cell_length(width, background))
+        for line in highlight(code, language=language).split("\n"):
+            for row in self._strips(line, inner, base) if line else [Strip.blank(0)]:
+                padded = Strip.join([Strip.blank(2), row]).apply_style(background)
+                rows.append(padded.extend_cell_length(width, background))
+        rows.append(blank)
+        return rows
+
+    def _list(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
+        ordered = node.type == "ordered_list"
+        start = int(node.attrGet("start") or 1) if ordered else 1
+        depth = _depth(node)
+        tight = all(not _loose(item) for item in node.children)
+        markers = [f"{start + number}." if ordered else BULLETS[depth % len(BULLETS)]
+                   for number in range(len(node.children))]
+        indent = max(cell_len(marker) for marker in markers) + 1 if markers else 2
+        rows: list[Strip] = []
+        for number, (item, marker) in enumerate(zip(node.children, markers, strict=True)):
+            if number and not tight:
+                rows.append(Strip.blank(0))
+            inner = self._children(item, max(1, width - indent), tight=tight) or [Strip.blank(0)]
+            first = self._strips(Content.styled(marker.rjust(indent - 1) + " ", BULLET),
+                                 indent)[0]
+            pad = Strip.blank(indent)
+            rows.extend(Strip.join([first if index == 0 else pad, row])
+                        for index, row in enumerate(inner))
+        return rows
+
+    def _table(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
+        grid: list[list[Content]] = []
+        header_rows = 0
+        for section in node.children:
+            for row in section.children:
+                grid.append([inline_content(_inline(cell), TABLE_HEADER if section.type ==
+                                            "thead" else "") for cell in row.children])
+                header_rows += section.type == "thead"
+        if not grid:
+            return []
+        columns = max(len(cells) for cells in grid)
+        natural = [max((cells[c].cell_length for cells in grid if c < len(cells)), default=1)
+                   for c in range(columns)]
+        room = max(columns, width - 3 * (columns - 1))
+        sizes = [max(1, n) for n in natural]
+        while sum(sizes) > room and max(sizes) > 1:
+            widest = sizes.index(max(sizes))
+            sizes[widest] -= 1
+        separator = self._strips(Content.styled(" │ ", TABLE_LINES), 3)[0]
+        rows: list[Strip] = []
+        for number, cells in enumerate(grid):
+            drawn = [self._strips(cells[c], sizes[c]) if c < len(cells) else [Strip.blank(0)]
+                     for c in range(columns)]
+            height = max(len(cell) for cell in drawn)
+            for line in range(height):
+                parts: list[Strip] = []
+                for c, cell in enumerate(drawn):
+                    if c:
+                        parts.append(separator)
+                    piece = cell[line] if line < len(cell) else Strip.blank(0)
+                    parts.append(piece.extend_cell_length(sizes[c]))
+                rows.append(Strip.join(parts))
+            if number == header_rows - 1:
+                rule = "─┼─".join("─" * size for size in sizes)
+                rows.extend(self._strips(Content.styled(rule, TABLE_LINES), width)[:1])
+        return rows
+
+
+def _inline(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
+    for child in node.children:
+        if child.type == "inline":
+            return child
+    return None
+
+
+def _depth(node: SyntaxTreeNode) -> int:
+    """How many lists ``node`` is in."""
+    depth, parent = 0, node.parent
+    while parent is not None:
+        depth += parent.type in ("bullet_list", "ordered_list")
+        parent = parent.parent
+    return depth
+
+
+def _loose(item: SyntaxTreeNode) -> bool:
+    """A list item whose paragraphs markdown-it shows (a blank line between items)."""
+    return any(not child.hidden for child in item.children if child.type == "paragraph")
