@@ -20,7 +20,6 @@ from functools import partial
 
 import rich
 from rich.segment import Segments
-from rich.traceback import Traceback
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -90,6 +89,8 @@ class ClaudeTUI(ConversationActions):
     def _fatal_error(self) -> None:
         """Textual's crash report, without the values of local variables: one could be
         the API key, and the report is printed to the terminal."""
+        from rich.traceback import Traceback  # (pygments and more: not on the way to a start)
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(

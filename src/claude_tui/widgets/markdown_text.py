@@ -14,13 +14,12 @@ background), and selecting with the mouse copies the text as shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.geometry import Size
-from textual.highlight import highlight
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
@@ -28,6 +27,10 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from claude_tui.widgets.selection import show_selection
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 # Theme variables, resolved when drawn: the look follows the app's theme.
 HEADING_STYLES = {
@@ -55,13 +58,24 @@ TABLE_LINES = "$foreground 40%"
 BULLETS = ("•", "◦", "▪")
 
 
+@cache
 def markdown_parser() -> MarkdownIt:
     """GitHub-like Markdown, but HTML in a reply is text: ``List<String>`` or ``<div>``
-    are shown as written (a terminal cannot draw HTML, so it would be lost)."""
+    are shown as written (a terminal cannot draw HTML, so it would be lost).
+
+    Made (and markdown-it imported) when the first reply is drawn, not on the way to the
+    first paint of the app.
+    """
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("gfm-like", {"html": False})
 
 
-_PARSER = markdown_parser()
+def parse(text: str) -> list[SyntaxTreeNode]:
+    """The top-level blocks of ``text``."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    return SyntaxTreeNode(markdown_parser().parse(text)).children
 
 
 def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
@@ -142,8 +156,7 @@ class MarkdownText(Widget):
             return
         self._source += text
         tail = self._source[self._last_start :]
-        root = SyntaxTreeNode(_PARSER.parse(tail))
-        nodes = root.children
+        nodes = parse(tail)
         del self._blocks[-1:]
         self._blocks.extend(Block(node) for node in nodes)
         if nodes and nodes[-1].map is not None:
@@ -242,6 +255,8 @@ class MarkdownText(Widget):
         return rows
 
     def _code(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
+        from textual.highlight import highlight  # (pygments: not on the way to a start)
+
         code = node.content.rstrip("\n")
         language = node.info.split()[0] if node.info.strip() else "text"
         inner = max(1, width - 4)
