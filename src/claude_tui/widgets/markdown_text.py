@@ -18,6 +18,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.selection import Selection
@@ -122,10 +124,25 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
 
 @dataclass
 class Block:
-    """A top-level block of the text, and its rows as last drawn."""
+    """A top-level block of the text, and its rows as last drawn (see ``placed``)."""
 
     node: SyntaxTreeNode
     rows: list[Strip] | None = None
+
+
+def placed(row: Strip, style: RichStyle, y: int) -> Strip:
+    """``row`` as shown at row ``y``: on the widget's style, each cell marked with its
+    place for selecting with the mouse. Made once per row and kept: Strip's own
+    ``apply_style`` and ``apply_offsets`` would keep a chain of three strips (each
+    with its caches) per row, which a long conversation holds by the thousand and the
+    garbage collector walks on every full pass."""
+    segments: list[Segment] = []
+    x = 0
+    for text, own, _ in row:
+        place = RichStyle.from_meta({"offset": (x, y)})
+        segments.append(Segment(text, style + own + place if own else style + place))
+        x += len(text)
+    return Strip(segments, row.cell_length)
 
 
 class MarkdownText(Widget):
@@ -139,9 +156,6 @@ class MarkdownText(Widget):
         self._blocks: list[Block] = []
         self._last_start = 0  # where the last block starts in the source (a line start)
         self._rows: list[Strip] | None = None  # every row, as last drawn
-        # Row y as last shown (styled, with its place for selecting), and the row it was
-        # made of: the rows of the blocks before the last stay the same objects.
-        self._shown: dict[int, tuple[Strip, Strip]] = {}
         self._drawn_for: tuple[object, ...] = ()  # the width, theme and background drawn at
         self.append(text)
 
@@ -168,20 +182,23 @@ class MarkdownText(Widget):
     # Drawing
 
     def _all_rows(self, width: int) -> list[Strip]:
-        drawn_for = (width, self.app.theme, self.visual_style.background)
+        style = self.visual_style.rich_style
+        drawn_for = (width, self.app.theme, style)
         if drawn_for != self._drawn_for:
             self._drawn_for, self._rows = drawn_for, None
-            self._shown.clear()
             for block in self._blocks:
                 block.rows = None
         if self._rows is None:
+            # A block's rows are drawn where they are shown: the blocks before the last
+            # never move, so only the last block's rows are made again as text arrives.
             rows: list[Strip] = []
-            blank = Strip.blank(width)
             for number, block in enumerate(self._blocks):
-                if number:
-                    rows.append(blank)
                 if block.rows is None:
-                    block.rows = self._draw(block.node, width)
+                    drawn = [Strip.blank(width)] if number else []  # the row between blocks
+                    drawn += self._draw(block.node, width)
+                    start = len(rows)
+                    block.rows = [placed(row, style, start + index)
+                                  for index, row in enumerate(drawn)]
                 rows.extend(block.rows)
             self._rows = rows
         return self._rows
@@ -196,16 +213,9 @@ class MarkdownText(Widget):
         if y >= len(rows):
             return Strip.blank(width, style)
         selection = self.text_selection
-        span = selection.get_span(y) if selection is not None else None
-        cached = self._shown.get(y)
-        if span is None and cached is not None and cached[0] is rows[y]:
-            return cached[1]
-        row = rows[y].apply_style(style)
-        if span is not None:
-            row = show_selection(row, span, self)
-            return row.apply_offsets(0, y)
-        shown = self._shown[y] = (rows[y], row.apply_offsets(0, y))
-        return shown[1]
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            return show_selection(rows[y], span, self)
+        return rows[y]
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         rows = self._all_rows(self.size.width) if self.size.width > 0 else []
