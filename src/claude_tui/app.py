@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
+from claude_tui import collector
 from claude_tui.commands import ConversationCommands
 from claude_tui.core import paths
 from claude_tui.core.claude import (
@@ -174,8 +175,13 @@ class ClaudeTUI(ConversationActions):
         self._drafts_changed()  # text typed while loading is saved with the rest
         # Only now: importing the SDK in a thread takes seconds of the interpreter's lock,
         # which slowed reading the list three-fold when both ran at once.
-        self.run_worker(preload_sdk, thread=True, group="preload", exit_on_error=False)
+        self.run_worker(self._preload_sdk(), group="preload", exit_on_error=False)
         self.run_worker(self._purge_trash(), group="purge", exit_on_error=False)
+
+    async def _preload_sdk(self) -> None:
+        await asyncio.to_thread(preload_sdk)
+        if self.freeze_after_start:
+            collector.freeze_startup()
 
     def _take_listing(self, summaries: list[ConversationSummary], replace: bool = False) -> None:
         """Show what was read from the disk, merged with what is listed already (this copy

@@ -278,8 +278,10 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
                       "piped text, use -p: echo question | claude-tui -p")
         return 2
 
+    from claude_tui import collector
     from claude_tui.app import ClaudeTUI
 
-    app = ClaudeTUI(settings, prompt=prompt, resume=args.resume)
+    collector.tune()
+    app = ClaudeTUI(settings, prompt=prompt, resume=args.resume, freeze_after_start=True)
     app.run()
     return app.return_code or 0  # 1 after a crash, which Textual has reported

@@ -55,10 +55,14 @@ class ChatState(App[None]):
         prompt: str | None = None,
         resume: bool = False,
         clock: Callable[[], datetime] = utc_now,
+        freeze_after_start: bool = False,
     ) -> None:
         """``prompt``: send this at once; ``resume``: into (or just open) the conversation
-        used last, else into a new one."""
+        used last, else into a new one; ``freeze_after_start``: leave what exists once the
+        SDK is imported out of later garbage collections (see ``collector``: for the
+        process of ``claude-tui``, not for tests that start many apps in one)."""
         super().__init__()
+        self.freeze_after_start = freeze_after_start
         self.settings = settings
         self.initial_prompt = prompt
         self.resume = resume
