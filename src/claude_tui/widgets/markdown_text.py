@@ -272,17 +272,18 @@ class MarkdownText(Widget):
         inner = max(1, width - 4)
         base = self.visual_style + self._get_style(CODE_BLOCK)
         background = base.rich_style
-        rows: list[Strip] = []
-        label = self._strips(Content.styled(language, CODE_LABEL), inner, base)[:1] if (
-            node.info.strip()) else []
         blank = Strip.blank(width, background)
-        rows.append(blank if not label else Strip.join(
-            [Strip.blank(2), label[0], Strip.blank(0)]).apply_style(background)
-            .extend_cell_length(width, background))
+
+        def indented(row: Strip) -> Strip:
+            padded = Strip.join([Strip.blank(2), row]).apply_style(background)
+            return padded.extend_cell_length(width, background)
+
+        # The language, if given, on the block's first row; else that row is blank.
+        label = Content.styled(node.info.split()[0], CODE_LABEL) if node.info.strip() else None
+        rows = [indented(self._strips(label, inner, base)[0]) if label else blank]
         for line in highlight(code, language=language).split("\n"):
-            for row in self._strips(line, inner, base) if line else [Strip.blank(0)]:
-                padded = Strip.join([Strip.blank(2), row]).apply_style(background)
-                rows.append(padded.extend_cell_length(width, background))
+            rows.extend(indented(row)
+                        for row in (self._strips(line, inner, base) if line else [Strip.blank(0)]))
         rows.append(blank)
         return rows
 
