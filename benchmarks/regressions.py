@@ -28,7 +28,7 @@ def _rerender() -> None:
         if end <= self.shown:
             return
         self.shown = end
-        self._source, self._blocks, self._last_start = "", [], 0
+        self._source, self._blocks, self._tail_start, self._stable = "", [], 0, 0
         self.append(printable(text[:end]))
 
     TextBlockView.catch_up = catch_up  # type: ignore[method-assign]

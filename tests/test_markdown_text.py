@@ -33,6 +33,11 @@ def count_lines(path: Path) -> int:
 1. first
 2. second
 
+From zero:
+
+0. zero
+1. one
+
 > Quoted advice.
 
 | Method | Speed |
@@ -73,7 +78,7 @@ async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> Non
     # A line break in a paragraph is a space; the paragraph wraps at the width.
     assert ("Use a context manager, so the file is closed even on errors; see open() and the"
             in lines)
-    assert "docs." in lines
+    assert "docs (https://docs.python.org)." in lines  # a link says where it goes
     assert "  python" in lines
     assert "  def count_lines(path: Path) -> int:" in lines
     assert "      with path.open(encoding=\"utf-8\") as handle:" in lines
@@ -81,6 +86,7 @@ async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> Non
     assert "• Path.read_text() is shorter" in lines
     assert "  ◦ nested under it" in lines
     assert "1. first" in lines and "2. second" in lines
+    assert "0. zero" in lines and "1. one" in lines  # a list may start at 0
     assert "▌ Quoted advice." in lines
     assert "Method  │ Speed" in lines and "iterate │ fine" in lines
     assert "─" * 80 in lines
@@ -115,7 +121,8 @@ async def test_text_arriving_in_pieces_is_drawn_as_if_it_came_at_once() -> None:
     tricky = REPLY + (
         "\nA paragraph that becomes a heading\n===\n\nA list\n\n- one\n\n- two, loose now\n"
         "```\nunclosed fence\n\n# not a heading\n```\nafter\n\n| a | b |\n|---|---|\n"
-        "| 1 | 2 |\n"
+        "| 1 | 2 |\n\nSteps:\n\n8. Eight\n\n9. Nine\n\n10. Ten\n\n11. Eleven\n\n0. zero\n1. one\n"
+        "\nSee [the docs][1].\n"
     )
     rng = random.Random(5)
     app = Host(tricky)
@@ -133,6 +140,44 @@ async def test_text_arriving_in_pieces_is_drawn_as_if_it_came_at_once() -> None:
             rows = [[(seg.text, seg.style) for seg in row] for row in growing._all_rows(70)]
             assert growing.source == tricky
             assert rows == expected, cuts
+            await growing.remove()
+        await pilot.pause()
+
+
+async def test_a_list_item_cut_before_its_dot_joins_the_list_above() -> None:
+    """``10`` alone is a paragraph; with ``.`` it continues the list above it."""
+    text = "Steps:\n\n8. Eight\n\n9. Nine\n\n10. Ten\n\n11. Eleven\n"
+    app = Host(text)
+    async with app.run_test(size=(40, 30)) as pilot:
+        expected = [row.text for row in app.query_one(MarkdownText)._all_rows(40)]
+        assert " 8. Eight" in expected and "10. Ten" in expected
+        for cut in range(1, len(text)):
+            growing = MarkdownText(text[:cut])
+            await app.mount(growing)
+            growing._all_rows(40)
+            growing.append(text[cut:])
+            assert [row.text for row in growing._all_rows(40)] == expected, text[:cut]
+            await growing.remove()
+        await pilot.pause()
+
+
+async def test_a_link_defined_at_the_end_is_a_link_above_and_no_block_is_lost() -> None:
+    """A reference definition arriving last makes no block of its own: it must neither
+    swallow the blocks before it nor leave the links above unresolved."""
+    text = ("First paragraph of the reply.\n\nSecond, with a reference to [the docs][1].\n\n"
+            "Third paragraph.\n\n[1]: https://example.com/docs\n")
+    app = Host(text)
+    async with app.run_test(size=(70, 30)) as pilot:
+        whole = app.query_one(MarkdownText)
+        expected = [row.text for row in whole._all_rows(70)]
+        assert "Second, with a reference to the docs (https://example.com/docs)." in expected
+        for size in range(1, 25):
+            growing = MarkdownText(text[:size])
+            await app.mount(growing)
+            for start in range(size, len(text), size):
+                growing._all_rows(70)
+                growing.append(text[start : start + size])
+            assert [row.text for row in growing._all_rows(70)] == expected, size
             await growing.remove()
         await pilot.pause()
 

@@ -49,8 +49,9 @@ INLINE_STYLES = {
     "s": "strike",
     "link": "underline $text-accent",
 }
+LINK_TARGET = "$text-muted"
 CODE_INLINE = "$text-warning on $warning-muted 30%"
-CODE_BLOCK = "on $surface-darken-1"
+CODE_BLOCK = "on $foreground 7%"  # lighter than the page in a dark theme, darker in a light
 CODE_LABEL = "dim italic"
 QUOTE_BAR = "$primary"
 BULLET = "$text-primary"
@@ -73,11 +74,13 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("gfm-like", {"html": False})
 
 
-def parse(text: str) -> list[SyntaxTreeNode]:
-    """The top-level blocks of ``text``."""
+def parse(text: str, references: dict[str, object]) -> list[SyntaxTreeNode]:
+    """The top-level blocks of ``text``; the link reference definitions it holds are
+    put in ``references``."""
     from markdown_it.tree import SyntaxTreeNode
 
-    return SyntaxTreeNode(markdown_parser().parse(text)).children
+    env = {"references": references}
+    return SyntaxTreeNode(markdown_parser().parse(text, env)).children
 
 
 def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
@@ -107,7 +110,9 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
         elif kind == "code_inline":
             add(child.content, CODE_INLINE)
         elif kind == "image":
-            add(f"🖼 {child.content or child.attrGet('src') or ''}", INLINE_STYLES["link"])
+            add(f"🖼 {child.content or 'image'}", INLINE_STYLES["link"])
+            if source := str(child.attrGet("src") or ""):
+                add(f" ({source})", LINK_TARGET)
         elif kind in ("em", "strong", "s", "link"):
             open_styles.append((INLINE_STYLES[kind], position))
             inner = inline_content(child)
@@ -116,6 +121,9 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
             position += len(inner.plain)
             style, start = open_styles.pop()
             spans.append(Span(start, position, style))
+            href = str(child.attrGet("href") or "") if kind == "link" else ""
+            if href and href not in (inner.plain, f"mailto:{inner.plain}"):
+                add(f" ({href})", LINK_TARGET)  # links cannot be clicked: say where they go
         else:  # anything else is shown as its text
             add(child.content)
     content = Content("".join(pieces), spans=sorted(spans, key=lambda span: span.start))
@@ -154,7 +162,11 @@ class MarkdownText(Widget):
         super().__init__(classes=classes)
         self._source = ""
         self._blocks: list[Block] = []
-        self._last_start = 0  # where the last block starts in the source (a line start)
+        # The last blocks are parsed again with each append: they start at _tail_start
+        # (a line start) in the source, and _blocks[_stable:] are theirs.
+        self._tail_start = 0
+        self._stable = 0
+        self._references = False  # the text defines links by reference ([1]: https://…)
         self._rows: list[Strip] | None = None  # every row, as last drawn
         self._drawn_for: tuple[object, ...] = ()  # the width, theme and background drawn at
         self.append(text)
@@ -165,17 +177,31 @@ class MarkdownText(Widget):
         return self._source
 
     def append(self, text: str) -> None:
-        """Add text at the end; the last block (and only it) is parsed and drawn again."""
+        """Add text at the end; only the last two blocks are parsed and drawn again.
+
+        Two, not one: a chunk can make the last block part of the one before it (``10``
+        alone is a paragraph, ``10.`` continues the list above it). And a new link
+        reference definition anywhere makes every append parse the whole text, since links
+        anywhere may use it and it may still be growing (rare in a reply, and correct).
+        """
         if not text:
             return
         self._source += text
-        tail = self._source[self._last_start :]
-        nodes = parse(tail)
-        del self._blocks[-1:]
+        references: dict[str, object] = {}
+        tail = self._source[self._tail_start :]
+        nodes = parse(tail, references)
+        if references:
+            self._references = True
+        if self._references and self._tail_start:
+            self._tail_start = self._stable = 0
+            tail = self._source
+            nodes = parse(tail, {})
+        del self._blocks[self._stable :]
         self._blocks.extend(Block(node) for node in nodes)
-        if nodes and nodes[-1].map is not None:
+        if len(nodes) > 2 and nodes[-2].map is not None and not self._references:
             lines = tail.split("\n")
-            self._last_start += sum(len(line) + 1 for line in lines[: nodes[-1].map[0]])
+            self._tail_start += sum(len(line) + 1 for line in lines[: nodes[-2].map[0]])
+            self._stable += len(nodes) - 2
         self._rows = None
         self.refresh(layout=True)
 
@@ -281,15 +307,20 @@ class MarkdownText(Widget):
         # The language, if given, on the block's first row; else that row is blank.
         label = Content.styled(node.info.split()[0], CODE_LABEL) if node.info.strip() else None
         rows = [indented(self._strips(label, inner, base)[0]) if label else blank]
+        # Long lines fold at the width, every character kept (wrapping at words would
+        # drop the space where a line breaks).
         for line in highlight(code, language=language).split("\n"):
-            rows.extend(indented(row)
-                        for row in (self._strips(line, inner, base) if line else [Strip.blank(0)]))
+            pieces = line.fold(inner) if line else []
+            rows.extend(indented(self._strips(piece, inner, base)[0]) for piece in pieces)
+            if not pieces:
+                rows.append(indented(Strip.blank(0)))
         rows.append(blank)
         return rows
 
     def _list(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
         ordered = node.type == "ordered_list"
-        start = int(node.attrGet("start") or 1) if ordered else 1
+        first_number = node.attrGet("start")
+        start = int(first_number) if ordered and first_number is not None else 1
         depth = _depth(node)
         tight = all(not _loose(item) for item in node.children)
         markers = [f"{start + number}." if ordered else BULLETS[depth % len(BULLETS)]
