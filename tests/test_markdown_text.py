@@ -40,9 +40,10 @@ From zero:
 
 > Quoted advice.
 
-| Method | Speed |
-|---|---|
-| iterate | fine |
+| Method | Speed | Lines |
+|---|:---:|---:|
+| iterate | fine | 12 |
+| read_text | quickest | 3 |
 
 ---
 
@@ -88,7 +89,10 @@ async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> Non
     assert "1. first" in lines and "2. second" in lines
     assert "0. zero" in lines and "1. one" in lines  # a list may start at 0
     assert "▌ Quoted advice." in lines
-    assert "Method  │ Speed" in lines and "iterate │ fine" in lines
+    # Columns as wide as their widest cell, aligned as the ":" in the rule say.
+    assert "Method    │  Speed   │ Lines" in lines
+    assert "iterate   │   fine   │    12" in lines
+    assert "read_text │ quickest │     3" in lines
     assert "─" * 80 in lines
     assert "Plain List<String> and <div>, [bold]not markup[/bold]." in lines
     for syntax in ("**", "```", "# ", "](", "|---"):

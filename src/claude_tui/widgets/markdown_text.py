@@ -340,12 +340,15 @@ class MarkdownText(Widget):
 
     def _table(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
         grid: list[list[Content]] = []
+        aligns: list[str] = []  # each column's alignment (":---:" centres, "---:" right)
         header_rows = 0
         for section in node.children:
             for row in section.children:
                 grid.append([inline_content(_inline(cell), TABLE_HEADER if section.type ==
                                             "thead" else "") for cell in row.children])
                 header_rows += section.type == "thead"
+                for entry in row.children[len(aligns):]:
+                    aligns.append(str(entry.attrGet("style") or "").removeprefix("text-align:"))
         if not grid:
             return []
         columns = max(len(cells) for cells in grid)
@@ -368,6 +371,11 @@ class MarkdownText(Widget):
                     if c:
                         parts.append(separator)
                     piece = cell[line] if line < len(cell) else Strip.blank(0)
+                    spare = sizes[c] - piece.cell_length
+                    before = {"center": spare // 2, "right": spare}.get(
+                        aligns[c] if c < len(aligns) else "", 0)
+                    if before > 0:
+                        piece = Strip.join([Strip.blank(before), piece])
                     parts.append(piece.extend_cell_length(sizes[c]))
                 rows.append(Strip.join(parts))
             if number == header_rows - 1:
