@@ -48,6 +48,8 @@ From zero:
 ---
 
 Plain List<String> and <div>, [bold]not markup[/bold].
+
+A bare https://example.org/x and <https://example.org/y> are their own targets.
 """
 
 
@@ -80,6 +82,7 @@ async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> Non
     assert ("Use a context manager, so the file is closed even on errors; see open() and the"
             in lines)
     assert "docs (https://docs.python.org)." in lines  # a link says where it goes
+    assert "A bare https://example.org/x and https://example.org/y are their own targets." in lines
     assert "  python" in lines
     assert "  def count_lines(path: Path) -> int:" in lines
     assert "      with path.open(encoding=\"utf-8\") as handle:" in lines

@@ -121,7 +121,9 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
             position += len(inner.plain)
             style, start = open_styles.pop()
             spans.append(Span(start, position, style))
-            href = str(child.attrGet("href") or "") if kind == "link" else ""
+            # A URL written as such (linkify, <autolink>) is its own target.
+            written = kind == "link" and child.markup not in ("linkify", "autolink")
+            href = str(child.attrGet("href") or "") if written else ""
             if href and href not in (inner.plain, f"mailto:{inner.plain}"):
                 add(f" ({href})", LINK_TARGET)  # links cannot be clicked: say where they go
         else:  # anything else is shown as its text
