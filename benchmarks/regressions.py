@@ -20,7 +20,6 @@ from typing import Any
 
 
 def _rerender() -> None:
-    from claude_tui.core.text import printable
     from claude_tui.widgets.message_log import TextBlockView, _settled_length
 
     def catch_up(self: TextBlockView, text: str, *, final: bool = False) -> None:
@@ -29,7 +28,7 @@ def _rerender() -> None:
             return
         self.shown = end
         self._source, self._blocks, self._tail_start, self._stable = "", [], 0, 0
-        self.append(printable(text[:end]))
+        self.append(text[:end])
 
     TextBlockView.catch_up = catch_up  # type: ignore[method-assign]
 

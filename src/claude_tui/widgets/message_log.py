@@ -68,7 +68,24 @@ def _settled_length(text: str, final: bool) -> int:
     return len(text) - 1 if not final and text.endswith("\r") else len(text)
 
 
-class LongText(Widget):
+class GrowingText:
+    """A view of text that grows (a streaming block): :meth:`catch_up` appends only what
+    arrived since its last call. A trailing carriage return waits for the next chunk: it
+    may be half of CRLF."""
+
+    shown = 0  # how much of the text given to catch_up is drawn
+
+    def append(self, text: str) -> None:
+        raise NotImplementedError
+
+    def catch_up(self, text: str, *, final: bool = False) -> None:
+        end = _settled_length(text, final)
+        if end > self.shown:
+            fresh, self.shown = text[self.shown : end], end
+            self.append(fresh)
+
+
+class LongText(Widget, GrowingText):
     """Literal text of any length, folded at the width like a terminal does.
 
     Only the rows on screen are drawn, and a change of width re-counts rows line by
@@ -83,7 +100,6 @@ class LongText(Widget):
         self._ends: list[int] = []  # cumulative rows at the end of each line, at _width
         self._width = 0
         self._folded: dict[int, list[str]] = {}  # rows of non-ASCII lines, at _width
-        self.shown = 0  # how much of the text given to catch_up is drawn
         self.catch_up(text, final=final)
 
     @property
@@ -103,13 +119,6 @@ class LongText(Widget):
         for index in [i for i in self._folded if i >= changed]:
             del self._folded[index]
         self.refresh(layout=True)
-
-    def catch_up(self, text: str, *, final: bool = False) -> None:
-        """Append what ``text`` has beyond what was drawn (a trailing CR waits)."""
-        end = _settled_length(text, final)
-        if end > self.shown:
-            fresh, self.shown = text[self.shown : end], end
-            self.append(fresh)
 
     def _rows(self, width: int) -> list[int]:
         if width != self._width:
@@ -194,23 +203,16 @@ def user_view(message: Message) -> Widget:
     return UserMessageView(message)
 
 
-class TextBlockView(MarkdownText):
+class TextBlockView(MarkdownText, GrowingText):
     """One text block of a reply, drawn as Markdown as it arrives."""
 
     def __init__(self, text: str) -> None:
-        shown = _settled_length(text, final=False)
-        super().__init__(printable(text[:shown]))
-        self.shown = shown
+        super().__init__()
+        self.catch_up(text)
 
-    def catch_up(self, text: str, *, final: bool = False) -> None:
-        """Append what arrived since the last call.
+    def append(self, text: str) -> None:
+        super().append(printable(text))
 
-        A trailing carriage return waits for the next chunk: it may be half of CRLF.
-        """
-        end = _settled_length(text, final)
-        if end > self.shown:
-            fresh, self.shown = text[self.shown : end], end
-            self.append(printable(fresh))
 
 class ThinkingBlockView(Static):
     """Claude's thinking, dimmed, under its own label; never focusable."""
