@@ -4,7 +4,7 @@
 runs it like ``python -m claude_tui``:
 
 - ``rerender``: every redraw of a streaming reply parses and draws the whole reply
-  again, instead of only its last block. Figure 2 should show CPU per KB growing with
+  again, instead of only its last two blocks. Figure 2 should show CPU per KB growing with
   the reply, and a late last chunk.
 - ``parse-all``: the summary index is ignored, so every start parses every conversation
   file. Figure 4's usual start with 10,000 conversations should become as slow as the

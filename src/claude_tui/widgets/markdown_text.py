@@ -5,7 +5,7 @@ styles and lays out each of them: opening a conversation of a few replies took m
 second, and every chunk of a long reply re-laid out all of its blocks. :class:`MarkdownText`
 is one widget. Its text is split into top-level blocks (markdown-it, HTML off), each block
 is turned into rows once per width and kept; a chunk that arrives re-parses and re-draws
-only the last block, which is the only one it can change.
+only the last two blocks, the only ones it can change.
 
 Rows are drawn like a terminal shows them (bullets, quote bars, a code block's
 background), and selecting with the mouse copies the text as shown.
@@ -156,7 +156,7 @@ def placed(row: Strip, style: RichStyle, y: int) -> Strip:
 
 
 class MarkdownText(Widget):
-    """Markdown text that may grow: :meth:`append` re-draws only the last block."""
+    """Markdown text that may grow: :meth:`append` re-draws only the last two blocks."""
 
     DEFAULT_CSS = "MarkdownText { height: auto; }"
 
@@ -217,8 +217,9 @@ class MarkdownText(Widget):
             for block in self._blocks:
                 block.rows = None
         if self._rows is None:
-            # A block's rows are drawn where they are shown: the blocks before the last
-            # never move, so only the last block's rows are made again as text arrives.
+            # A block's rows are drawn where they are shown: the stable blocks never
+            # move, so only the rows of the blocks parsed again (see append) are made
+            # again as text arrives.
             rows: list[Strip] = []
             for number, block in enumerate(self._blocks):
                 if block.rows is None:
