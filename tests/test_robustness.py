@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
+from claude_tui.app import ClaudeTUI
 from claude_tui.core.config import Settings
 from claude_tui.core.keeper import ConversationKeeper
 from claude_tui.core.models import Conversation, Message
@@ -262,17 +265,22 @@ async def test_quick_presses_of_next_add_up(settings: Settings, data_dir: Path) 
         assert app.conversation.id == conversations[3].id
 
 
+async def warned_of_unsaved_words(pilot: Pilot[Any], app: ClaudeTUI) -> None:
+    """Send a message that cannot be saved, press Ctrl+Q once: the app warns instead."""
+    await type_text(pilot, "cannot be saved")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "Not sent" in screen_text(app))
+    app.clear_notifications()
+    await pilot.press("ctrl+q")
+    await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+
+
 async def test_quitting_with_unsaved_words_asks_for_a_second_ctrl_q(
     fake_api: FakeAnthropic, settings: Settings, uncreatable_dir: Path
 ) -> None:
     app = make_app(replace(settings, data_dir=uncreatable_dir))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "cannot be saved")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Not sent" in screen_text(app))
-        app.clear_notifications()
-        await pilot.press("ctrl+q")
-        await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+        await warned_of_unsaved_words(pilot, app)
         assert app.is_running
         await pilot.press("ctrl+q")
         await pilot.pause(0.3)
@@ -356,12 +364,7 @@ async def test_a_second_ctrl_q_long_after_the_warning_warns_again(
 ) -> None:
     app = make_app(replace(settings, data_dir=uncreatable_dir))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "cannot be saved")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Not sent" in screen_text(app))
-        app.clear_notifications()
-        await pilot.press("ctrl+q")
-        await wait_until(pilot, lambda: "Not quitting yet" in screen_text(app))
+        await warned_of_unsaved_words(pilot, app)
         app.clear_notifications()
         assert app._quit_warned is not None
         app._quit_warned -= 60  # as if it were a minute ago: the warning is not fresh
