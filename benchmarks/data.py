@@ -17,8 +17,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus, Usage
-from claude_tui.core.storage import ConversationStore, encode
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.conversations import ConversationStore, encode
 
 MODEL = "claude-sonnet-5-5"
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -33,8 +33,8 @@ def _startup(ctx: Context, name: str, first: bool) -> float:
 
 
 def _search(ctx: Context, name: str, words: tuple[str, ...]) -> dict[str, list[float]]:
-    from claude_tui.core.search import search
-    from claude_tui.core.storage import ConversationStore
+    from claude_tui.store.conversations import ConversationStore
+    from claude_tui.store.search import search
 
     store = ConversationStore(ctx.sandbox.root / name)
     order = [summary.id for summary in store.list_summaries()[0]]

@@ -20,7 +20,7 @@ from typing import Any
 
 
 def _rerender() -> None:
-    from claude_tui.widgets.message_log import TextBlockView, _settled_length
+    from claude_tui.tui.widgets.message_log import TextBlockView, _settled_length
 
     def catch_up(self: TextBlockView, text: str, *, final: bool = False) -> None:
         end = _settled_length(text, final)
@@ -34,7 +34,7 @@ def _rerender() -> None:
 
 
 def _parse_all() -> None:
-    from claude_tui.core.index import SummaryIndex
+    from claude_tui.store.index import SummaryIndex
 
     def load(self: SummaryIndex) -> dict[str, Any]:
         return {}

@@ -23,8 +23,11 @@ import time
 from benchmarks.data import MODEL, ConversationFactory, long_conversation
 from benchmarks.report import Row, median, ms, progress, row
 from benchmarks.sandbox import Context
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus, Usage
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.keeper import ConversationKeeper
 
 TARGET = 0.020
 
@@ -57,7 +60,7 @@ async def _save(keeper: ConversationKeeper, conversation: Conversation,
 
 
 async def _measure(ctx: Context, runs: int) -> dict[str, list[float]]:
-    from claude_tui.core.storage import ConversationStore
+    from claude_tui.store.conversations import ConversationStore
 
     data_dir = ctx.sandbox.folder("saving")
     conversation_id = long_conversation(data_dir, 2000).id

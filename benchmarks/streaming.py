@@ -112,10 +112,10 @@ def _one_stream(ctx: Context, text: str, run: int) -> tuple[float, float, float,
 
 async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
     """Headless: the reply's text as the Markdown widget holds it, and as saved."""
-    from claude_tui.app import ClaudeTUI
-    from claude_tui.core.config import Settings
-    from claude_tui.core.models import TurnStatus
-    from claude_tui.widgets.message_log import TextBlockView
+    from claude_tui.config import Settings
+    from claude_tui.domain.message import TurnStatus
+    from claude_tui.tui.app import ClaudeTUI
+    from claude_tui.tui.widgets.message_log import TextBlockView
 
     data_dir = ctx.sandbox.folder(f"stream-widget-{len(text)}")
     settings = Settings(api_key=DUMMY_KEY, base_url=ctx.fake.url, data_dir=data_dir,

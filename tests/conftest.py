@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.config import Settings
+from claude_tui.config import Settings
 from tests.fake_api import FakeAnthropic
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

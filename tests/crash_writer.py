@@ -23,8 +23,11 @@ import sys
 from itertools import count
 from pathlib import Path
 
-from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus, Usage
-from claude_tui.core.storage import ConversationGone, ConversationStore
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.conversations import ConversationGone, ConversationStore
 
 IDS = ("alpha", "beta", "gamma")
 CHUNK = 97  # characters a checkpoint adds to a streaming reply

@@ -1,5 +1,12 @@
-"""The layers hold: the core imports neither Textual nor the SDK; widgets touch no
-storage or network; only core/claude.py names the SDK; --help stays light."""
+"""The layers hold (see docs/ARCHITECTURE.md):
+
+- ``domain`` imports nothing of ours but ``domain``, and no I/O, Textual or SDK;
+- ``store`` imports no ``api`` and no UI;
+- ``session`` and ``console`` import no Textual;
+- widgets import ``domain`` only (and each other);
+- only ``api`` imports ``anthropic``;
+- ``--help`` stays light, and the app's first paint does not wait for the SDK.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,11 @@ from pathlib import Path
 import claude_tui
 
 PACKAGE = Path(claude_tui.__file__).parent
-CORE_MODULES = sorted(
-    f"claude_tui.core.{path.stem}" for path in (PACKAGE / "core").glob("*.py")
-    if path.stem != "__init__"
-)
+UI = ("textual", "rich", "claude_tui.tui")
+
+
+def _modules(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
 
 
 def _imports(path: Path) -> set[str]:
@@ -27,6 +35,10 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+def _ours(path: Path) -> set[str]:
+    return {name for name in _imports(path) if name.startswith("claude_tui")}
+
+
 def _loaded_after(code: str) -> set[str]:
     script = f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"
     result = subprocess.run(
@@ -35,12 +47,60 @@ def _loaded_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-def test_core_loads_without_textual_or_the_sdk() -> None:
-    assert len(CORE_MODULES) >= 6
-    loaded = _loaded_after("\n".join(f"import {name}" for name in CORE_MODULES))
+def _dotted(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_domain_imports_nothing_of_ours_but_itself() -> None:
+    modules = _modules("domain")
+    assert len(modules) >= 10
+    for path in modules:
+        assert _ours(path) <= {n for n in _ours(path) if n.startswith("claude_tui.domain")}, path
+        for name in _imports(path):
+            assert name.split(".")[0] not in ("os", "io", "pathlib", "asyncio", "textual",
+                                              "anthropic", "httpx2"), (path, name)
+
+
+def test_the_store_imports_no_api_and_no_ui() -> None:
+    for path in _modules("store"):
+        for name in _ours(path) | _imports(path):
+            assert not name.startswith(("claude_tui.api", "claude_tui.session",
+                                        "anthropic", *UI)), (path, name)
+
+
+def test_the_core_loads_without_textual_or_the_sdk() -> None:
+    core = [_dotted(path) for folder in ("domain", "store", "api") for path in _modules(folder)]
+    core += ["claude_tui.session", "claude_tui.config", "claude_tui.paths"]
+    core += [_dotted(path) for path in _modules("console")]
+    loaded = _loaded_after("\n".join(f"import {name}" for name in core))
     assert "textual" not in loaded
     assert "anthropic" not in loaded
-    assert set(CORE_MODULES) <= loaded
+    assert set(core) <= loaded
+
+
+def test_the_session_and_the_console_import_no_ui() -> None:
+    for path in [PACKAGE / "session.py", *_modules("console")]:
+        for name in _imports(path):
+            assert not name.startswith(UI), (path, name)
+
+
+def test_widgets_import_only_the_domain_and_each_other() -> None:
+    widgets = _modules("tui/widgets")
+    assert widgets
+    for path in widgets:
+        for name in _ours(path):
+            assert name.startswith(("claude_tui.domain", "claude_tui.tui.widgets")), (path, name)
+
+
+def test_only_the_api_package_imports_the_sdk() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        imports = _imports(path)
+        names_sdk = any(name.split(".")[0] in ("anthropic", "httpx2") for name in imports)
+        text = path.read_text()
+        mentions_sdk = 'import_module("anthropic")' in text or 'import_module("httpx2")' in text
+        if path.relative_to(PACKAGE).parts[0] != "api":
+            assert not names_sdk and not mentions_sdk, path
 
 
 def test_help_and_version_import_neither_textual_nor_the_sdk() -> None:
@@ -53,34 +113,13 @@ def test_help_and_version_import_neither_textual_nor_the_sdk() -> None:
         assert "textual" not in loaded, flag
 
 
-def test_only_the_client_module_imports_the_sdk() -> None:
-    for path in PACKAGE.rglob("*.py"):
-        imports = _imports(path)
-        names_sdk = any(name.split(".")[0] in ("anthropic", "httpx2") for name in imports)
-        text = path.read_text()
-        mentions_sdk = 'import_module("anthropic")' in text or 'import_module("httpx2")' in text
-        if path.relative_to(PACKAGE).as_posix() != "core/claude.py":
-            assert not names_sdk and not mentions_sdk, path
-
-
-def test_widgets_import_only_models_and_text_helpers_from_the_core() -> None:
-    allowed = {"claude_tui.core.models", "claude_tui.core.text"}
-    for path in (PACKAGE / "widgets").glob("*.py"):
-        ours = {name for name in _imports(path) if name.startswith("claude_tui")}
-        assert ours <= allowed | {
-            name for name in ours if name.startswith("claude_tui.widgets")
-        }, path
-
-
-def test_the_core_never_imports_the_ui_layers() -> None:
-    for path in (PACKAGE / "core").glob("*.py"):
-        for name in _imports(path):
-            assert not name.startswith(("textual", "claude_tui.widgets", "claude_tui.screens",
-                                        "claude_tui.app")), (path, name)
-
-
 def test_the_app_module_does_not_import_the_sdk() -> None:
     """The SDK's slow import happens in a thread after the first paint, not before."""
-    loaded = _loaded_after("import claude_tui.app")
+    loaded = _loaded_after("import claude_tui.tui.app")
     assert "textual" in loaded
     assert "anthropic" not in loaded
+
+
+def test_no_module_is_over_400_lines() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        assert len(path.read_text().splitlines()) <= 400, path

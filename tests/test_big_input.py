@@ -13,9 +13,9 @@ from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.selection import Selection
 
-from claude_tui.app import ClaudeTUI
-from claude_tui.core.config import Settings
-from claude_tui.widgets.message_log import (
+from claude_tui.config import Settings
+from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.widgets.message_log import (
     PLAIN_NOTE,
     LongTextBlockView,
     LongThinkingBlockView,
@@ -23,7 +23,7 @@ from claude_tui.widgets.message_log import (
     MessageLog,
     TextBlockView,
 )
-from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,

@@ -11,31 +11,25 @@ from dataclasses import replace
 
 import pytest
 
-from claude_tui.core.claude import (
+from claude_tui.api.client import ClaudeClient
+from claude_tui.api.request import build_request, history_params
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.events import (
     BlockFinished,
     BlockStarted,
-    ClaudeClient,
     Failed,
     Finished,
     MessageStarted,
     StreamEvent,
     TextDelta,
     ThinkingDelta,
-    build_request,
-    history_params,
 )
-from claude_tui.core.config import Settings
-from claude_tui.core.models import (
-    Conversation,
-    ErrorInfo,
-    Message,
-    TextBlock,
-    ThinkingBlock,
-    ToolUseBlock,
-    TurnStatus,
-    Usage,
-)
-from claude_tui.core.turn import Turn
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.turn import Turn
+from claude_tui.domain.usage import Usage
 from tests.fake_api import FakeAnthropic, Gate, Reply
 
 MODEL = "claude-sonnet-5-5"

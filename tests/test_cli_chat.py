@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.models import Conversation, Message, TextBlock
-from claude_tui.core.storage import ConversationStore
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message
+from claude_tui.store.conversations import ConversationStore
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli, said
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claude_tui.core.lookup import NotFound, most_recently_used, resolve
+from claude_tui.store.lookup import NotFound, most_recently_used, resolve
 
 IDS = ["c3", "b2", "a1b", "a1c"]  # newest first
 

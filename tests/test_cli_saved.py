@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus
-from claude_tui.core.storage import ConversationStore
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.store.conversations import ConversationStore
 from tests.test_cli_harness import Cli
 
 OLD = datetime(2026, 11, 20, 9, 5, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.config import ConfigError, Settings, load_settings
+from claude_tui.config import ConfigError, Settings, load_settings
 
 SECRET = "sk-ant-very-secret-key-123"
 

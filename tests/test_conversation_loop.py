@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from claude_tui.core.config import Settings
-from claude_tui.widgets.message_log import AssistantMessageView, TextBlockView
-from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.config import Settings
+from claude_tui.tui.widgets.message_log import AssistantMessageView, TextBlockView
+from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,
@@ -236,7 +236,7 @@ async def test_markup_and_escape_codes_in_text_are_shown_literally(
 async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_scrolled(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    from claude_tui.widgets.message_log import MessageLog
+    from claude_tui.tui.widgets.message_log import MessageLog
 
     lines = [f"Line {n} of a long reply." for n in range(1, 121)]
     first_half = "\n\n".join(lines[:60]) + "\n\n"

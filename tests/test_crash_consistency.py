@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.models import TurnStatus
-from claude_tui.core.storage import ConversationStore
+from claude_tui.domain.message import TurnStatus
+from claude_tui.store.conversations import ConversationStore
 from tests.crash_writer import IDS, State, state_of, text_of
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,25 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.claude import ClaudeClient
-from claude_tui.core.config import Settings
-from claude_tui.core.export import (
+from claude_tui.api.client import ClaudeClient
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.turn import Turn
+from claude_tui.store.export import (
     default_filename,
     to_json,
     to_markdown,
     write_export,
 )
-from claude_tui.core.models import (
-    Conversation,
-    ErrorInfo,
-    Message,
-    OtherBlock,
-    TextBlock,
-    ThinkingBlock,
-    ToolUseBlock,
-    TurnStatus,
-)
-from claude_tui.core.turn import Turn
 from tests.fake_api import FakeAnthropic, Reply
 
 WHEN = datetime(2026, 11, 25, 12, 30, tzinfo=UTC)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.config import Settings
-from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.config import Settings
+from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,

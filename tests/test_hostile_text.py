@@ -14,10 +14,10 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 
-from claude_tui.app import ClaudeTUI
-from claude_tui.core.config import Settings
-from claude_tui.screens.dialogs import AskText, Choose, Confirm
-from claude_tui.screens.search import SearchScreen
+from claude_tui.config import Settings
+from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.screens.dialogs import AskText, Choose, Confirm
+from claude_tui.tui.screens.search import SearchScreen
 from tests.fake_api import FakeAnthropic, Reply
 from tests.ui import (
     flat,

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.drafts import DraftStore
-from claude_tui.core.models import Conversation, Message, SchemaError, TextBlock
-from claude_tui.core.search import search, snippet
-from claude_tui.core.storage import ConversationStore, StoreError
-from claude_tui.core.trash import Trash
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message
+from claude_tui.domain.values import SchemaError
+from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.drafts import DraftStore
+from claude_tui.store.search import search, snippet
+from claude_tui.store.trash import Trash
 from tests.test_storage import NOW, conversation
 
 

@@ -10,12 +10,14 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from claude_tui.app import ClaudeTUI
-from claude_tui.core.config import Settings
-from claude_tui.core.models import Conversation, Message, TextBlock
-from claude_tui.core.storage import ConversationStore
-from claude_tui.screens.dialogs import AskText, Choose, Confirm
-from claude_tui.widgets.message_log import AssistantMessageView, MessageLog, UserMessageView
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message
+from claude_tui.store.conversations import ConversationStore
+from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.screens.dialogs import AskText, Choose, Confirm
+from claude_tui.tui.widgets.message_log import AssistantMessageView, MessageLog, UserMessageView
 from tests.conftest import FIXED_NOW
 from tests.fake_api import FakeAnthropic, Reply
 from tests.ui import (

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from claude_tui.widgets.markdown_text import MarkdownText
+from claude_tui.tui.widgets.markdown_text import MarkdownText
 
 REPLY = """\
 # Counting lines

@@ -9,22 +9,13 @@ from typing import Any
 
 import pytest
 
-from claude_tui.core.models import (
-    SCHEMA_VERSION,
-    TITLE_LENGTH,
-    Conversation,
-    ErrorInfo,
-    Message,
-    NewerSchemaError,
-    OtherBlock,
-    SchemaError,
-    TextBlock,
-    ThinkingBlock,
-    ToolUseBlock,
-    TurnStatus,
-    Usage,
-)
-from claude_tui.core.text import ago, printable
+from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.conversation import SCHEMA_VERSION, TITLE_LENGTH, Conversation
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.text import ago, printable
+from claude_tui.domain.usage import Usage
+from claude_tui.domain.values import NewerSchemaError, SchemaError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claude_tui.core.config import Settings
-from claude_tui.widgets.prompt_input import PromptInput
-from claude_tui.widgets.sidebar import ConversationList, Sidebar
+from claude_tui.config import Settings
+from claude_tui.tui.widgets.prompt_input import PromptInput
+from claude_tui.tui.widgets.sidebar import ConversationList, Sidebar
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     flat,
@@ -277,9 +277,11 @@ async def test_the_command_palette_offers_the_app_actions(
 async def test_a_long_conversation_opens_at_its_newest_and_loads_older_on_scroll_up(
     settings: Settings, data_dir: Path
 ) -> None:
-    from claude_tui.core.models import Conversation, Message, TextBlock
-    from claude_tui.core.storage import ConversationStore
-    from claude_tui.widgets.message_log import (
+    from claude_tui.domain.blocks import TextBlock
+    from claude_tui.domain.conversation import Conversation
+    from claude_tui.domain.message import Message
+    from claude_tui.store.conversations import ConversationStore
+    from claude_tui.tui.widgets.message_log import (
         AssistantMessageView,
         EarlierMessages,
         MessageLog,

@@ -8,14 +8,14 @@ import sys
 import zipfile
 from pathlib import Path
 
-from claude_tui.core import paths
+from claude_tui import paths
 
 ROOT = Path(__file__).resolve().parents[1]
 
 CHECK = """
 from pathlib import Path
 import claude_tui
-from claude_tui.app import ClaudeTUI
+from claude_tui.tui.app import ClaudeTUI
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 css = Path(ClaudeTUI.CSS_PATH[0])

@@ -18,24 +18,19 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from claude_tui.core.drafts import DraftStore
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.models import (
-    INTERRUPTED,
+from claude_tui.domain.blocks import (
     ContentBlock,
-    Conversation,
-    ConversationSummary,
-    ErrorInfo,
-    Message,
     OtherBlock,
-    SchemaError,
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
-    TurnStatus,
-    Usage,
 )
-from claude_tui.core.storage import (
+from claude_tui.domain.conversation import Conversation, ConversationSummary
+from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.domain.values import SchemaError
+from claude_tui.store.conversations import (
     ConversationStore,
     ConversationUnreadable,
     StoreError,
@@ -43,6 +38,8 @@ from claude_tui.core.storage import (
     encode_lines,
     encode_message,
 )
+from claude_tui.store.drafts import DraftStore
+from claude_tui.store.keeper import ConversationKeeper
 
 # The autouse fixture of conftest.py only sets environment variables: running it once for
 # many examples is harmless. Each example builds its own store in a temporary folder.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.config import Settings
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.models import SCHEMA_VERSION
-from claude_tui.core.storage import ConversationStore, StoreError
-from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.config import Settings
+from claude_tui.domain.conversation import SCHEMA_VERSION
+from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.fake_api import FakeAnthropic
 from tests.test_cli_harness import Cli
 from tests.ui import flat, make_app, screen_text, seed, type_text, wait_until

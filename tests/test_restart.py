@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claude_tui.core.config import Settings
-from claude_tui.core.storage import ConversationStore
+from claude_tui.config import Settings
+from claude_tui.store.conversations import ConversationStore
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,

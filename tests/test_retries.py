@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.claude import retry_after, wait_words
-from claude_tui.core.config import Settings
-from claude_tui.widgets.status_bar import StatusBar
+from claude_tui.api.retry import retry_after
+from claude_tui.config import Settings
+from claude_tui.domain.events import wait_words
+from claude_tui.tui.widgets.status_bar import StatusBar
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (

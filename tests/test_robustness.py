@@ -10,13 +10,14 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from claude_tui.app import ClaudeTUI
-from claude_tui.core.config import Settings
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.models import Conversation, Message
-from claude_tui.core.storage import ConversationStore, StoreError
-from claude_tui.widgets.prompt_input import PromptInput
-from claude_tui.widgets.sidebar import ConversationList
+from claude_tui.config import Settings
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message
+from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.widgets.prompt_input import PromptInput
+from claude_tui.tui.widgets.sidebar import ConversationList
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.config import Settings, load_settings
-from claude_tui.screens.dialogs import Confirm
+from claude_tui.config import Settings, load_settings
+from claude_tui.tui.screens.dialogs import Confirm
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (

@@ -7,17 +7,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from claude_tui.core.config import Settings
-from claude_tui.core.models import (
-    Conversation,
-    ErrorInfo,
-    Message,
-    TextBlock,
-    TurnStatus,
-    Usage,
-)
-from claude_tui.core.storage import ConversationStore
-from claude_tui.widgets.prompt_input import PromptInput
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.conversations import ConversationStore
+from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.conftest import FIXED_NOW
 from tests.ui import make_app, seed, wait_open, wait_until
 

@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.core.models import (
-    SCHEMA_VERSION,
-    Conversation,
-    ErrorInfo,
-    Message,
-    TextBlock,
-    TurnStatus,
-    Usage,
-)
-from claude_tui.core.storage import ConversationStore, ConversationUnreadable, StoreError
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import SCHEMA_VERSION, Conversation
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.conversations import ConversationStore, ConversationUnreadable, StoreError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -302,8 +298,8 @@ def test_a_corrupt_state_file_gives_none(store: ConversationStore, raw: bytes) -
 async def test_keeper_saves_exactly_what_to_dict_says_as_a_reply_grows_and_ends(
     store: ConversationStore,
 ) -> None:
-    from claude_tui.core.keeper import ConversationKeeper
-    from claude_tui.core.storage import encode
+    from claude_tui.store.conversations import encode
+    from claude_tui.store.keeper import ConversationKeeper
 
     keeper = ConversationKeeper(store)
     chat = conversation("grow", replies=3)
@@ -339,8 +335,8 @@ def test_the_file_has_one_message_a_line(store: ConversationStore) -> None:
 async def test_a_loaded_conversation_is_saved_again_from_its_files_lines(
     store: ConversationStore,
 ) -> None:
-    from claude_tui.core.keeper import ConversationKeeper
-    from claude_tui.core.storage import encode, encode_message
+    from claude_tui.store.conversations import encode, encode_message
+    from claude_tui.store.keeper import ConversationKeeper
 
     store.save(conversation("lines", replies=3))
     stored = store.read("lines")

@@ -11,11 +11,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from claude_tui.core.config import Settings
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.models import INTERRUPTED, Conversation, Message, TextBlock, TurnStatus
-from claude_tui.core.storage import ConversationStore
-from claude_tui.core.trash import Trash
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.errors import INTERRUPTED
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.store.conversations import ConversationStore
+from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.store.trash import Trash
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (

@@ -12,10 +12,13 @@ from typing import Any
 from rich.console import Console
 from textual.pilot import Pilot
 
-from claude_tui.app import ClaudeTUI
-from claude_tui.core.config import Settings
-from claude_tui.core.models import Conversation, Message, TextBlock, TurnStatus, Usage
-from claude_tui.core.storage import ConversationStore
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.store.conversations import ConversationStore
+from claude_tui.tui.app import ClaudeTUI
 from tests.conftest import FIXED_NOW
 from tests.fake_api import Gate
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from claude_tui import __version__
 
 if TYPE_CHECKING:
+    from claude_tui.config import Settings
     from claude_tui.console.terminal import Streams
-    from claude_tui.core.config import Settings
 
 COMMANDS = ("chat", "list", "export")
 
@@ -97,7 +97,7 @@ def _files_options() -> argparse.ArgumentParser:
 
 
 def _conversation_options() -> argparse.ArgumentParser:
-    from claude_tui.core import config
+    from claude_tui import config
 
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
@@ -127,7 +127,7 @@ def _parser(prog: str, description: str, *parents: argparse.ArgumentParser,
 
 def build_parser() -> argparse.ArgumentParser:
     """The main command: the app, or with -p one printed reply."""
-    from claude_tui.core import paths
+    from claude_tui import paths
 
     parser = _parser(
         "claude-tui", "A terminal app for talking with Claude.",
@@ -164,7 +164,7 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
         return parser
-    from claude_tui.core.export import FORMATS
+    from claude_tui.store.export import FORMATS
 
     parser = _parser(
         "claude-tui export", "Export one saved conversation as Markdown or JSON.",
@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(rest)
     if command == "export" and not (args.id or args.last):
         parser.error("give a conversation ID, or --last")
-    from claude_tui.core.config import ConfigError, load_settings
+    from claude_tui.config import ConfigError, load_settings
 
     try:
         settings = load_settings(
@@ -278,8 +278,8 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
                       "piped text, use -p: echo question | claude-tui -p")
         return 2
 
-    from claude_tui import collector
-    from claude_tui.app import ClaudeTUI
+    from claude_tui.tui import collector
+    from claude_tui.tui.app import ClaudeTUI
 
     collector.tune()
     app = ClaudeTUI(settings, prompt=prompt, resume=args.resume, freeze_after_start=True)

@@ -2,5 +2,5 @@
 
 Plain text in and out, no Textual: it works through pipes, in scripts and with screen
 readers. Text from the model or from files reaches the terminal only through
-:func:`claude_tui.core.text.printable`.
+:func:`claude_tui.domain.text.printable`.
 """

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from claude_tui.config import Settings
 from claude_tui.console.terminal import Streams, one_line
-from claude_tui.core.config import Settings
-from claude_tui.core.export import default_filename, render, write_export
-from claude_tui.core.files import utf8, write_atomic
-from claude_tui.core.lookup import NotFound, most_recently_used, resolve
-from claude_tui.core.models import ConversationSummary
-from claude_tui.core.storage import ConversationStore, StoreError
+from claude_tui.domain.conversation import ConversationSummary
+from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.export import default_filename, render, write_export
+from claude_tui.store.files import utf8, write_atomic
+from claude_tui.store.lookup import NotFound, most_recently_used, resolve
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # local time
 

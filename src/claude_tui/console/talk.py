@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import cast
 
+from claude_tui.api.client import ClaudeClient, preload_sdk
+from claude_tui.config import Settings
 from claude_tui.console.terminal import (
     EXIT_INTERRUPTED,
     OutputClosed,
@@ -23,21 +25,15 @@ from claude_tui.console.terminal import (
     Streams,
     one_line,
 )
-from claude_tui.core.claude import (
-    NO_API_KEY,
-    ClaudeClient,
-    Retrying,
-    StreamEvent,
-    TextDelta,
-    preload_sdk,
-)
-from claude_tui.core.config import Settings
-from claude_tui.core.keeper import ConversationKeeper
-from claude_tui.core.lookup import most_recently_used
-from claude_tui.core.models import READ_ONLY, Conversation, Message, TurnStatus
-from claude_tui.core.storage import ConversationStore, StoreError
-from claude_tui.core.text import printable
-from claude_tui.core.turn import CHECKPOINT_SECONDS, Turn
+from claude_tui.domain.conversation import READ_ONLY, Conversation
+from claude_tui.domain.errors import NO_API_KEY
+from claude_tui.domain.events import Retrying, StreamEvent, TextDelta
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.text import printable
+from claude_tui.domain.turn import CHECKPOINT_SECONDS, Turn
+from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.store.lookup import most_recently_used
 
 EXIT_WORDS = ("quit", "exit")
 NO_KEY_HINT = ("Set it in your shell (export ANTHROPIC_API_KEY=...), or api_key in the "

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from claude_tui.core.models import ErrorInfo
-from claude_tui.core.storage import QuarantineNotice
-from claude_tui.core.text import printable
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.text import printable
+from claude_tui.store.conversations import QuarantineNotice
 
 PROG = "claude-tui"
 # Exit statuses beyond 0 (done), 1 (failed) and 2 (bad usage, as argparse uses it)

@@ -1,0 +1,190 @@
+"""The client: one ``AsyncAnthropic`` for the running app, a stream as our events.
+
+``import anthropic`` takes more than a second, so it happens lazily: the app calls
+:func:`preload_sdk` in a thread after its first paint, and :class:`ClaudeClient`
+imports on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from claude_tui.api.errors import classify_exception, hide_key
+from claude_tui.api.request import build_request
+from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
+from claude_tui.config import Settings
+from claude_tui.domain.blocks import (
+    ContentBlock,
+    OtherBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+)
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY
+from claude_tui.domain.events import (
+    BlockFinished,
+    BlockStarted,
+    Failed,
+    Finished,
+    MessageStarted,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    UsageUpdated,
+    wait_words,
+)
+from claude_tui.domain.usage import USAGE_FIELDS, Usage
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+
+def preload_sdk() -> None:
+    """Import the SDK (slow); meant to run in a thread after the first paint."""
+    importlib.import_module("anthropic")
+
+
+def _usage(raw: Any) -> Usage:
+    def count(name: str) -> int:
+        value = getattr(raw, name, None)
+        return value if isinstance(value, int) else 0
+
+    return Usage(**{name: count(name) for name in USAGE_FIELDS})
+
+
+def _block(raw: Any) -> ContentBlock:
+    kind = getattr(raw, "type", None)
+    if kind == "text":
+        return TextBlock(text=raw.text)
+    if kind == "thinking":
+        return ThinkingBlock(thinking=raw.thinking, signature=raw.signature or "")
+    if kind == "tool_use":
+        return ToolUseBlock(id=raw.id, name=raw.name, input=raw.input)
+    data = raw.to_dict() if hasattr(raw, "to_dict") else {"type": str(kind)}
+    return OtherBlock(data=json.loads(json.dumps(data, default=str)))
+
+
+class ClaudeClient:
+    """One ``AsyncAnthropic`` for the running app; create it inside the event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._sdk: AsyncAnthropic | None = None
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.settings.has_credentials
+
+    def _build(self) -> AsyncAnthropic:
+        anthropic = importlib.import_module("anthropic")
+        client: AsyncAnthropic = anthropic.AsyncAnthropic(
+            api_key=self.settings.api_key,
+            base_url=self.settings.base_url,
+            max_retries=0,  # retries are ours (stream), so they can be shown
+            timeout=self.settings.request_timeout,
+        )
+        return client
+
+    async def _client(self) -> AsyncAnthropic:
+        """The SDK client, imported and built in a thread: the event loop never waits."""
+        if self._sdk is None:
+            sdk = await asyncio.to_thread(self._build)
+            if self._sdk is None:
+                self._sdk = sdk
+            else:
+                await sdk.close()
+        return self._sdk
+
+    async def close(self) -> None:
+        if self._sdk is not None:
+            await self._sdk.close()
+            self._sdk = None
+
+    async def stream(self, conversation: Conversation) -> AsyncIterator[StreamEvent]:
+        """Stream a reply to the conversation as it stands.
+
+        Always ends with one :class:`Finished` or :class:`Failed`; raises only
+        ``CancelledError`` (when the caller stops it).
+        """
+        if not self.has_credentials:
+            yield Failed(NO_API_KEY)
+            return
+        request = build_request(conversation)
+        attempts = self.settings.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            started = False  # once any of the reply is passed on, it is not sent again
+            try:
+                async with contextlib.aclosing(self._attempt(request)) as events:
+                    async for event in events:
+                        started = True
+                        yield event
+                return
+            except Exception as error:  # every failure becomes an event, none escapes
+                info = hide_key(classify_exception(error, self.settings.base_url),
+                                self.settings.api_key)
+                delay = None if started else retry_delay(error, attempt)
+                if delay is not None and delay > RETRY_AFTER_CAP:
+                    yield Failed(replace(info, hint=f"The API asks to wait {wait_words(delay)} "
+                                                    "before retrying."))
+                    return
+                if delay is None or attempt == attempts:
+                    if attempt > 1:
+                        info = replace(info, detail=_joined(info.detail,
+                                                            f"Tried {attempt} times."))
+                    yield Failed(info)
+                    return
+                yield Retrying(info, attempt + 1, attempts, delay)
+                await asyncio.sleep(delay)
+
+    async def _attempt(self, request: dict[str, Any]) -> AsyncGenerator[StreamEvent, None]:
+        """One request and its stream; raises what the SDK raises."""
+        usage = Usage()
+        stop_reason: str | None = None
+        client = await self._client()
+        async with client.messages.stream(**request) as stream:
+            async for sdk_event in stream:
+                event: Any = sdk_event  # a union the SDK types loosely; we read by .type
+                kind = event.type
+                if kind == "message_start":
+                    usage = _usage(event.message.usage)
+                    yield MessageStarted(event.message.id, event.message.model, usage)
+                elif kind == "content_block_start":
+                    yield BlockStarted(event.index, _block(event.content_block))
+                elif kind == "content_block_delta":
+                    delta = event.delta
+                    if delta.type == "text_delta":
+                        yield TextDelta(event.index, delta.text)
+                    elif delta.type == "thinking_delta":
+                        yield ThinkingDelta(event.index, delta.thinking)
+                elif kind == "content_block_stop":
+                    yield BlockFinished(event.index, _block(event.content_block))
+                elif kind == "message_delta":
+                    usage = _merge_usage(usage, event.usage)
+                    stop_reason = event.delta.stop_reason or stop_reason
+                    yield UsageUpdated(usage)
+                elif kind == "message_stop":
+                    yield Finished(stop_reason or "end_turn", usage)
+                    return
+        yield Failed(INCOMPLETE)
+
+
+def _joined(*parts: str) -> str:
+    """Sentences, each ended by a full stop if it has none."""
+    return " ".join(part if part.endswith((".", "!", "?")) else f"{part}."
+                    for part in parts if part)
+
+
+def _merge_usage(current: Usage, raw: Any) -> Usage:
+    """``message_delta`` usage is cumulative; fields it leaves out keep their value."""
+    update = _usage(raw)
+    return Usage(
+        **{name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS}
+    )

@@ -1,0 +1,136 @@
+"""What the SDK (or its HTTP layer) raised, as an ErrorInfo in words for a person."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+
+from claude_tui.domain.errors import ErrorInfo
+
+_BY_TYPE: dict[str, tuple[str, str, str]] = {
+    # API error type: (kind, title, hint)
+    "authentication_error": (
+        "auth",
+        "The API key was refused.",
+        "Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui.",
+    ),
+    "permission_error": (
+        "permission",
+        "This API key is not allowed to do that.",
+        "Check the key's permissions, or choose another model with --model.",
+    ),
+    "not_found_error": (
+        "not_found",
+        "The model or endpoint was not found.",
+        "Check the model name (--model) and ANTHROPIC_BASE_URL.",
+    ),
+    "request_too_large": (
+        "too_large",
+        "The conversation is too large to send.",
+        "Start a new conversation, or shorten this one.",
+    ),
+    "rate_limit_error": (
+        "rate_limit",
+        "Rate limited: too many requests for now.",
+        "Wait a minute before retrying.",
+    ),
+    "overloaded_error": (
+        "overloaded",
+        "Claude is overloaded right now.",
+        "Wait a moment before retrying.",
+    ),
+    "api_error": ("server", "The API had an internal error.", "Wait a moment before retrying."),
+    "invalid_request_error": (
+        "bad_request",
+        "The API rejected the request.",
+        "Check the model name and the settings.",
+    ),
+}
+_TYPE_BY_STATUS = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+
+
+def classify_status(
+    status: int, error_type: str | None, message: str, request_id: str | None
+) -> ErrorInfo:
+    if error_type not in _BY_TYPE:
+        error_type = _TYPE_BY_STATUS.get(status, "api_error" if status >= 500 else None)
+    if error_type is None:
+        kind, title = "http", f"The API answered with HTTP {status}."
+        hint = "Wait a moment before retrying."
+    else:
+        kind, title, hint = _BY_TYPE[error_type]
+    return ErrorInfo(
+        kind=kind,
+        title=title,
+        detail=message,
+        hint=hint,
+        status_code=status if status != 200 else None,
+        request_id=request_id,
+    )
+
+
+def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
+    """Turn whatever the SDK (or its HTTP layer) raised into words for a person."""
+    anthropic = importlib.import_module("anthropic")
+    if isinstance(error, anthropic.APIStatusError):
+        return classify_status(
+            error.status_code, error.type, error.api_message or error.message, error.request_id
+        )
+    where = base_url or "the Anthropic API"
+    if isinstance(error, anthropic.APITimeoutError):
+        return ErrorInfo(
+            kind="timeout",
+            title="The API did not answer in time.",
+            detail=f"No reply from {where}.",
+            hint="Check your network connection.",
+        )
+    if isinstance(error, anthropic.APIConnectionError):
+        return ErrorInfo(
+            kind="connection",
+            title="Could not reach the API.",
+            detail=f"Connecting to {where} failed.",
+            hint="Check your network connection and ANTHROPIC_BASE_URL.",
+        )
+    httpx2 = importlib.import_module("httpx2")
+    if isinstance(error, httpx2.TimeoutException):
+        return ErrorInfo(
+            kind="stalled",
+            title="The reply stalled and timed out.",
+            detail=str(error) or type(error).__name__,
+            hint="The text that arrived is kept.",
+        )
+    if isinstance(error, httpx2.HTTPError):
+        return ErrorInfo(
+            kind="interrupted",
+            title="The connection broke off mid-reply.",
+            detail=str(error) or type(error).__name__,
+            hint="The text that arrived is kept.",
+        )
+    return ErrorInfo(
+        kind="unexpected",
+        title="Something unexpected went wrong.",
+        detail=f"{type(error).__name__}: {error}",
+        hint="The text that arrived is kept.",
+    )
+
+
+def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
+    """The error without the API key in it (an endpoint may echo the key it refused): it
+    is shown, printed and saved."""
+    if not key or not any(key in text for text in (info.title, info.detail, info.hint)):
+        return info
+    return replace(info, title=info.title.replace(key, KEY_HIDDEN),
+                   detail=info.detail.replace(key, KEY_HIDDEN),
+                   hint=info.hint.replace(key, KEY_HIDDEN))
+
+
+KEY_HIDDEN = "(your API key)"
+

@@ -1,0 +1,128 @@
+"""Settings: defaults, then the TOML config file, then the environment, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from claude_tui import paths
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+DEFAULT_MAX_TOKENS = 8192
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    system: str | None = None
+    data_dir: Path | None = None
+    # From ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN, else the config file's `api_key`;
+    # the client is given it explicitly. Never printed (see __repr__), never saved.
+    api_key: str | None = None
+    base_url: str | None = None
+    request_timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.api_key)
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir if self.data_dir is not None else paths.data_dir()
+
+    def __repr__(self) -> str:  # never print the key
+        key = "set" if self.api_key else "unset"
+        return f"Settings(model={self.model!r}, max_tokens={self.max_tokens}, api_key={key})"
+
+
+_FILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "api_key": str,
+    "model": str,
+    "max_tokens": int,
+    "system": str,
+    "data_dir": str,
+    "request_timeout": (int, float),
+    "max_retries": int,
+}
+
+
+def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
+    """The recognised keys of a TOML config file; an absent file is empty unless required.
+
+    A file that holds an ``api_key`` must be for its owner only (mode 0600): one that
+    group or others may read or write is refused, whether or not the environment has a key.
+    """
+    try:
+        with path.open("rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            raw = file.read()
+    except FileNotFoundError as error:
+        if required:
+            raise ConfigError(f"{path} does not exist") from error
+        return {}
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from error
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        expected = _FILE_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{path}: unknown setting {key!r}")
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} has the wrong type")
+        values[key] = value
+    api_key = values.get("api_key")
+    if not api_key:
+        values.pop("api_key", None)  # an empty key is no key
+    elif not (api_key.isascii() and api_key.isprintable()) or " " in api_key:
+        # Sent as is it would fail far from here (a line break as "could not reach the
+        # API"), and the HTTP layer's error would hold the key. The key is never echoed.
+        raise ConfigError(f"{path}: api_key has a space, a line break or another "
+                          "character no API key has")
+    elif os.name == "posix" and stat.S_IMODE(mode) & 0o077:
+        fix = f"chmod 600 {shlex.quote(str(path))}"
+        raise ConfigError(
+            f"{path} holds an API key and other users can read or change it "
+            f"(mode {stat.S_IMODE(mode):04o}); make it yours alone: {fix}"
+        )
+    if "max_tokens" in values and values["max_tokens"] < 1:
+        raise ConfigError(f"{path}: max_tokens must be at least 1")
+    if "data_dir" in values:
+        values["data_dir"] = Path(values["data_dir"]).expanduser()
+    return values
+
+
+def load_settings(
+    *,
+    config_path: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings. ``overrides`` (from CLI flags) win when not None."""
+    env = os.environ if environ is None else environ
+    if config_path is not None:
+        settings = Settings(**read_config_file(config_path, required=True))
+    else:
+        settings = Settings(**read_config_file(paths.config_file()))
+    settings = replace(
+        settings,
+        api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or settings.api_key,
+        base_url=env.get("ANTHROPIC_BASE_URL") or None,
+    )
+    chosen = {key: value for key, value in overrides.items() if value is not None}
+    return replace(settings, **chosen)

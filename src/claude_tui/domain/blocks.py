@@ -1,0 +1,77 @@
+"""The content blocks of a message, and their JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from claude_tui.domain.values import SchemaError, as_string
+
+
+@dataclass
+class TextBlock:
+    text: str
+    type: Literal["text"] = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "text", "text": self.text}
+
+
+@dataclass
+class ThinkingBlock:
+    thinking: str
+    signature: str = ""
+    type: Literal["thinking"] = "thinking"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "thinking", "thinking": self.thinking, "signature": self.signature}
+
+
+@dataclass
+class ToolUseBlock:
+    id: str
+    name: str
+    input: Any = field(default_factory=dict)
+    type: Literal["tool_use"] = "tool_use"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "tool_use", "id": self.id, "name": self.name, "input": self.input}
+
+
+@dataclass
+class OtherBlock:
+    """A block type this version does not know: kept verbatim, shown by its type."""
+
+    data: dict[str, Any]
+
+    @property
+    def type(self) -> str:
+        return str(self.data.get("type", "unknown"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.data)
+
+
+ContentBlock = TextBlock | ThinkingBlock | ToolUseBlock | OtherBlock
+
+
+def block_from_dict(data: object) -> ContentBlock:
+    if not isinstance(data, dict):
+        raise SchemaError("a content block must be an object")
+    kind = data.get("type")
+    try:
+        if kind == "text":
+            return TextBlock(text=as_string(data["text"]))
+        if kind == "thinking":
+            return ThinkingBlock(
+                thinking=as_string(data["thinking"]), signature=as_string(data.get("signature", ""))
+            )
+        if kind == "tool_use":
+            return ToolUseBlock(
+                id=as_string(data["id"]), name=as_string(data["name"]), input=data.get("input", {})
+            )
+    except KeyError as error:
+        raise SchemaError(f"{kind} block lacks {error}") from error
+    if not isinstance(kind, str):
+        raise SchemaError("a content block needs a type")
+    return OtherBlock(data=dict(data))

@@ -1,0 +1,159 @@
+"""A conversation, its summary for lists, and its JSON form (a file is the whole truth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
+from claude_tui.domain.values import (
+    NewerSchemaError,
+    SchemaError,
+    as_optional_string,
+    as_string,
+    format_timestamp,
+    new_id,
+    parse_timestamp,
+    utc_now,
+)
+
+SCHEMA_VERSION = 1
+DEFAULT_TITLE = "New conversation"
+READ_ONLY = "a newer claude-tui wrote it. Update claude-tui to continue it."
+TITLE_LENGTH = 60
+
+
+
+def title_from_text(text: str) -> str:
+    """A one-line title from the first line of a message."""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            if len(line) > TITLE_LENGTH:
+                return line[: TITLE_LENGTH - 1].rstrip() + "…"
+            return line
+    return DEFAULT_TITLE
+
+
+@dataclass
+class Conversation:
+    model: str
+    max_tokens: int
+    system: str | None = None
+    id: str = field(default_factory=new_id)
+    title: str = DEFAULT_TITLE
+    title_set_by_user: bool = False
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+    messages: list[Message] = field(default_factory=list)
+    # Read from a file of a newer claude-tui (a higher schema version): shown, never
+    # written, since this version could drop what it does not know. Not saved itself.
+    read_only: bool = field(default=False, compare=False)
+
+    def append(self, message: Message) -> None:
+        if not self.messages and message.role == "user" and not self.title_set_by_user:
+            self.title = title_from_text(message.text)
+        self.messages.append(message)
+        self.touch()
+
+    def touch(self) -> None:
+        self.updated_at = utc_now()
+
+    @property
+    def total_usage(self) -> Usage:
+        total = Usage()
+        for message in self.messages:
+            if message.usage is not None:
+                total = total + message.usage
+        return total
+
+    @property
+    def last_metered(self) -> Message | None:
+        """The newest message the API reported usage for."""
+        for message in reversed(self.messages):
+            if message.usage is not None:
+                return message
+        return None
+
+    @property
+    def last_usage(self) -> Usage | None:
+        last = self.last_metered
+        return last.usage if last is not None else None
+
+    @property
+    def can_retry(self) -> bool:
+        """True when the last exchange has no finished reply: a retry would resend it."""
+        if not self.messages:
+            return False
+        last = self.messages[-1]
+        return last.role == "user" or last.status in (TurnStatus.FAILED, TurnStatus.STOPPED)
+
+    def header_dict(self) -> dict[str, Any]:
+        """Everything but the messages, in the file's order (the messages come last)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "title_set_by_user": self.title_set_by_user,
+            "created_at": format_timestamp(self.created_at),
+            "updated_at": format_timestamp(self.updated_at),
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": self.system,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header_dict(),
+                "messages": [message.to_dict() for message in self.messages]}
+
+    @classmethod
+    def from_dict(cls, data: object, *, newer: bool = False) -> Conversation:
+        """The conversation of a file's JSON. A file of a newer schema raises
+        NewerSchemaError, unless ``newer``: then it is read as far as this version
+        understands it, as a read-only conversation."""
+        if not isinstance(data, dict):
+            raise SchemaError("a conversation must be an object")
+        version = data.get("schema_version")
+        if not isinstance(version, int):
+            raise SchemaError("schema_version is missing")
+        if version > SCHEMA_VERSION and not newer:
+            raise NewerSchemaError(f"written by a newer claude-tui (schema {version})")
+        messages = data.get("messages")
+        if not isinstance(messages, list):
+            raise SchemaError("messages must be a list")
+        max_tokens = data.get("max_tokens")
+        if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
+            raise SchemaError("max_tokens must be an integer")
+        return cls(
+            model=as_string(data.get("model")),
+            max_tokens=max_tokens,
+            system=as_optional_string(data.get("system")),
+            id=as_string(data.get("id")),
+            title=as_string(data.get("title", DEFAULT_TITLE)),
+            title_set_by_user=bool(data.get("title_set_by_user", False)),
+            created_at=parse_timestamp(data.get("created_at")),
+            updated_at=parse_timestamp(data.get("updated_at")),
+            messages=[Message.from_dict(message) for message in messages],
+            read_only=version > SCHEMA_VERSION,
+        )
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """What the sidebar needs of a conversation, without its messages."""
+
+    id: str
+    title: str
+    updated_at: datetime
+    message_count: int
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ConversationSummary:
+        return cls(
+            id=conversation.id,
+            title=conversation.title,
+            updated_at=conversation.updated_at,
+            message_count=len(conversation.messages),
+        )

@@ -1,0 +1,66 @@
+"""Why a turn failed (ErrorInfo), and the fixed failures every layer names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from claude_tui.domain.values import SchemaError, as_string
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """Why a turn failed, in words for a person, plus what the API said."""
+
+    kind: str
+    title: str
+    detail: str = ""
+    hint: str = ""
+    status_code: int | None = None
+    request_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "detail": self.detail,
+            "hint": self.hint,
+            "status_code": self.status_code,
+            "request_id": self.request_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> ErrorInfo:
+        if not isinstance(data, dict):
+            raise SchemaError("error must be an object")
+        status = data.get("status_code")
+        request_id = data.get("request_id")
+        return cls(
+            kind=as_string(data.get("kind", "unknown")),
+            title=as_string(data.get("title", "")),
+            detail=as_string(data.get("detail", "")),
+            hint=as_string(data.get("hint", "")),
+            status_code=status if isinstance(status, int) else None,
+            request_id=request_id if isinstance(request_id, str) else None,
+        )
+
+
+INTERRUPTED = ErrorInfo(
+    kind="interrupted",
+    title="claude-tui closed before this reply finished.",
+    hint="The text that arrived is kept.",
+)
+
+NO_API_KEY = ErrorInfo(
+    kind="no_api_key",
+    title="No API key is set.",
+    hint="Set ANTHROPIC_API_KEY in your shell (export ANTHROPIC_API_KEY=...), or api_key "
+    "in the config file, and restart.",
+)
+
+INCOMPLETE = ErrorInfo(
+    kind="incomplete",
+    title="The reply ended before it was complete.",
+    detail="The stream closed without its final event.",
+    hint="The text that arrived is kept.",
+)

@@ -1,0 +1,101 @@
+"""Our stream events: what a streaming reply is turned into, whatever the SDK says.
+
+A stream ends with exactly one :class:`Finished` or :class:`Failed`; :class:`Retrying` says a
+request is sent again after a wait."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from claude_tui.domain.blocks import ContentBlock
+from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.usage import Usage
+
+
+@dataclass(frozen=True)
+class MessageStarted:
+    response_id: str
+    model: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class BlockStarted:
+    index: int
+    block: ContentBlock
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ThinkingDelta:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class BlockFinished:
+    index: int
+    block: ContentBlock
+
+
+@dataclass(frozen=True)
+class UsageUpdated:
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Finished:
+    stop_reason: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: ErrorInfo
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """The request failed before any of the reply arrived; it is sent again in ``delay``
+    seconds, as attempt ``attempt`` of ``attempts``."""
+
+    error: ErrorInfo
+    attempt: int
+    attempts: int
+    delay: float
+
+    def countdown(self, left: float) -> str:
+        """``retrying in 4 s (attempt 2 of 3)``, with ``left`` seconds to go."""
+        return f"retrying in {wait_words(left)} (attempt {self.attempt} of {self.attempts})"
+
+    def describe(self) -> str:
+        """What happened and when the next attempt goes out, in sentences."""
+        return f"{self.error.title} {self.countdown(self.delay).capitalize()}."
+
+
+StreamEvent = (
+    MessageStarted
+    | BlockStarted
+    | TextDelta
+    | ThinkingDelta
+    | BlockFinished
+    | UsageUpdated
+    | Finished
+    | Failed
+    | Retrying
+)
+
+
+def wait_words(seconds: float) -> str:
+    """``12 s``, ``3 min``, ``2 h``: a wait as a person says it."""
+    if seconds < 90:
+        return f"{max(math.ceil(seconds), 1)} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{round(seconds / 3600)} h"

@@ -1,0 +1,115 @@
+"""A message of a conversation, how a reply ended, and their JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from claude_tui.domain.blocks import ContentBlock, TextBlock, block_from_dict
+from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
+from claude_tui.domain.usage import Usage
+from claude_tui.domain.values import (
+    SchemaError,
+    as_optional_string,
+    as_string,
+    format_timestamp,
+    new_id,
+    parse_timestamp,
+    utc_now,
+)
+
+Role = Literal["user", "assistant"]
+
+
+class TurnStatus(StrEnum):
+    """How an assistant reply ended (or that it has not ended yet)."""
+
+    COMPLETE = "complete"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    STREAMING = "streaming"
+
+
+
+@dataclass
+class Message:
+    role: Role
+    content: list[ContentBlock] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utc_now)
+    status: TurnStatus = TurnStatus.COMPLETE
+    response_id: str | None = None
+    model: str | None = None
+    stop_reason: str | None = None
+    usage: Usage | None = None
+    error: ErrorInfo | None = None
+
+    @classmethod
+    def user(cls, text: str) -> Message:
+        return cls(role="user", content=[TextBlock(text)])
+
+    @property
+    def text(self) -> str:
+        """Every text block, joined: what a reader thinks of as the message."""
+        return "\n\n".join(block.text for block in self.content if isinstance(block, TextBlock))
+
+    @property
+    def stop_note(self) -> str | None:
+        """What to say under a reply that did not simply end its turn."""
+        if self.role != "assistant" or self.status is not TurnStatus.COMPLETE:
+            return None
+        if self.stop_reason in (None, "end_turn"):
+            return None
+        return f"stopped: {self.stop_reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "role": self.role,
+            "created_at": format_timestamp(self.created_at),
+            "content": [block.to_dict() for block in self.content],
+        }
+        if self.role == "assistant":
+            data.update(
+                status=self.status.value,
+                response_id=self.response_id,
+                model=self.model,
+                stop_reason=self.stop_reason,
+                usage=self.usage.to_dict() if self.usage else None,
+                error=self.error.to_dict() if self.error else None,
+            )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> Message:
+        if not isinstance(data, dict):
+            raise SchemaError("a message must be an object")
+        role = data.get("role")
+        if role not in ("user", "assistant"):
+            raise SchemaError(f"unknown role {role!r}")
+        content = data.get("content")
+        if not isinstance(content, list):
+            raise SchemaError("message content must be a list")
+        try:
+            status = TurnStatus(data.get("status", "complete"))
+        except ValueError as error:
+            raise SchemaError(f"unknown status {data.get('status')!r}") from error
+        usage = data.get("usage")
+        error_info = data.get("error")
+        if status is TurnStatus.STREAMING:  # the app closed mid-reply: keep what was saved
+            status, error_info = TurnStatus.FAILED, INTERRUPTED.to_dict()
+        return cls(
+            role=role,
+            content=[block_from_dict(block) for block in content],
+            id=as_string(data.get("id") or new_id()),
+            created_at=parse_timestamp(data.get("created_at")),
+            status=status,
+            response_id=as_optional_string(data.get("response_id")),
+            model=as_optional_string(data.get("model")),
+            stop_reason=as_optional_string(data.get("stop_reason")),
+            usage=Usage.from_dict(usage) if usage is not None else None,
+            error=ErrorInfo.from_dict(error_info) if error_info is not None else None,
+        )
+

@@ -1,0 +1,130 @@
+"""The input box: Enter sends, Ctrl+J / Shift+Enter insert a newline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.document._wrapped_document import WrappedDocument
+from textual.message import Message
+from textual.widgets import TextArea
+
+from claude_tui.domain.text import visible
+
+
+class _CountedRows(WrappedDocument):
+    """Textual's wrapped document with its height read off in one step.
+
+    TextArea asks for the height on every row it draws, and Textual adds it up over
+    every line of the text each time: with a big paste in the box, each key cost
+    a quarter of a second and more.
+    """
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)  # one entry per row, kept by wrap/wrap_range
+
+
+class PromptInput(TextArea):
+    # Enter and the newline keys are handled in ``_on_key``, in order with the typed
+    # characters before them (a priority binding would run ahead of keys still queued
+    # for the widget and send a half-typed message). The bindings are there so the
+    # footer shows them.
+    NEWLINE_KEYS = ("ctrl+j", "shift+enter")
+    BINDINGS = [
+        Binding("enter", "submit", "Send", id="prompt.submit"),
+        Binding("ctrl+j", "newline", "Newline", show=False, id="prompt.newline"),
+    ]
+
+    class Submitted(Message):
+        def __init__(self, text: str, owner: str | None) -> None:
+            super().__init__()
+            self.text = text
+            self.owner = owner  # whose input box it was typed in (see PromptInput.owner)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            compact=True,
+            placeholder="Message Claude… (Enter sends, Ctrl+J adds a line)",
+        )
+        # An opaque tag the app sets (the open conversation): a message submitted just
+        # before a switch still says where it was typed.
+        self.owner: str | None = None
+        # Submitted but not yet taken by the app (keys can outrun messages).
+        self.unacknowledged: list[PromptInput.Submitted] = []
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._rows
+
+    @wrapped_document.setter
+    def wrapped_document(self, document: WrappedDocument) -> None:
+        document.__class__ = _CountedRows  # TextArea makes it: the same object, one step
+        self._rows = document
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        """Wrap again only if the wrap width changed (edits are re-wrapped as they are
+        made): a change of height alone, or a scroll bar that does not change the width,
+        re-wrapped all of a 1 MB paste, seconds each time."""
+        rows = self.wrapped_document
+        if rows._width != self.wrap_width or rows._tab_width != self.indent_width:
+            super()._rewrap_and_refresh_virtual_size()
+        else:
+            self._line_cache.clear()
+            self._refresh_size()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_submit()
+        elif event.key in self.NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.action_newline()
+        else:
+            await super()._on_key(event)
+
+    def action_submit(self) -> None:
+        """Post the text and clear the box; blank input is not sent.
+
+        Clearing here, in order with the keys, keeps whatever is typed next. If the
+        app cannot send now, it hands the text back with :meth:`give_back`. Cleared
+        by loading nothing rather than by an edit, which would copy the whole text out
+        for undo (a second and more for a 1 MB paste).
+        """
+        text = self.text
+        if text.strip():
+            self.load_text("")
+            submitted = self.Submitted(text, self.owner)
+            self.unacknowledged.append(submitted)
+            self.post_message(submitted)
+
+    def acknowledge(self, submitted: Submitted) -> bool:
+        """The app takes this submission; False if it was already taken."""
+        if submitted in self.unacknowledged:
+            self.unacknowledged.remove(submitted)
+            return True
+        return False
+
+    def give_back(self, text: str) -> None:
+        """Put refused text back in front of anything typed since."""
+        self.set_draft(text + self.text)
+
+    def set_draft(self, text: str) -> None:
+        """Replace the text, with the cursor at its end, ready to go on typing."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
+    def get_line(self, line_index: int) -> Text:
+        """A line as drawn: control characters (of a pasted escape sequence, say) as
+        visible symbols, one for one, so they never reach the terminal. The text itself,
+        and so what is sent, stays as it was pasted."""
+        return Text(visible(self.document.get_line(line_index)), end="", no_wrap=True)
+
+    def action_newline(self) -> None:
+        self.insert("\n")
