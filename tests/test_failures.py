@@ -94,7 +94,7 @@ async def test_the_api_message_and_request_id_are_shown(
         await send(pilot, app, "x")
         seen = flat(screen_text(app))
         assert "max_tokens: must be at most 64000" in seen
-        assert "HTTP 400 · request req_" in seen
+        assert "HTTP 400 · request id req_" in seen
 
 
 async def test_error_event_mid_stream_keeps_the_text_that_arrived(

@@ -35,17 +35,12 @@ class Streams:
         self.note(f"{PROG}: {text}")
 
     def failure(self, error: ErrorInfo) -> None:
-        """Why a reply failed: the title, what the API said, and what to do."""
-        self.error(error.title)
-        facts = [error.detail] if error.detail else []
-        if error.status_code is not None:
-            facts.append(f"HTTP {error.status_code}")
-        if error.request_id:
-            facts.append(f"request id {error.request_id}")
-        if facts:
-            self.note("  " + " · ".join(facts))
-        if error.hint:
-            self.note("  " + error.hint)
+        """Why a reply failed, in the words of ``ErrorInfo.lines``: the first line after
+        the program's name, the rest indented."""
+        first, *rest = error.lines() or ["the reply failed."]
+        self.error(first)
+        for line in rest:
+            self.note("  " + line)
 
     def notices(self, notices: Iterable[QuarantineNotice]) -> None:
         for notice in notices:

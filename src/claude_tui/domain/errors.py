@@ -19,6 +19,29 @@ class ErrorInfo:
     status_code: int | None = None
     request_id: str | None = None
 
+    @property
+    def reference(self) -> str:
+        """``HTTP 429 · request id req_…``: what identifies the failure to the API's support."""
+        parts = [f"HTTP {self.status_code}"] if self.status_code is not None else []
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        return " · ".join(parts)
+
+    @property
+    def facts(self) -> str:
+        """What the API said, and its reference: ``Overloaded. · HTTP 529 · request id …``."""
+        return " · ".join(part for part in (self.detail, self.reference) if part)
+
+    def lines(self) -> list[str]:
+        """The failure in words, a line each: what happened, what the API said (with its
+        reference), what to do. The app, the command line and the Markdown export all say a
+        failure this way; each only styles the lines."""
+        return [line for line in (self.title, self.facts, self.hint) if line]
+
+    def sentence(self) -> str:
+        """The failure on one line (a notification, a note in an export)."""
+        return " ".join(" ".join(line.split()) for line in self.lines())
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

@@ -104,7 +104,7 @@ def _ending_note(message: Message) -> str | None:
     if message.role != "assistant":
         return None
     if message.status is TurnStatus.FAILED:
-        reason = message.error.title if message.error else "it failed"
+        reason = message.error.sentence() if message.error else "it failed"
         return f"_Reply incomplete: {_one_line(reason)}_"
     if message.status is TurnStatus.STOPPED:
         return "_Reply incomplete: stopped before it finished._"

@@ -282,16 +282,8 @@ def _status_text(message: Message, last: bool) -> Content:
         lines: list[str | tuple[str, str]] = [("✖ " + printable(error.title), "bold")]
         if error.detail:
             lines += ["\n", printable(error.detail)]
-        if error.status_code or error.request_id:
-            ids = " · ".join(
-                part
-                for part in (
-                    f"HTTP {error.status_code}" if error.status_code else "",
-                    f"request {error.request_id}" if error.request_id else "",
-                )
-                if part
-            )
-            lines += ["\n", (printable(ids), "dim")]
+        if error.reference:
+            lines += ["\n", (printable(error.reference), "dim")]
         lines += ["\n", (printable(error.hint) + " " + hint).strip()]
         return Content.assemble(*lines)
     note = message.stop_note
