@@ -144,7 +144,7 @@ async def test_blank_input_is_not_sent(fake_api: FakeAnthropic, settings: Settin
         await pilot.press("ctrl+j", "enter")
         await pilot.pause(0.2)
         assert fake_api.requests == []
-        assert app.conversation.messages == []
+        assert app.chat.conversation.messages == []
 
 
 async def test_ctrl_j_inserts_a_newline_and_the_message_keeps_it(
@@ -301,7 +301,7 @@ async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
         await wait_open(pilot, app, other.id)
         await pilot.press("ctrl+n")
         await send_until_held(pilot, "go", gate)
-        mine = app.conversation.id
+        mine = app.chat.conversation.id
         await pilot.press("alt+down")  # away, and back: drawn anew, mid-list or mid-fence
         await wait_open(pilot, app, other.id)
         await pilot.press("alt+up")

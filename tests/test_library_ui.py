@@ -77,7 +77,7 @@ async def test_rename_from_the_palette_and_escape_keeps_the_title(
         await wait_until(pilot, lambda: app.screen is app.chat)
         await pilot.pause()
         assert on_disk(data_dir, alpha.id)["title"] == "Alpha"
-        assert app.conversation.title == "Alpha"
+        assert app.chat.conversation.title == "Alpha"
 
 
 async def test_delete_asks_moves_to_the_trash_and_restore_brings_it_back(
@@ -126,7 +126,7 @@ async def test_deleting_the_last_conversation_leaves_a_new_one(
         await palette(pilot, app, "delete conv", "Delete conversation")
         await until_screen(pilot, app, Confirm)
         await pilot.press("y")
-        await wait_until(pilot, lambda: not app.conversation.messages)
+        await wait_until(pilot, lambda: not app.chat.conversation.messages)
         await pilot.pause()
         assert conversation_files(data_dir) == []
         assert "No conversations yet" in screen_text(app)
@@ -161,9 +161,9 @@ async def test_duplicate_makes_an_independent_copy_and_opens_it(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
         await palette(pilot, app, "duplicate", "Duplicate conversation")
-        await wait_until(pilot, lambda: app.conversation.id != alpha.id)
-        await wait_open(pilot, app, app.conversation.id)
-        copy_id = app.conversation.id
+        await wait_until(pilot, lambda: app.chat.conversation.id != alpha.id)
+        await wait_open(pilot, app, app.chat.conversation.id)
+        copy_id = app.chat.conversation.id
         copy = on_disk(data_dir, copy_id)
         original = on_disk(data_dir, alpha.id)
         assert copy["title"] == "Alpha (copy)"
@@ -189,7 +189,7 @@ async def test_drafts_come_back_after_switching_and_after_a_restart(
         await wait_open(pilot, app, bravo.id)
         await type_text(pilot, "bravo draft")
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: not app.conversation.messages)
+        await wait_until(pilot, lambda: not app.chat.conversation.messages)
         await type_text(pilot, "a new one")
         await pilot.press("ctrl+q")
     saved = json.loads((data_dir / "drafts.json").read_text())["drafts"]
@@ -292,7 +292,7 @@ async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
         await wait_until(pilot, lambda: "No message contains" in screen_text(app))
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.chat)
-        assert app.conversation.id == long.id and alpha.id in app.listed_ids
+        assert app.chat.conversation.id == long.id and alpha.id in app.chat.listed_ids
 
 
 async def test_search_scrolling_down_from_a_hit_reaches_the_newest(
@@ -359,9 +359,9 @@ async def test_a_prompt_given_at_launch_is_sent_in_a_new_conversation(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: len(conversation_files(data_dir)) == 2)
         await wait_idle(pilot, app)
-        assert app.conversation.id != alpha.id
+        assert app.chat.conversation.id != alpha.id
         assert "Launched reply." in screen_text(app)
-        assert on_disk(data_dir, app.conversation.id)["title"] == "Hello from the shell"
+        assert on_disk(data_dir, app.chat.conversation.id)["title"] == "Hello from the shell"
     assert fake_api.requests[-1].body["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Hello from the shell"}]}]
 
@@ -376,7 +376,7 @@ async def test_resume_with_a_prompt_continues_the_last_used_conversation(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: len(on_disk(data_dir, bravo.id)["messages"]) == 4)
         await wait_idle(pilot, app)
-        assert app.conversation.id == bravo.id
+        assert app.chat.conversation.id == bravo.id
         assert "Continued." in screen_text(app)
     sent = fake_api.requests[-1].body["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
@@ -396,7 +396,7 @@ async def test_a_sidebar_of_many_conversations_draws_a_page_and_grows_on_the_way
         (store.conversations_dir / f"c{n:04}.json").write_text(json.dumps(template))
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: len(app.listed_ids) == 351)
+        await wait_until(pilot, lambda: len(app.chat.listed_ids) == 351)
         options = app.chat.sidebar.option_list
         assert options.option_count <= 102
         assert "more" in str(options.get_option_at_index(options.option_count - 1).prompt)
@@ -406,7 +406,7 @@ async def test_a_sidebar_of_many_conversations_draws_a_page_and_grows_on_the_way
         await pilot.pause()
         assert options.option_count > 102
         highlighted = options.highlighted or 0
-        assert options.get_option_at_index(highlighted).id == app.listed_ids[highlighted]
+        assert options.get_option_at_index(highlighted).id == app.chat.listed_ids[highlighted]
 
 
 async def test_digits_typed_in_the_filter_filter_and_do_not_open_conversations(
@@ -420,7 +420,7 @@ async def test_digits_typed_in_the_filter_filter_and_do_not_open_conversations(
         await type_text(pilot, "2027")
         await wait_until(pilot, lambda: app.chat.sidebar.conversation_ids == [plans.id])
         await pilot.pause()
-        assert app.conversation.id == alpha.id
+        assert app.chat.conversation.id == alpha.id
         assert app.chat.sidebar.filter_input.value == "2027"
 
 
@@ -486,4 +486,4 @@ async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
         await wait_until(pilot, lambda: sidebar_text(app)
                          == "Alpha 1h ago Bravo renamed elsewhere 2h ago")
         await wait_open(pilot, app, alpha.id)
-        assert app.listed_ids == [alpha.id, bravo.id]
+        assert app.chat.listed_ids == [alpha.id, bravo.id]

@@ -84,7 +84,7 @@ async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
         assert isinstance(app.focused, ConversationList)  # digits browse: still in the list
         await pilot.press("9")  # no 9th conversation: nothing happens
         await pilot.pause(0.1)
-        assert app.conversation.id == bravo.id
+        assert app.chat.conversation.id == bravo.id
         await pilot.press("tab")
         assert isinstance(app.focused, PromptInput)
 
@@ -109,7 +109,7 @@ async def test_ctrl_n_starts_a_new_conversation_saved_on_first_message(
         await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert app.conversation.id != alpha.id
+        assert app.chat.conversation.id != alpha.id
         assert "Start a conversation" in screen_text(app)
         assert app.query_one(ConversationList).highlighted is None
         await send(pilot, app, "Fresh start")
@@ -126,7 +126,7 @@ async def test_ctrl_b_hides_and_shows_the_sidebar(settings: Settings, data_dir: 
     seed(data_dir, "Alpha")
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: bool(app.summaries))
+        await wait_until(pilot, lambda: bool(app.chat.summaries))
         await pilot.press("tab")
         await pilot.press("ctrl+b")
         await pilot.pause()
@@ -163,7 +163,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
         await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await send_until_held(pilot, "Streaming one", gate)
-        streaming_id = app.conversation.id
+        streaming_id = app.chat.conversation.id
 
         await pilot.press("alt+down")  # to Alpha while the reply streams
         await wait_open(pilot, app, alpha.id)
@@ -200,7 +200,7 @@ async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
         await wait_open(pilot, app, alpha.id)
         await pilot.press("ctrl+n")
         await send_until_held(pilot, "count", first)
-        streaming_id = app.conversation.id
+        streaming_id = app.chat.conversation.id
         await pilot.press("alt+down")
         await wait_open(pilot, app, alpha.id)
         await pilot.press("alt+up")

@@ -54,7 +54,7 @@ async def test_it_is_shown_read_only_and_nothing_is_sent_or_written(
         await pilot.press("f2")  # renaming would write it too
         await wait_until(pilot, lambda: "read-only" in flat(screen_text(app)))
         assert "Rename conversation" not in screen_text(app)
-        assert app.conversation.title == "Written tomorrow"
+        assert app.chat.conversation.title == "Written tomorrow"
     assert fake_api.requests == []
     assert path.read_bytes() == before
     assert not (data_dir / "quarantine").exists()

@@ -32,7 +32,7 @@ async def test_quit_and_relaunch_restores_every_conversation(
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await send(pilot, app, "First topic")
-        first_id = app.conversation.id
+        first_id = app.chat.conversation.id
         await pilot.press("ctrl+n")
         await send(pilot, app, "Second topic")
         await pilot.press("alt+down")  # back to the first: the one open at quit

@@ -16,6 +16,7 @@ from claude_tui.domain.message import Message
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import ConversationList
 from tests.fake_api import FakeAnthropic, Gate, Reply
@@ -108,7 +109,7 @@ async def test_opening_the_same_conversation_twice_shows_it(
         app.post_message(events.Key("2", "2"))
         await wait_until(pilot, lambda: "Reply about Bravo." in screen_text(app))
         await pilot.pause(0.2)
-        assert app.conversation.id == bravo.id
+        assert app.chat.conversation.id == bravo.id
         assert "Reply about Bravo." in screen_text(app)
 
 
@@ -184,7 +185,7 @@ async def test_chat_keys_do_nothing_under_the_help_screen(
         await wait_open(pilot, app, alpha.id)
         await pilot.press("f1", "alt+down", "ctrl+n", "ctrl+b")
         await pilot.pause(0.2)
-        assert app.conversation.id == alpha.id
+        assert app.chat.conversation.id == alpha.id
         await pilot.press("escape")
         await pilot.pause()
         assert "Conversations" in screen_text(app)
@@ -200,7 +201,7 @@ async def test_the_sidebar_keeps_the_users_place_when_it_refreshes(
         await pilot.press("tab", "down", "down")
         conversation_list = app.query_one(ConversationList)
         assert conversation_list.highlighted == 2
-        app._refresh_sidebar()  # what a save or the minute timer does
+        app.chat.mutate_reactive(ChatScreen.summaries)  # what a save or the minute timer does
         await pilot.pause()
         assert conversation_list.highlighted == 2
 
@@ -214,8 +215,8 @@ async def test_a_crlf_split_across_chunks_renders_as_it_does_after_a_reload(
         await send(pilot, app, "crlf")
         await pilot.pause(0.2)
         streamed = flat(screen_text(app))
-        async with app._view_lock:
-            await app._show_conversation()
+        async with app.chat.view_lock:
+            await app.chat.draw()
         await pilot.pause(0.2)
         assert flat(screen_text(app)) == streamed
         assert "line one" in streamed
@@ -245,10 +246,10 @@ async def test_enter_and_a_switch_in_one_burst_never_misplace_the_message(
             app.post_message(events.Key(key, char))
         await pilot.pause(0.5)
         await wait_idle(pilot, app)
-        assert app.conversation.messages == []  # nothing landed in the new conversation
+        assert app.chat.conversation.messages == []  # nothing landed in the new conversation
         await pilot.press("alt+down")  # from the new conversation to the top of the list
         await wait_open(pilot, app, alpha.id)
-        texts = [message.text for message in app.conversation.messages]
+        texts = [message.text for message in app.chat.conversation.messages]
         sent = bool(fake_api.requests)
         # either it was sent in Alpha before the switch, or it waits in Alpha's input box
         assert ("ok" in texts) if sent else (app.query_one(PromptInput).text == "ok")
@@ -263,7 +264,7 @@ async def test_quick_presses_of_next_add_up(settings: Settings, data_dir: Path) 
             app.post_message(events.Key("alt+down", None))
         await wait_open(pilot, app, conversations[3].id)
         await pilot.pause(0.3)
-        assert app.conversation.id == conversations[3].id
+        assert app.chat.conversation.id == conversations[3].id
 
 
 async def warned_of_unsaved_words(pilot: Pilot[Any], app: ClaudeTUI) -> None:
@@ -296,7 +297,7 @@ async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_wa
     app = make_app(settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_open(pilot, app, alpha.id)
-        app.keeper.mark(ConversationStore(data_dir).load(bravo.id))
+        app.chat.keeper.mark(ConversationStore(data_dir).load(bravo.id))
         for key, char in [("h", "h"), ("i", "i"), ("enter", "\r"), ("alt+down", None)]:
             app.post_message(events.Key(key, char))
         await pilot.pause(0.5)
@@ -334,7 +335,7 @@ async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
         await wait_until(pilot, lambda: "is saved now." in flat(screen_text(app)),
                          what="the save once the disk allows", timeout=15)
         assert "“Keep this” is saved now." in flat(screen_text(app))
-        assert app.keeper.unsaved == []
+        assert app.chat.keeper.unsaved == []
         (path,) = conversation_files(data_dir)
         user, reply = on_disk(data_dir, path.stem)["messages"]
         assert user["content"][0]["text"] == "Keep this"

@@ -49,7 +49,7 @@ async def test_after_a_session_the_key_is_in_no_file_and_every_file_is_private(
     app = make_app(replace(settings, api_key=SECRET))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await send(pilot, app, "A conversation to keep")
-        kept = app.conversation.id
+        kept = app.chat.conversation.id
         await pilot.press("ctrl+n")
         await send(pilot, app, "A conversation to delete")
         await pilot.press("f8")  # to the trash

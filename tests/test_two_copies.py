@@ -201,7 +201,7 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
         gate.release()
         await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
                          what="the merged turn to show")
-        assert app.turn is not None  # merged by a checkpoint, shown while the reply streams
+        assert app.chat.session.busy  # merged by a checkpoint, shown while the reply streams
         assert "Another claude-tui saved “Plans” too." in flat(screen_text(app))
         await wait_idle(pilot, app)
         assert slowly in flat(screen_text(app))

@@ -45,7 +45,7 @@ async def wait_open(pilot: Pilot[Any], app: ClaudeTUI, conversation_id: str) -> 
     """Until the conversation is open and its messages are drawn."""
     await wait_until(
         pilot,
-        lambda: app.conversation.id == conversation_id and not app._view_lock.locked(),
+        lambda: app.chat.conversation.id == conversation_id and not app.chat.view_lock.locked(),
         what=f"conversation {conversation_id} to open",
     )
     await pilot.pause()
@@ -53,7 +53,7 @@ async def wait_open(pilot: Pilot[Any], app: ClaudeTUI, conversation_id: str) -> 
 
 async def wait_idle(pilot: Pilot[Any], app: ClaudeTUI) -> None:
     """Until no reply is streaming and the app has caught up."""
-    await wait_until(pilot, lambda: app.turn is None, what="the turn to end")
+    await wait_until(pilot, lambda: not app.chat.session.busy, what="the turn to end")
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -157,3 +158,8 @@ class ConversationSummary:
             updated_at=conversation.updated_at,
             message_count=len(conversation.messages),
         )
+
+
+def newest_first(summaries: Iterable[ConversationSummary]) -> tuple[ConversationSummary, ...]:
+    """The order of every list of conversations: the one updated last first."""
+    return tuple(sorted(summaries, key=lambda s: s.updated_at, reverse=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
@@ -63,7 +65,10 @@ class Turn:
         if isinstance(event, MessageStarted):
             message.response_id = event.response_id
             message.model = event.model
-            message.usage = event.usage
+            # message_start's output count (1) is a placeholder, not a count: until
+            # message_delta reports the output, none is counted (a reply cut short or
+            # stopped before it adds nothing to the totals).
+            message.usage = replace(event.usage, output_tokens=0)
         elif isinstance(event, BlockStarted):
             self._replace(event.index, event.block)
         elif isinstance(event, TextDelta):

@@ -15,7 +15,7 @@ from claude_tui.domain.conversation import ConversationSummary
 from claude_tui.domain.text import ago, printable
 
 if TYPE_CHECKING:
-    from claude_tui.tui.state import ChatState
+    from claude_tui.tui.app import ClaudeTUI
 
 RECENT = 10  # offered before anything is typed
 SHOWN = 30  # matches offered at most
@@ -45,11 +45,11 @@ def _may_match(query: str, title: str) -> bool:
 
 class ConversationCommands(Provider):
     @property
-    def _app(self) -> ChatState:
-        from claude_tui.tui.state import ChatState
+    def _app(self) -> ClaudeTUI:
+        from claude_tui.tui.app import ClaudeTUI
 
         app = self.app
-        assert isinstance(app, ChatState)
+        assert isinstance(app, ClaudeTUI)
         return app
 
     def _go(self, conversation_id: str) -> None:
@@ -58,8 +58,8 @@ class ConversationCommands(Provider):
 
     async def discover(self) -> Hits:
         app = self._app
-        now = app.clock()
-        for summary in app.summaries[:RECENT]:
+        now = app.services.clock()
+        for summary in app.chat.summaries[:RECENT]:
             yield DiscoveryHit(_display(summary.title), partial(self._go, summary.id),
                                text=f"Go to: {summary.title}",
                                help=ago(summary.updated_at, now))
@@ -68,11 +68,11 @@ class ConversationCommands(Provider):
         """The best matches (at most ``SHOWN``): yielding thousands would cost the palette
         more than it could show."""
         app = self._app
-        now = app.clock()
+        now = app.services.clock()
         fuzzy = FuzzySearch(case_sensitive=False)
         lowered = query.lower()
         found: list[tuple[float, int, ConversationSummary, tuple[int, ...]]] = []
-        for number, summary in enumerate(list(app.summaries)):
+        for number, summary in enumerate(list(app.chat.summaries)):
             if number % 500 == 499:
                 await asyncio.sleep(0)  # keep the keys flowing while thousands are scored
             if not _may_match(lowered, summary.title.lower()):

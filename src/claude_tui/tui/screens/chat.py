@@ -1,20 +1,123 @@
-"""The main screen: sidebar, message log, input box, status bar and footer."""
+"""The chat screen: the open conversation, the list and the status, and the chat keys.
+
+State goes down, messages come up. The screen holds ``conversation``, ``summaries``,
+``replying_in`` and ``retry`` as reactives; the sidebar and the status bar follow them
+through watchers and ``data_bind``, and ``status`` is computed from them. A change made
+in place (a reply's usage, a new title) is announced with ``mutate_reactive``.
+
+Two locks keep the screen honest: ``view_lock`` serialises everything that rebuilds or
+appends to the message log, so a switch can never leave it half built; the keeper
+(``store/keeper.py``) serialises writes and keeps unsaved conversations in memory.
+Turns run through the :class:`~claude_tui.session.ChatSession` (``tui/replying.py``);
+opening and listing are in ``tui/opening.py``, whole-conversation actions in
+``tui/library.py``, following the disk in ``tui/watch.py``.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer
+import asyncio
+import contextlib
+import time
+from datetime import datetime
+from typing import cast
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, TextArea
+from textual.worker import Worker, WorkerState
+
+from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
+from claude_tui.domain.events import Retrying
+from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.store.conversations import StoreError
+from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.tui.drafts import NEW
+from claude_tui.tui.library import Library
+from claude_tui.tui.opening import WELCOME, Opening
+from claude_tui.tui.replying import NO_KEY, Replying
+from claude_tui.tui.services import Services
+from claude_tui.tui.submit import SubmitHandshake, Submitted
+from claude_tui.tui.watch import DiskWatch
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
-from claude_tui.tui.widgets.status_bar import StatusBar
+from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
+
+DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
+DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
+
+# Actions that change or act on the open conversation: off until the screen is drawn.
+CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
+                "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
+                "search", "filter"}
+
+
+def chat_binding(keys: str, action: str, description: str, tooltip: str, *,
+                 show: bool = True, priority: bool = False) -> Binding:
+    """A chat key; ``tooltip`` is what F1 and the README say it does."""
+    name = action.split("(")[0]
+    return Binding(keys, action, description, show=show, priority=priority,
+                   tooltip=tooltip, id=f"chat.{name}")
 
 
 class ChatScreen(Screen[None]):
     AUTO_FOCUS = "#prompt"
+    BINDINGS = [
+        chat_binding("ctrl+n", "new_conversation", "New", "new conversation"),
+        chat_binding("ctrl+pagedown,alt+down", "next_conversation", "Next",
+                     "next conversation", show=False, priority=True),
+        chat_binding("ctrl+pageup,alt+up", "previous_conversation", "Previous",
+                     "previous conversation", show=False, priority=True),
+        chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
+        chat_binding("ctrl+f", "search", "Search", "search every message"),
+        chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type",
+                     show=False),
+        chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
+        chat_binding("f8", "delete", "Delete", "delete the open conversation (to the trash)",
+                     show=False),
+        chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
+        chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
+        chat_binding("pageup", "scroll_log(-1)", "Scroll up", "scroll the messages",
+                     show=False, priority=True),
+        chat_binding("pagedown", "scroll_log(1)", "Scroll down", "scroll the messages",
+                     show=False, priority=True),
+    ]
+
+    conversation: var[Conversation] = var(cast(Conversation, None), always_update=True,
+                                          init=False)
+    summaries: var[tuple[ConversationSummary, ...]] = var((), always_update=True, init=False)
+    replying_in: var[str | None] = var(None, init=False)  # the conversation a reply streams into
+    retry: var[tuple[Retrying, float] | None] = var(None, init=False)  # and when the wait ends
+    now: var[datetime | None] = var(None, init=False)  # for "5m ago" in the list
+    status: var[StatusInfo] = var(StatusInfo)
+
+    def __init__(self, services: Services, *, prompt: str | None = None,
+                 resume: bool = False) -> None:
+        super().__init__()
+        self.services = services
+        self.keeper: ConversationKeeper = services.keeper
+        self.session = services.session
+        self.drafts = services.drafts
+        self.view_lock = asyncio.Lock()
+        self.ready = False  # drawn: the chat keys work from now on
+        self.opening = Opening(self, prompt=prompt, resume=resume)
+        self.replying = Replying(self)
+        self.library = Library(self)
+        self.disk = DiskWatch(self)
+        self._drafts_timer: Timer | None = None
+        self._footer_actions: tuple[bool, bool] | None = None
+        self.set_reactive(ChatScreen.conversation, self.new_conversation())
+
+    def new_conversation(self) -> Conversation:
+        settings = self.services.settings
+        return Conversation(model=settings.model, max_tokens=settings.max_tokens,
+                            system=settings.system)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -22,8 +125,26 @@ class ChatScreen(Screen[None]):
             with Vertical(id="chat"):
                 yield MessageLog(id="log")
                 yield PromptInput(id="prompt")
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(info=ChatScreen.status)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.submit = SubmitHandshake(self.prompt, self.replying.accept)
+
+    async def start(self) -> None:
+        """After the first paint: draw the open conversation, then read the list."""
+        async with self.view_lock:
+            await self.draw()
+        self.ready = True
+        self.now = self.services.clock()
+        self.opening.load_list()
+        self.set_interval(60, self._tick)
+        self.set_interval(DISK_CHECK_SECONDS, self.disk.check)
+
+    def _tick(self) -> None:
+        self.now = self.services.clock()
+
+    # -- widgets -------------------------------------------------------------------
 
     @property
     def sidebar(self) -> Sidebar:
@@ -38,5 +159,233 @@ class ChatScreen(Screen[None]):
         return self.query_one(PromptInput)
 
     @property
-    def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
+    def listed_ids(self) -> list[str]:
+        """The sidebar's conversations, in its order."""
+        return [summary.id for summary in self.summaries]
+
+    async def draw(self, at: int | None = None) -> None:
+        """Draw the open conversation: its newest messages, or from message ``at`` on.
+        Hold ``view_lock``."""
+        credentials = self.services.client.has_credentials
+        empty = WELCOME if credentials else f"{WELCOME}\n\n{NO_KEY}"
+        await self.log_view.show_messages(self.conversation.messages, empty, at)
+
+    # -- following the state -------------------------------------------------------
+
+    def watch_conversation(self, conversation: Conversation) -> None:
+        with contextlib.suppress(NoMatches):  # (set before the widgets exist)
+            self.prompt.owner = conversation.id
+            self.sidebar.highlight(conversation.id)
+        self._follow_actions()
+
+    def watch_summaries(self) -> None:
+        self._show_list()
+
+    def watch_replying_in(self) -> None:
+        self._show_list()
+        self._follow_actions()
+
+    def watch_now(self) -> None:
+        self._show_list()
+
+    def _show_list(self) -> None:
+        with contextlib.suppress(NoMatches):  # closing: the sidebar may be gone
+            self.sidebar.show(self.summaries, self.conversation.id,
+                              self.now or self.services.clock(), self.replying_in)
+
+    def compute_status(self) -> StatusInfo:
+        conversation = self.conversation
+        if conversation is None:
+            return StatusInfo()
+        here = self.replying_in == conversation.id
+        last = conversation.last_metered
+        return StatusInfo(
+            model=conversation.model,
+            last=last.usage if last is not None else None,
+            last_partial=last is not None and last.status is not TurnStatus.COMPLETE,
+            total=conversation.total_usage,
+            streaming=here and self.retry is None,
+            streaming_elsewhere=self.replying_in is not None and not here,
+            notice=self._notice(here),
+        )
+
+    def _notice(self, streaming_here: bool) -> str:
+        if not self.services.client.has_credentials:
+            return "no API key: set ANTHROPIC_API_KEY"
+        if self.conversation.read_only:
+            return "read-only: written by a newer claude-tui"
+        if not streaming_here or self.retry is None:
+            return ""
+        event, until = self.retry
+        return (f"{event.error.title.rstrip('.')} · "
+                f"{event.countdown(until - time.monotonic())} · Escape stops")
+
+    def _follow_actions(self) -> None:
+        """Stop and Retry in the footer follow the turn and the conversation."""
+        actions = (self.session.busy, self.conversation.can_retry)
+        if actions != self._footer_actions:  # the footer recomposes on every refresh
+            self._footer_actions = actions
+            self.refresh_bindings()
+
+    def conversation_changed(self) -> None:
+        """The open conversation changed in place (a reply's usage, its title)."""
+        self.mutate_reactive(ChatScreen.conversation)
+
+    def show_in_list(self, conversation: Conversation) -> None:
+        """Put the conversation in the list as it is now, in its place by date."""
+        summary = ConversationSummary.of(conversation)
+        self.summaries = newest_first(
+            [summary, *(s for s in self.summaries if s.id != conversation.id)])
+
+    def unlist(self, conversation_id: str) -> None:
+        self.summaries = tuple(s for s in self.summaries if s.id != conversation_id)
+
+    # -- saving --------------------------------------------------------------------
+
+    async def save(self, conversation: Conversation) -> bool:
+        """Write the conversation (in a thread) and list it; say so if it fails."""
+        saved = True
+        try:
+            if await self.keeper.save(conversation):
+                self.merged(conversation)
+        except StoreError as error:
+            saved = False
+            self.not_saved(error)
+        self.show_in_list(conversation)  # listed either way: it is in memory
+        return saved
+
+    def not_saved(self, error: StoreError | str) -> None:
+        self.notify(f"{error}. Nothing is lost: it stays in memory, and is saved as soon as "
+                    "the disk allows.", title="Not saved", severity="error", timeout=20,
+                    markup=False)
+
+    def merged(self, conversation: Conversation) -> None:
+        """Another copy of the app saved this conversation too: say so and redraw it."""
+        self.notify(f"Another claude-tui saved “{conversation.title}” too. Its messages "
+                    "were merged in; nothing was overwritten.", title="Merged",
+                    timeout=10, markup=False)
+        self.run_worker(self._redraw(conversation), group="redraw", exit_on_error=False)
+
+    async def _redraw(self, conversation: Conversation) -> None:
+        async with self.view_lock:
+            if self.conversation is conversation:
+                self.conversation_changed()
+                await self.draw()
+
+    # -- keys ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CHAT_ACTIONS and (not self.ready or self.app.screen is not self):
+            return False  # still starting, or a modal is open: its keys are its own
+        if action == "stop":
+            return self.session.busy
+        if action == "retry":
+            return not self.session.busy and self.conversation.can_retry
+        return True
+
+    def action_new_conversation(self) -> None:
+        self.submit.after_typed_keys(self.opening.new_now)
+
+    def action_next_conversation(self) -> None:
+        self.submit.after_typed_keys(lambda: self.opening.step(1))
+
+    def action_previous_conversation(self) -> None:
+        self.submit.after_typed_keys(lambda: self.opening.step(-1))
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        sidebar.display = not sidebar.display
+        if not sidebar.display:
+            self.prompt.focus()
+
+    def action_scroll_log(self, direction: int) -> None:
+        if direction < 0:
+            self.log_view.scroll_page_up(animate=False)
+        else:
+            self.log_view.scroll_page_down(animate=False)
+
+    def action_filter(self) -> None:
+        self.sidebar.focus_filter()
+
+    async def action_stop(self) -> None:
+        await self.replying.stop()
+
+    async def action_retry(self) -> None:
+        await self.replying.retry()
+
+    def action_search(self) -> None:
+        self.library.search()
+
+    def action_rename(self) -> None:
+        self.library.rename()
+
+    def action_delete(self) -> None:
+        self.library.delete()
+
+    # -- messages from the widgets ---------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def _submitted(self, event: Submitted) -> None:
+        await self.submit.received(event)
+
+    @on(TextArea.Changed, "#prompt")
+    def _prompt_changed(self) -> None:
+        self.drafts_changed()
+
+    def drafts_changed(self) -> None:
+        """Save the drafts soon (a pause in typing), so a crash loses at most a moment."""
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+        self._drafts_timer = self.set_timer(DRAFT_SAVE_DELAY, self.save_drafts)
+
+    @on(Sidebar.FilterLeft)
+    def _filter_left(self) -> None:
+        self.prompt.focus()
+
+    @on(Sidebar.ConversationSelected)
+    def _conversation_selected(self, event: Sidebar.ConversationSelected) -> None:
+        self.opening.open(event.conversation_id)
+        if not event.browsing:
+            self.prompt.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is a bug of ours: say so instead of failing silently."""
+        if event.worker.group == "turn":
+            self._follow_actions()
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
+                        severity="error", timeout=20, markup=False)
+
+    # -- drafts and closing ----------------------------------------------------------
+
+    async def save_drafts(self) -> None:
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+            self._drafts_timer = None
+        with contextlib.suppress(NoMatches):  # closing: the last save is made by close()
+            typed = self.prompt.text
+            await self.drafts.save(self.conversation, typed)
+
+    async def close(self) -> list[Conversation]:
+        """Ready to quit: a message submitted a moment ago is kept unsent, a streaming
+        reply ends as cut short, and everything is saved. The conversations that could
+        not be saved."""
+        await self.disk.finish()
+        for submitted in self.submit.take_pending():
+            conversation = await self.opening.owner(submitted.owner)
+            if conversation is not None:
+                conversation.append(Message.user(submitted.text))
+                self.keeper.mark(conversation)
+        await self.replying.stop(closing=True)
+        for conversation in self.keeper.unsaved:  # one last try for anything not on disk
+            await self.save(conversation)
+        await self.keeper.flush()
+        await self.save_drafts()
+        return self.keeper.unsaved
+
+    def refused_owner(self, owner: str) -> str:
+        """Where text refused for ``owner`` goes: its draft, or the new one's."""
+        return owner if owner in self.listed_ids else NEW
+
+

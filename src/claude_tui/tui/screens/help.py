@@ -1,35 +1,24 @@
-"""A modal that lists every key."""
+"""A modal that lists every key (the list is made from the bindings: ``tui/keys.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: list[tuple[str, str]] = [
-    ("Enter", "send the message"),
-    ("Ctrl+J / Shift+Enter", "new line in the message"),
-    ("Ctrl+N", "new conversation"),
-    ("Ctrl+PageDown / Alt+Down", "next conversation"),
-    ("Ctrl+PageUp / Alt+Up", "previous conversation"),
-    ("Tab / Shift+Tab", "move between the input and the sidebar"),
-    ("Up / Down, Enter", "pick a conversation (sidebar)"),
-    ("1 … 9", "open the Nth conversation (sidebar)"),
-    ("Ctrl+G", "filter the conversations by title"),
-    ("Ctrl+F", "search every message"),
-    ("F2", "rename the conversation"),
-    ("F8", "delete the conversation (to the trash)"),
-    ("Ctrl+B", "hide / show the sidebar"),
-    ("PageUp / PageDown", "scroll the messages"),
-    ("Escape", "stop a streaming reply"),
-    ("Ctrl+R", "retry the last message"),
-    ("Ctrl+P", "every action: go to, restore, export…"),
-    ("F1", "this list"),
-    ("Ctrl+Q", "quit"),
-]
+
+class KeyRow(Protocol):
+    @property
+    def keys(self) -> str: ...
+    @property
+    def does(self) -> str: ...
 
 
 class HelpScreen(ModalScreen[None]):
@@ -37,13 +26,20 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close", id="help.close"),
     ]
 
+    def __init__(self, rows: Sequence[KeyRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in KEYS) + 2
-        rows = [Content.assemble((key.ljust(width), "bold"), what) for key, what in KEYS]
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(ratio=1)
+        for row in self.rows:
+            table.add_row(Text(row.keys), Text(row.does))  # (Text: never markup)
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             body.border_subtitle = "Escape closes"
-            yield Static(Content("\n").join(rows))
+            yield Static(table)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -32,8 +32,10 @@ class PromptInput(TextArea):
     # footer shows them.
     NEWLINE_KEYS = ("ctrl+j", "shift+enter")
     BINDINGS = [
-        Binding("enter", "submit", "Send", id="prompt.submit"),
-        Binding("ctrl+j", "newline", "Newline", show=False, id="prompt.newline"),
+        Binding("enter", "submit", "Send", tooltip="send the message", id="prompt.submit"),
+        Binding("ctrl+j", "newline", "Newline", show=False, key_display="Ctrl+J / Shift+Enter",
+                tooltip="new line in the message",
+                id="prompt.newline"),
     ]
 
     class Submitted(Message):

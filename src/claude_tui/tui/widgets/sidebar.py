@@ -55,7 +55,8 @@ class FilterInput(Input):
 
 class Sidebar(Vertical):
     BINDINGS = [
-        Binding(str(n), f"open_nth({n})", f"Open #{n}", show=False, id=f"sidebar.open_{n}")
+        Binding(str(n), f"open_nth({n})", f"Open #{n}", show=False, key_display="1 … 9",
+                tooltip="open the Nth conversation (in the sidebar)", id=f"sidebar.open_{n}")
         for n in range(1, 10)
     ]
 

@@ -1,0 +1,162 @@
+"""A turn on screen: take a submitted message, run the turn through the ChatSession in a
+worker, and show each update: the reply in the log, the countdown of a retry, the ending.
+
+One reply streams at a time. The session pins the conversation from the moment its
+message is accepted until its turn ends, so opening it always finds the copy the reply
+is streaming into.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import TYPE_CHECKING
+
+from textual.notifications import SeverityLevel
+from textual.timer import Timer
+from textual.worker import Worker
+
+from claude_tui.domain.conversation import READ_ONLY, Conversation
+from claude_tui.domain.errors import NO_API_KEY
+from claude_tui.domain.events import Finished, MessageStarted, Retrying, UsageUpdated
+from claude_tui.domain.message import Message
+from claude_tui.session import NotSent, TurnEnded, TurnStarted
+from claude_tui.tui.submit import Submitted
+
+if TYPE_CHECKING:
+    from claude_tui.tui.screens.chat import ChatScreen
+
+NO_KEY = f"{NO_API_KEY.title} {NO_API_KEY.hint} Saved conversations can still be read."
+
+
+class Replying:
+    def __init__(self, screen: ChatScreen) -> None:
+        self.screen = screen
+        self.session = screen.session
+        self.worker: Worker[None] | None = None
+        self._retry_timer: Timer | None = None
+
+    def refuse(self, text: str | None = None) -> bool:
+        """Say why nothing can be sent now (handing back ``text``); False if it can."""
+        screen = self.screen
+        severity: SeverityLevel
+        if self.session.busy:
+            message = "Claude is still replying. Press Escape to stop it first."
+            severity = "warning"
+        elif not screen.services.client.has_credentials:
+            message, severity = NO_KEY, "error"
+        elif screen.conversation.read_only:
+            message, severity = f"This conversation is read-only: {READ_ONLY}", "warning"
+        else:
+            return False
+        if text is not None:
+            screen.prompt.give_back(text)
+        screen.notify(message, severity=severity, timeout=10, markup=False)
+        return True
+
+    async def accept(self, submitted: Submitted) -> None:
+        """Send a submitted message, in the conversation it was typed in or not at all."""
+        screen = self.screen
+        async with screen.view_lock:  # no switch can happen between the check and the append
+            if submitted.owner is not None and submitted.owner != screen.conversation.id:
+                # Enter and a switch arrived together: never send into the wrong one
+                screen.drafts.put_back(screen.refused_owner(submitted.owner), submitted.text)
+                screen.notify("Not sent: the conversation changed as you pressed Enter. The "
+                              "message is back in the input box of the conversation you "
+                              "wrote it in.", severity="warning", timeout=10, markup=False)
+                return
+            if self.refuse(submitted.text):
+                return
+            conversation = screen.conversation
+            message = self.session.accept(conversation, submitted.text)  # nothing can lose it
+            self._start(conversation)
+            await screen.log_view.add_message(message)
+
+    async def retry(self) -> None:
+        if not self.refuse() and self.screen.conversation.can_retry:
+            self._start(self.screen.conversation)
+
+    def _start(self, conversation: Conversation) -> None:
+        self.worker = self.screen.run_worker(self._run(conversation), group="turn",
+                                             exit_on_error=False)
+        self.screen.conversation_changed()
+
+    async def _run(self, conversation: Conversation) -> None:
+        """Run the turn and show it; however it ends, the screen catches up."""
+        screen = self.screen
+        reply: Message | None = None
+        told = False  # that the final save failed
+        try:
+            async with contextlib.aclosing(self.session.run_turn(conversation)) as updates:
+                async for update in updates:
+                    if isinstance(update, TurnStarted):
+                        reply = update.turn.message
+                        await self._started(conversation, reply)
+                    elif isinstance(update, NotSent):
+                        self._not_sent()
+                        told = True
+                    elif isinstance(update, Retrying):
+                        self._show_retry(update)
+                    elif isinstance(update, TurnEnded):
+                        if update.error is not None:
+                            screen.not_saved(update.error)
+                            told = True
+                    else:
+                        if screen.retry is not None:
+                            self._show_retry(None)
+                        if screen.conversation is conversation and reply is not None:
+                            await screen.log_view.sync_message(reply.id)
+                            if isinstance(update, MessageStarted | UsageUpdated | Finished):
+                                screen.conversation_changed()
+        finally:
+            await asyncio.shield(self._ended(conversation, reply, told))
+
+    async def _started(self, conversation: Conversation, reply: Message) -> None:
+        screen = self.screen
+        screen.show_in_list(conversation)  # saved: it is listed, by date
+        async with screen.view_lock:
+            if screen.conversation is conversation:  # (a rebuild may have drawn it)
+                await screen.log_view.add_message(reply)
+        screen.replying_in = conversation.id
+
+    def _not_sent(self) -> None:
+        self.screen.notify("Your message was not sent because it could not be saved. It is "
+                           "kept here: press Ctrl+R to send it once the disk can be written.",
+                           title="Not sent", severity="error", timeout=20, markup=False)
+
+    async def _ended(self, conversation: Conversation, reply: Message | None,
+                     told: bool) -> None:
+        screen = self.screen
+        if not told and any(c is conversation for c in screen.keeper.unsaved):
+            screen.not_saved(f"“{conversation.title}” could not be saved")  # (stopped)
+        if screen.retry is not None:
+            self._show_retry(None)
+        screen.show_in_list(conversation)
+        if reply is not None and screen.conversation is conversation:
+            await screen.log_view.sync_message(reply.id)
+        screen.replying_in = None
+        screen.conversation_changed()
+
+    def _show_retry(self, event: Retrying | None) -> None:
+        """Count down to the next attempt in the status bar (None: no wait any more)."""
+        screen = self.screen
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        screen.retry = None if event is None else (event, time.monotonic() + event.delay)
+        if event is not None:
+            self._retry_timer = screen.set_interval(
+                1.0, lambda: screen.mutate_reactive(type(screen).retry))
+            screen.notify(event.describe(), title="Retrying", severity="warning",
+                          timeout=min(max(event.delay, 3.0), 10.0), markup=False)
+
+    async def stop(self, closing: bool = False) -> None:
+        """Stop the streaming reply (``closing``: the app is closing); returns once the
+        reply is saved and shown as it ended."""
+        await self.session.stop(closing=closing)
+        worker = self.worker
+        if worker is not None and not worker.is_finished:
+            worker.cancel()
+            with contextlib.suppress(Exception):
+                await worker.wait()
