@@ -106,7 +106,8 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
             open_styles.append((INLINE_STYLES[kind], position))
             inner = inline_content(child)
             pieces.append(inner.plain)
-            spans.extend(span._shift(position) for span in inner.spans)
+            spans.extend(Span(span.start + position, span.end + position, span.style)
+                         for span in inner.spans)
             position += len(inner.plain)
             style, start = open_styles.pop()
             spans.append(Span(start, position, style))
@@ -171,7 +172,7 @@ class MarkdownRenderer:
         code = node.content.rstrip("\n")
         language = node.info.split()[0] if node.info.strip() else "text"
         inner = max(1, width - 4)
-        base = self.widget.visual_style + self.widget._get_style(CODE_BLOCK)
+        base = self.widget.visual_style + Style.parse(CODE_BLOCK)
         background = base.rich_style
         blank = Strip.blank(width, background)
 

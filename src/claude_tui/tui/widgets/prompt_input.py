@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import WrappedDocument
 
 from claude_tui.domain.text import visible
 
@@ -26,7 +26,7 @@ class _CountedRows(WrappedDocument):
 
 
 class PromptInput(TextArea):
-    # Enter and the newline keys are handled in ``_on_key``, in order with the typed
+    # Enter and the newline keys are handled in ``on_key``, in order with the typed
     # characters before them (a priority binding would run ahead of keys still queued
     # for the widget and send a half-typed message). The bindings are there so the
     # footer shows them.
@@ -77,7 +77,9 @@ class PromptInput(TextArea):
             self._line_cache.clear()
             self._refresh_size()
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Enter sends and the newline keys add a line (``prevent_default``: TextArea's
+        own handler, which runs next, would insert a newline); other keys go on to it."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -86,8 +88,6 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.action_newline()
-        else:
-            await super()._on_key(event)
 
     def action_submit(self) -> None:
         """Post the text and clear the box; blank input is not sent.
