@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from claude_tui.tui.widgets.markdown_render import MarkdownRenderer, parse
+from claude_tui.tui.widgets.patches import offset_style
 from claude_tui.tui.widgets.selection import show_selection
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def placed(row: Strip, style: RichStyle, y: int) -> Strip:
     segments: list[Segment] = []
     x = 0
     for text, own, _ in row:
-        place = RichStyle.from_meta({"offset": (x, y)})
+        place = offset_style(x, y)
         segments.append(Segment(text, style + own + place if own else style + place))
         x += len(text)
     return Strip(segments, row.cell_length)

@@ -10,7 +10,6 @@ view: :mod:`~claude_tui.tui.widgets.user_message` and
 
 from __future__ import annotations
 
-from textual._styles_cache import StylesCache
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
@@ -18,6 +17,7 @@ from textual.widgets import Static
 
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.tui.widgets.assistant_message import PLAIN_NOTE, AssistantMessageView
+from claude_tui.tui.widgets.patches import release_line_caches
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
 from claude_tui.tui.widgets.thinking import LongThinkingBlockView
 from claude_tui.tui.widgets.user_message import LongUserMessageView, UserMessageView, user_view
@@ -34,21 +34,7 @@ __all__ = [
     "MessageLog",
     "TextBlockView",
     "UserMessageView",
-    "release_line_caches",
 ]
-
-
-def release_line_caches() -> None:
-    """Let go of the drawn lines of widgets that are gone.
-
-    Textual (8.2) memoises ``StylesCache.get_inner_outer`` with an ``lru_cache`` on the
-    method, so its 1,024 entries keep that many widgets' caches of drawn lines alive
-    after the widgets are removed: switching through conversations grew by about 0.4 MB
-    a switch (``python -m benchmarks``, figure 6). The memo is only of two colours.
-    """
-    memo = getattr(StylesCache, "get_inner_outer", None)
-    if memo is not None and hasattr(memo, "cache_clear"):
-        memo.cache_clear()
 
 
 class EarlierMessages(Static):
