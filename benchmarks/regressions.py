@@ -20,7 +20,8 @@ from typing import Any
 
 
 def _rerender() -> None:
-    from claude_tui.tui.widgets.message_log import TextBlockView, _settled_length
+    from claude_tui.tui.widgets.long_text import _settled_length
+    from claude_tui.tui.widgets.text_block import TextBlockView
 
     def catch_up(self: TextBlockView, text: str, *, final: bool = False) -> None:
         end = _settled_length(text, final)

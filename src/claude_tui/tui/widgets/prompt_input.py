@@ -5,28 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import WrappedDocument
 
 from claude_tui.domain.text import visible
+from claude_tui.tui.widgets.patches import count_rows_in_one_step, rewrap_only_when_width_changes
 
 
-class _CountedRows(WrappedDocument):
-    """Textual's wrapped document with its height read off in one step.
-
-    TextArea asks for the height on every row it draws, and Textual adds it up over
-    every line of the text each time: with a big paste in the box, each key cost
-    a quarter of a second and more.
-    """
-
-    @property
-    def height(self) -> int:
-        return len(self._offset_to_line_info)  # one entry per row, kept by wrap/wrap_range
-
-
+@rewrap_only_when_width_changes
 class PromptInput(TextArea):
-    # Enter and the newline keys are handled in ``_on_key``, in order with the typed
+    # Enter and the newline keys are handled in ``on_key``, in order with the typed
     # characters before them (a priority binding would run ahead of keys still queued
     # for the widget and send a half-typed message). The bindings are there so the
     # footer shows them.
@@ -61,25 +50,16 @@ class PromptInput(TextArea):
 
     @property
     def wrapped_document(self) -> WrappedDocument:
+        """The text as wrapped; TextArea makes a new one with each text it loads."""
         return self._rows
 
     @wrapped_document.setter
     def wrapped_document(self, document: WrappedDocument) -> None:
-        document.__class__ = _CountedRows  # TextArea makes it: the same object, one step
-        self._rows = document
+        self._rows = count_rows_in_one_step(document)
 
-    def _rewrap_and_refresh_virtual_size(self) -> None:
-        """Wrap again only if the wrap width changed (edits are re-wrapped as they are
-        made): a change of height alone, or a scroll bar that does not change the width,
-        re-wrapped all of a 1 MB paste, seconds each time."""
-        rows = self.wrapped_document
-        if rows._width != self.wrap_width or rows._tab_width != self.indent_width:
-            super()._rewrap_and_refresh_virtual_size()
-        else:
-            self._line_cache.clear()
-            self._refresh_size()
-
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Enter sends and the newline keys add a line (``prevent_default``: TextArea's
+        own handler, which runs next, would insert a newline); other keys go on to it."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -88,8 +68,6 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.action_newline()
-        else:
-            await super()._on_key(event)
 
     def action_submit(self) -> None:
         """Post the text and clear the box; blank input is not sent.
