@@ -3,7 +3,7 @@
 - ``domain`` imports nothing of ours but ``domain``, and no I/O, Textual or SDK;
 - ``store`` imports no ``api`` and no UI;
 - ``session`` and ``console`` import no Textual;
-- widgets import ``domain`` only (and each other);
+- widgets import ``domain`` only (and each other, and ``tui/patches.py``);
 - only ``api`` imports ``anthropic``;
 - ``--help`` stays light, and the app's first paint does not wait for the SDK.
 """
@@ -90,7 +90,8 @@ def test_widgets_import_only_the_domain_and_each_other() -> None:
     assert widgets
     for path in widgets:
         for name in _ours(path):
-            assert name.startswith(("claude_tui.domain", "claude_tui.tui.widgets")), (path, name)
+            assert name.startswith(("claude_tui.domain", "claude_tui.tui.widgets",
+                                    "claude_tui.tui.patches")), (path, name)
 
 
 def test_only_the_api_package_imports_the_sdk() -> None:

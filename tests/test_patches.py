@@ -27,10 +27,10 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Document, WrappedDocument
 
-from claude_tui.tui.widgets import patches
+from claude_tui.tui import patches
 from claude_tui.tui.widgets.prompt_input import PromptInput
 
-WIDGETS = Path(patches.__file__).parent
+WIDGETS = Path(patches.__file__).parent / "widgets"
 SECRET = "sk-ant-a-local-value-never-printed"
 
 

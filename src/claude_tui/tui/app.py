@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 
-import rich
-from rich.segment import Segments
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -33,6 +31,7 @@ from claude_tui.tui.commands import ConversationCommands
 from claude_tui.tui.drafts import DraftBook
 from claude_tui.tui.library import EXPORT_FORMATS
 from claude_tui.tui.opening import Opening
+from claude_tui.tui.patches import report_crash_without_locals
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
@@ -40,6 +39,7 @@ from claude_tui.tui.services import Services
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 
 
+@report_crash_without_locals  # (its locals could hold the API key)
 class ClaudeTUI(App[None]):
     TITLE = "claude-tui"
     COMMANDS = App.COMMANDS | {ConversationCommands}
@@ -90,17 +90,6 @@ class ClaudeTUI(App[None]):
         terminal as control codes."""
         super().notify(printable(message), title=printable(title), severity=severity,
                        timeout=timeout, markup=markup)
-
-    def _fatal_error(self) -> None:
-        """Textual's crash report, without the values of local variables: one could be
-        the API key, and the report is printed to the terminal."""
-        from rich.traceback import Traceback  # (pygments and more: not on the way to a start)
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
 
     # -- start and quit ------------------------------------------------------------
 

@@ -24,8 +24,8 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from claude_tui.tui.patches import offset_style
 from claude_tui.tui.widgets.markdown_render import MarkdownRenderer, parse
-from claude_tui.tui.widgets.patches import offset_style
 from claude_tui.tui.widgets.selection import show_selection
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.tui.patches import release_line_caches
 from claude_tui.tui.widgets.assistant_message import PLAIN_NOTE, AssistantMessageView
-from claude_tui.tui.widgets.patches import release_line_caches
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
 from claude_tui.tui.widgets.thinking import LongThinkingBlockView
 from claude_tui.tui.widgets.user_message import LongUserMessageView, UserMessageView, user_view

@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
 
 from claude_tui.domain.text import visible
-from claude_tui.tui.widgets.patches import count_rows_in_one_step, rewrap_only_when_width_changes
+from claude_tui.tui.patches import count_rows_in_one_step, rewrap_only_when_width_changes
 
 
 @rewrap_only_when_width_changes
