@@ -22,7 +22,7 @@ from typing import cast
 
 from claude_tui.api.client import ClaudeClient
 from claude_tui.domain.conversation import Conversation
-from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.errors import unexpected
 from claude_tui.domain.events import Retrying, StreamEvent
 from claude_tui.domain.message import Message
 from claude_tui.domain.turn import CHECKPOINT_SECONDS, Turn
@@ -57,13 +57,6 @@ class TurnEnded:
 
 # Every stream event but Retrying is already applied to the turn when it is yielded.
 TurnUpdate = TurnStarted | NotSent | TurnEnded | StreamEvent
-
-
-def unexpected(error: BaseException) -> ErrorInfo:
-    """A failure of our own code mid-turn, in words: the text that arrived is kept."""
-    return ErrorInfo(kind="unexpected", title="Something unexpected went wrong.",
-                     detail=f"{type(error).__name__}: {error}",
-                     hint="The text that arrived is kept.")
 
 
 def _nothing(conversation: Conversation) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import replace
 
-from claude_tui.domain.errors import ErrorInfo
+from claude_tui.domain.errors import ErrorInfo, unexpected
 
 _BY_TYPE: dict[str, tuple[str, str, str]] = {
     # API error type: (kind, title, hint)
@@ -84,42 +84,23 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
         return classify_status(
             error.status_code, error.type, error.api_message or error.message, error.request_id
         )
-    where = base_url or "the Anthropic API"
-    if isinstance(error, anthropic.APITimeoutError):
-        return ErrorInfo(
-            kind="timeout",
-            title="The API did not answer in time.",
-            detail=f"No reply from {where}.",
-            hint="Check your network connection.",
-        )
-    if isinstance(error, anthropic.APIConnectionError):
-        return ErrorInfo(
-            kind="connection",
-            title="Could not reach the API.",
-            detail=f"Connecting to {where} failed.",
-            hint="Check your network connection and ANTHROPIC_BASE_URL.",
-        )
     httpx2 = importlib.import_module("httpx2")
-    if isinstance(error, httpx2.TimeoutException):
-        return ErrorInfo(
-            kind="stalled",
-            title="The reply stalled and timed out.",
-            detail=str(error) or type(error).__name__,
-            hint="The text that arrived is kept.",
-        )
-    if isinstance(error, httpx2.HTTPError):
-        return ErrorInfo(
-            kind="interrupted",
-            title="The connection broke off mid-reply.",
-            detail=str(error) or type(error).__name__,
-            hint="The text that arrived is kept.",
-        )
-    return ErrorInfo(
-        kind="unexpected",
-        title="Something unexpected went wrong.",
-        detail=f"{type(error).__name__}: {error}",
-        hint="The text that arrived is kept.",
-    )
+    where = base_url or "the Anthropic API"
+    said = str(error) or type(error).__name__
+    kept = "The text that arrived is kept."
+    cases: list[tuple[type[BaseException], str, str, str, str]] = [  # the first that fits
+        (anthropic.APITimeoutError, "timeout", "The API did not answer in time.",
+         f"No reply from {where}.", "Check your network connection."),
+        (anthropic.APIConnectionError, "connection", "Could not reach the API.",
+         f"Connecting to {where} failed.",
+         "Check your network connection and ANTHROPIC_BASE_URL."),
+        (httpx2.TimeoutException, "stalled", "The reply stalled and timed out.", said, kept),
+        (httpx2.HTTPError, "interrupted", "The connection broke off mid-reply.", said, kept),
+    ]
+    for raised, kind, title, detail, hint in cases:
+        if isinstance(error, raised):
+            return ErrorInfo(kind=kind, title=title, detail=detail, hint=hint)
+    return unexpected(error)
 
 
 def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:

@@ -7,18 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from claude_tui.domain import values
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
-from claude_tui.domain.values import (
-    NewerSchemaError,
-    SchemaError,
-    as_optional_string,
-    as_string,
-    format_timestamp,
-    new_id,
-    parse_timestamp,
-    utc_now,
-)
+from claude_tui.domain.values import NewerSchemaError, SchemaError, new_id, utc_now
 
 SCHEMA_VERSION = 1
 DEFAULT_TITLE = "New conversation"
@@ -98,8 +90,8 @@ class Conversation:
             "id": self.id,
             "title": self.title,
             "title_set_by_user": self.title_set_by_user,
-            "created_at": format_timestamp(self.created_at),
-            "updated_at": format_timestamp(self.updated_at),
+            "created_at": values.format_timestamp(self.created_at),
+            "updated_at": values.format_timestamp(self.updated_at),
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": self.system,
@@ -128,14 +120,14 @@ class Conversation:
         if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
             raise SchemaError("max_tokens must be an integer")
         return cls(
-            model=as_string(data.get("model")),
+            model=values.as_string(data.get("model")),
             max_tokens=max_tokens,
-            system=as_optional_string(data.get("system")),
-            id=as_string(data.get("id")),
-            title=as_string(data.get("title", DEFAULT_TITLE)),
+            system=values.as_optional_string(data.get("system")),
+            id=values.as_string(data.get("id")),
+            title=values.as_string(data.get("title", DEFAULT_TITLE)),
             title_set_by_user=bool(data.get("title_set_by_user", False)),
-            created_at=parse_timestamp(data.get("created_at")),
-            updated_at=parse_timestamp(data.get("updated_at")),
+            created_at=values.parse_timestamp(data.get("created_at")),
+            updated_at=values.parse_timestamp(data.get("updated_at")),
             messages=[Message.from_dict(message) for message in messages],
             read_only=version > SCHEMA_VERSION,
         )

@@ -21,27 +21,37 @@ class MessageStarted:
 
 
 @dataclass(frozen=True)
-class BlockStarted:
+class BlockEvent:
+    """A content block of the reply, whole: as it starts (``BlockStarted``) and as it ends
+    (``BlockFinished``, with everything the deltas added)."""
+
     index: int
     block: ContentBlock
 
 
+class BlockStarted(BlockEvent):
+    pass
+
+
+class BlockFinished(BlockEvent):
+    pass
+
+
 @dataclass(frozen=True)
-class TextDelta:
+class Delta:
+    """More text for block ``index``: of the reply (``TextDelta``) or of its thinking
+    (``ThinkingDelta``)."""
+
     index: int
     text: str
 
 
-@dataclass(frozen=True)
-class ThinkingDelta:
-    index: int
-    text: str
+class TextDelta(Delta):
+    pass
 
 
-@dataclass(frozen=True)
-class BlockFinished:
-    index: int
-    block: ContentBlock
+class ThinkingDelta(Delta):
+    pass
 
 
 @dataclass(frozen=True)

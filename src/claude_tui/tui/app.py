@@ -139,36 +139,35 @@ class ClaudeTUI(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         chat = self._chat
         library = chat.library
-        yield SystemCommand("New conversation", "Start a new conversation (Ctrl+N)",
-                            chat.action_new_conversation)
-        yield SystemCommand("Next conversation", "Open the next one in the list",
-                            chat.action_next_conversation)
-        yield SystemCommand("Previous conversation", "Open the previous one in the list",
-                            chat.action_previous_conversation)
-        yield SystemCommand("Toggle sidebar", "Hide or show the conversation list (Ctrl+B)",
-                            chat.action_toggle_sidebar)
+        turn: list[tuple[str, str, Callable[[], object]]] = []
         if chat.session.busy:
-            yield SystemCommand("Stop reply", "Stop the streaming reply (Escape)",
-                                chat.action_stop)
+            turn = [("Stop reply", "Stop the streaming reply (Escape)", chat.action_stop)]
         elif chat.conversation.can_retry:
-            yield SystemCommand("Retry", "Send the last message again (Ctrl+R)",
-                                chat.action_retry)
-        yield SystemCommand("Search messages", "Find words in every conversation (Ctrl+F)",
-                            library.search)
-        yield SystemCommand("Filter conversations", "Narrow the list by title (Ctrl+G)",
-                            chat.action_filter)
-        yield SystemCommand("Rename conversation", "Give the open conversation a title (F2)",
-                            library.rename)
-        yield SystemCommand("Delete conversation", "Move the open conversation to the trash "
-                            "(F8)", library.delete)
-        yield SystemCommand("Restore from trash", "Bring back a deleted conversation",
-                            library.restore)
-        yield SystemCommand("Duplicate conversation", "A copy to take in another direction",
-                            library.duplicate)
-        for fmt, label in EXPORT_FORMATS.items():
-            yield SystemCommand(f"Export as {label}", f"Write the open conversation to a "
-                                f".{fmt} file", partial(library.export, fmt))
-        yield SystemCommand("Keys", "List every key (F1)", self.action_help)
+            turn = [("Retry", "Send the last message again (Ctrl+R)", chat.action_retry)]
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("New conversation", "Start a new conversation (Ctrl+N)",
+             chat.action_new_conversation),
+            ("Next conversation", "Open the next one in the list",
+             chat.action_next_conversation),
+            ("Previous conversation", "Open the previous one in the list",
+             chat.action_previous_conversation),
+            ("Toggle sidebar", "Hide or show the conversation list (Ctrl+B)",
+             chat.action_toggle_sidebar),
+            *turn,
+            ("Search messages", "Find words in every conversation (Ctrl+F)", library.search),
+            ("Filter conversations", "Narrow the list by title (Ctrl+G)", chat.action_filter),
+            ("Rename conversation", "Give the open conversation a title (F2)", library.rename),
+            ("Delete conversation", "Move the open conversation to the trash (F8)",
+             library.delete),
+            ("Restore from trash", "Bring back a deleted conversation", library.restore),
+            ("Duplicate conversation", "A copy to take in another direction",
+             library.duplicate),
+            *((f"Export as {label}", f"Write the open conversation to a .{fmt} file",
+               partial(library.export, fmt)) for fmt, label in EXPORT_FORMATS.items()),
+            ("Keys", "List every key (F1)", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
         for command in super().get_system_commands(screen):
             if command.title != "Keys":  # Textual's key panel; ours is above (F1)
                 yield command
