@@ -129,3 +129,27 @@ def test_chat_without_a_key_says_so_and_ends(cli: Cli, fake_api: FakeAnthropic) 
     assert result.stderr.startswith("claude-tui: No API key is set.\n")
     assert result.stdout == ""
     assert fake_api.requests == []
+
+
+def test_a_line_that_cannot_be_saved_is_taken_back_and_the_chat_goes_on(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    cli.data_dir.mkdir()
+    blocker = cli.data_dir / "conversations"
+    blocker.write_text("")  # a file where the folder must be
+    fake_api.enqueue(Reply.text("Got it."))
+    running = cli.start("chat")
+    try:
+        running.type("Lost line\n")
+        running.wait_for_output("You: Lost line\nYou: ")  # no reply: nothing was sent
+        blocker.unlink()  # the disk can be written again
+        running.type("Kept line\n")
+        running.wait_for_output("Claude: Got it.\n\nYou: ")
+        status = running.finish()
+    finally:
+        running.kill()
+    assert status == 0
+    assert "claude-tui: not sent, because it could not be saved: " in running.stderr
+    assert said(fake_api.requests[0].body) == [("user", "Kept line")]
+    saved = cli.only_conversation()
+    assert [m["content"][0]["text"] for m in saved["messages"]] == ["Kept line", "Got it."]

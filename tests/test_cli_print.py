@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.message import Message
+from claude_tui.store.conversations import ConversationStore
 from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.test_cli_harness import Cli, said
+from tests.test_cli_harness import KEY, Cli, Running, said
 
 
 @pytest.fixture
@@ -171,3 +176,133 @@ def test_a_prompt_named_like_a_command_goes_after_double_dash(
     result = cli.run("-p", "--", "list")
     assert (result.returncode, result.stdout) == (0, "Listed.\n")
     assert said(fake_api.requests[0].body) == [("user", "list")]
+
+
+def test_a_stalled_reply_is_checkpointed_while_the_process_waits(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    cli.config.write_text("max_retries = 0\nrequest_timeout = 120\n")  # it waits that long
+    gate = Gate(after="Half an answer")
+    fake_api.enqueue(Reply.text("Half an answer, and the rest.", gate=gate))
+    running = cli.start("-p", "go")
+    running.close_input()
+    try:
+        running.wait_for_output("Half an answer")
+        _wait_for_checkpoint(cli, "Half an answer", running)  # nothing more arrives meanwhile
+        running.process.kill()  # no chance to save anything more
+        running.process.wait(30)
+    finally:
+        gate.release()
+        running.kill()
+    reply = cli.only_conversation()["messages"][1]
+    assert reply["status"] == "streaming"
+    assert reply["content"] == [{"type": "text", "text": "Half an answer"}]
+
+
+def _wait_for_checkpoint(cli: Cli, text: str, running: Running) -> None:
+    """Until the first reply is on disk, still streaming, with ``text``: a checkpoint saved
+    it while ``running`` waits for the rest."""
+    deadline = time.monotonic() + 60
+    while _saved_reply(cli) != ("streaming", text):
+        assert time.monotonic() < deadline, f"no checkpoint; on disk: {cli.conversations()}"
+        assert running.process.poll() is None, running.stderr
+        time.sleep(0.05)
+
+
+def _saved_reply(cli: Cli) -> tuple[str, str] | None:
+    """The first reply on disk, (status, text), if it is saved yet."""
+    conversations = cli.conversations()
+    if not conversations or len(conversations[0]["messages"]) < 2:
+        return None
+    reply = conversations[0]["messages"][1]
+    return reply["status"], "".join(block.get("text", "") for block in reply["content"])
+
+
+def test_a_message_that_cannot_be_saved_is_not_sent(cli: Cli, fake_api: FakeAnthropic) -> None:
+    cli.data_dir.mkdir()
+    (cli.data_dir / "conversations").write_text("")  # a file where the folder must be
+    result = cli.run("-p", "hello")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f"claude-tui: not sent, because it could not be saved: Could not save to "
+        f"{cli.data_dir / 'conversations'}")
+    assert fake_api.requests == []
+
+
+def test_a_reader_that_stops_early_ends_it_with_141_and_the_reply_saved_as_stopped(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    gate = Gate(after="line one\n")
+    fake_api.enqueue(Reply.text("line one\nline two\n", chunk_size=9, gate=gate))
+    process = subprocess.Popen(cli.argv("-p", "two lines"), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=cli.environment(KEY))
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        assert process.stdout.readline() == b"line one\n"  # like `| head -1`
+        process.stdout.close()
+        gate.release()
+        assert process.wait(timeout=60) == 141
+    finally:
+        gate.release()
+        if process.poll() is None:
+            process.kill()
+    assert process.stderr.read() == b""
+    reply = cli.only_conversation()["messages"][1]
+    assert reply["status"] == "stopped"
+    assert reply["content"][0]["text"].startswith("line one\n")
+
+
+def test_a_turn_another_copy_saved_meanwhile_is_merged_and_said(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    cli.config.write_text("max_retries = 0\nrequest_timeout = 120\n")  # held meanwhile
+    gate = Gate(after="Mine ")
+    fake_api.enqueue(Reply.text("Mine in the terminal.", gate=gate))
+    running = cli.start("-p", "Asked in the terminal")
+    running.close_input()
+    try:
+        _wait_for_checkpoint(cli, "Mine ", running)
+        store = ConversationStore(cli.data_dir)  # another copy of claude-tui
+        theirs = store.read(cli.only_conversation()["id"]).conversation
+        theirs.append(Message.user("Asked elsewhere"))
+        theirs.append(Message(role="assistant", content=[TextBlock("Answered elsewhere.")]))
+        store.save(theirs)
+        gate.release()
+        status = running.finish(timeout=60)
+    finally:
+        gate.release()
+        running.kill()
+    assert status == 0, running.stderr
+    assert running.stdout == "Mine in the terminal.\n"
+    assert running.stderr == ("(Another claude-tui saved this conversation meanwhile; its "
+                              "messages were merged in.)\n")
+    texts = [m["content"][0]["text"] for m in cli.only_conversation()["messages"]]
+    assert sorted(texts) == sorted(["Asked in the terminal", "Mine in the terminal.",
+                                    "Asked elsewhere", "Answered elsewhere."])
+
+
+@pytest.mark.parametrize(("interrupted", "status"), [(False, 1), (True, 130)])
+def test_a_reply_that_cannot_be_saved_is_said_and_fails(
+    cli: Cli, fake_api: FakeAnthropic, interrupted: bool, status: int
+) -> None:
+    gate = Gate(after="Said ")
+    fake_api.enqueue(Reply.text("Said and done.", gate=gate))
+    running = cli.start("-p", "go")
+    running.close_input()
+    folder = cli.data_dir / "conversations"
+    try:
+        running.wait_for_output("Said ")
+        folder.rename(cli.data_dir / "elsewhere")
+        folder.write_text("")  # a file where the folder must be: no save can land
+        if interrupted:
+            running.interrupt()  # (the gate still holds: the reply cannot end first)
+        else:
+            gate.release()
+        assert running.finish() == status
+    finally:
+        gate.release()
+        running.kill()
+    assert f"claude-tui: the reply could not be saved: Could not save to {folder}" in (
+        running.stderr)

@@ -265,12 +265,12 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
                                for name in ("model", "max_tokens", "system")),
     )
     if command == "chat":
-        from claude_tui.console.talk import run_chat
+        from claude_tui.console.chat import run_chat
 
         return run_chat(settings, request, streams)
     prompt = " ".join(args.prompt) or None
     if args.print_reply:
-        from claude_tui.console.talk import run_print
+        from claude_tui.console.print import run_print
 
         return run_print(settings, prompt, request, streams)
     if not sys.stdin.isatty():

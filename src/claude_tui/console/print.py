@@ -1,0 +1,60 @@
+"""``claude-tui -p``: send one message, stream the reply's text to standard output."""
+
+from __future__ import annotations
+
+from claude_tui.config import Settings
+from claude_tui.console.talk import Request, Talk, preload
+from claude_tui.console.terminal import EXIT_INTERRUPTED, ReplyWriter, Streams
+from claude_tui.domain.message import TurnStatus
+
+
+def compose_prompt(argument: str | None, piped: str | None) -> str:
+    """The message to send: the argument, a blank line, then the piped text (either alone
+    is fine). Blank lines around it are dropped; indentation inside is kept."""
+    parts = [part for part in (argument, piped) if part and part.strip()]
+    text = "\n\n".join(part.rstrip() for part in parts)
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def read_piped(streams: Streams) -> str | None:
+    """Standard input, when it is not a terminal (a pipe, a file); else None."""
+    stdin = streams.stdin
+    if stdin is None or stdin.closed or stdin.isatty():
+        return None
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:
+        return stdin.read()
+    raw: bytes = buffer.read()
+    return raw.decode(stdin.encoding or "utf-8", errors="replace")
+
+
+def run_print(settings: Settings, argument: str | None, request: Request,
+              streams: Streams) -> int:
+    """Send one message; 0 when the reply is complete and saved, 1 when it failed or was
+    not saved (the reason on standard error), 130 on Ctrl+C."""
+    preload(settings)
+    text = compose_prompt(argument, read_piped(streams))
+    if not text:
+        streams.error("nothing to send: give a prompt, or pipe text in "
+                      "(echo question | claude-tui -p)")
+        return 2
+    talk = Talk.open(settings, request, streams)
+    if talk is None:
+        return 1
+    try:
+        try:
+            ended = talk.exchange(text, ReplyWriter(streams.stdout))
+        except KeyboardInterrupt:
+            talk.tell(talk.conversation.messages[-1])
+            return EXIT_INTERRUPTED
+        if ended is None:
+            return 1
+        talk.tell(ended.turn.message)
+        if ended.turn.message.status is not TurnStatus.COMPLETE:
+            return 1
+        return 0 if ended.saved else 1
+    finally:
+        talk.close()
