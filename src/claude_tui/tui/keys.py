@@ -1,5 +1,6 @@
-"""Every key, from the bindings themselves: F1 shows this list, and the README's table
-is this list (``python -m claude_tui.tui.keys`` prints it; a test keeps them equal).
+"""The chat keys, and every key from the bindings themselves: F1 shows this list, and
+the README's table is this list (``python -m claude_tui.tui.keys`` prints it; a test
+keeps them equal).
 
 A binding's ``tooltip`` says what it does; bindings that say the same thing share a row.
 The few keys Textual itself provides (moving focus, the palette, lists) are named here.
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
 
@@ -23,6 +23,43 @@ NAMES = {"pagedown": "PageDown", "pageup": "PageUp", "escape": "Escape", "enter"
 class KeyHelp:
     keys: str
     does: str
+
+
+# Actions that change or act on the open conversation: off until the screen is drawn.
+CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
+                "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
+                "search", "filter"}
+
+
+def chat_binding(keys: str, action: str, description: str, tooltip: str, *,
+                 show: bool = True, priority: bool = False) -> Binding:
+    """A chat key; ``tooltip`` is what F1 and the README say it does."""
+    name = action.split("(")[0]
+    return Binding(keys, action, description, show=show, priority=priority,
+                   tooltip=tooltip, id=f"chat.{name}")
+
+
+# The chat screen's keys (ChatScreen.BINDINGS), each with an id users can remap.
+CHAT_BINDINGS: list[BindingType] = [
+    chat_binding("ctrl+n", "new_conversation", "New", "new conversation"),
+    chat_binding("ctrl+pagedown,alt+down", "next_conversation", "Next",
+                 "next conversation", show=False, priority=True),
+    chat_binding("ctrl+pageup,alt+up", "previous_conversation", "Previous",
+                 "previous conversation", show=False, priority=True),
+    chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
+    chat_binding("ctrl+f", "search", "Search", "search every message"),
+    chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type",
+                 show=False),
+    chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
+    chat_binding("f8", "delete", "Delete", "delete the open conversation (to the trash)",
+                 show=False),
+    chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
+    chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
+    chat_binding("pageup", "scroll_log(-1)", "Scroll up", "scroll the messages",
+                 show=False, priority=True),
+    chat_binding("pagedown", "scroll_log(1)", "Scroll down", "scroll the messages",
+                 show=False, priority=True),
+]
 
 
 # Keys of Textual's own widgets and of the app class itself, in words.
@@ -64,7 +101,7 @@ def every_key() -> list[KeyHelp]:
     """Every key, in the order a newcomer needs them."""
     from claude_tui.tui.app import ClaudeTUI  # (which shows this list)
 
-    chat = _rows(ChatScreen.BINDINGS)
+    chat = _rows(CHAT_BINDINGS)
     navigation, rest = chat[:3], chat[3:]
     return [
         *_rows(PromptInput.BINDINGS), *navigation, TEXTUAL_KEYS["focus"],

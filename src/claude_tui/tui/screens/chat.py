@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from datetime import datetime
 from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import var
@@ -34,14 +32,16 @@ from textual.worker import Worker, WorkerState
 
 from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
 from claude_tui.domain.events import Retrying
-from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.message import Message
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.drafts import NEW
+from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
 from claude_tui.tui.opening import WELCOME, Opening
 from claude_tui.tui.replying import NO_KEY, Replying
 from claude_tui.tui.services import Services
+from claude_tui.tui.status import status_of
 from claude_tui.tui.submit import SubmitHandshake, Submitted
 from claude_tui.tui.watch import DiskWatch
 from claude_tui.tui.widgets.message_log import MessageLog
@@ -52,42 +52,9 @@ from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
 DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
 
-# Actions that change or act on the open conversation: off until the screen is drawn.
-CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
-                "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
-                "search", "filter"}
-
-
-def chat_binding(keys: str, action: str, description: str, tooltip: str, *,
-                 show: bool = True, priority: bool = False) -> Binding:
-    """A chat key; ``tooltip`` is what F1 and the README say it does."""
-    name = action.split("(")[0]
-    return Binding(keys, action, description, show=show, priority=priority,
-                   tooltip=tooltip, id=f"chat.{name}")
-
-
 class ChatScreen(Screen[None]):
     AUTO_FOCUS = "#prompt"
-    BINDINGS = [
-        chat_binding("ctrl+n", "new_conversation", "New", "new conversation"),
-        chat_binding("ctrl+pagedown,alt+down", "next_conversation", "Next",
-                     "next conversation", show=False, priority=True),
-        chat_binding("ctrl+pageup,alt+up", "previous_conversation", "Previous",
-                     "previous conversation", show=False, priority=True),
-        chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
-        chat_binding("ctrl+f", "search", "Search", "search every message"),
-        chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type",
-                     show=False),
-        chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
-        chat_binding("f8", "delete", "Delete", "delete the open conversation (to the trash)",
-                     show=False),
-        chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
-        chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
-        chat_binding("pageup", "scroll_log(-1)", "Scroll up", "scroll the messages",
-                     show=False, priority=True),
-        chat_binding("pagedown", "scroll_log(1)", "Scroll down", "scroll the messages",
-                     show=False, priority=True),
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     conversation: var[Conversation] = var(cast(Conversation, None), always_update=True,
                                           init=False)
@@ -194,31 +161,10 @@ class ChatScreen(Screen[None]):
                               self.now or self.services.clock(), self.replying_in)
 
     def compute_status(self) -> StatusInfo:
-        conversation = self.conversation
-        if conversation is None:
+        if self.conversation is None:
             return StatusInfo()
-        here = self.replying_in == conversation.id
-        last = conversation.last_metered
-        return StatusInfo(
-            model=conversation.model,
-            last=last.usage if last is not None else None,
-            last_partial=last is not None and last.status is not TurnStatus.COMPLETE,
-            total=conversation.total_usage,
-            streaming=here and self.retry is None,
-            streaming_elsewhere=self.replying_in is not None and not here,
-            notice=self._notice(here),
-        )
-
-    def _notice(self, streaming_here: bool) -> str:
-        if not self.services.client.has_credentials:
-            return "no API key: set ANTHROPIC_API_KEY"
-        if self.conversation.read_only:
-            return "read-only: written by a newer claude-tui"
-        if not streaming_here or self.retry is None:
-            return ""
-        event, until = self.retry
-        return (f"{event.error.title.rstrip('.')} · "
-                f"{event.countdown(until - time.monotonic())} · Escape stops")
+        return status_of(self.conversation, self.replying_in, self.retry,
+                         self.services.client.has_credentials)
 
     def _follow_actions(self) -> None:
         """Stop and Retry in the footer follow the turn and the conversation."""
