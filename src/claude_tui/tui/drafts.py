@@ -34,11 +34,9 @@ class DraftBook:
         self._drafts[draft_key(leaving)] = typed
         return self._drafts.pop(draft_key(arriving), "")
 
-    def carry(self, arriving: Conversation, typed: str) -> str:
-        """At start, text typed while the list loaded comes along into ``arriving``;
-        with none typed, ``arriving``'s own draft shows."""
-        if typed:
-            return typed
+    def claim(self, arriving: Conversation) -> str:
+        """``arriving``'s own draft, taken out of the book to show (at start, when nothing
+        was typed while the list loaded)."""
         return self._drafts.pop(draft_key(arriving), "")
 
     def put_back(self, owner: str, text: str) -> None:

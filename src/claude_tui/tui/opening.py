@@ -93,13 +93,10 @@ class Opening:
         screen = self.screen
         prompt = screen.prompt
         if carry:
-            text = screen.drafts.carry(conversation, prompt.text)
+            if not prompt.text:
+                prompt.set_draft(screen.drafts.claim(conversation))
         elif conversation is not screen.conversation:
-            text = screen.drafts.swap(screen.conversation, prompt.text, conversation)
-        else:
-            text = prompt.text
-        if text != prompt.text:
-            prompt.set_draft(text)
+            prompt.set_draft(screen.drafts.swap(screen.conversation, prompt.text, conversation))
         screen.conversation = conversation
 
     async def new_now(self) -> None:
