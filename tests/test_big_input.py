@@ -23,23 +23,24 @@ from claude_tui.tui.widgets.message_log import (
     MessageLog,
     TextBlockView,
 )
-from claude_tui.tui.widgets.prompt_input import PromptInput
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.ui import (
     conversation_files,
     flat,
-    make_app,
-    on_disk,
+    prompt,
+    replying,
+    running,
     screen_text,
     seed,
+    seen,
+    send,
     send_until_held,
     sidebar_text,
+    the_saved_conversation,
     type_text,
     wait_idle,
     wait_until,
 )
-
-SIZE = (120, 36)
 
 # About 1 MB of text in lines of a usual length, as a log or a source file would paste.
 PASTE = "".join(f"pasted line {n:05d} " + "lorem ipsum " * 5 + "\n" for n in range(13_000))
@@ -57,7 +58,7 @@ def paste(app: ClaudeTUI, text: str) -> None:
 async def paste_and_send(pilot: Pilot[Any], app: ClaudeTUI, text: str) -> None:
     """Paste ``text``, wait until the input box holds it, send it, wait for the reply."""
     paste(app, text)
-    await wait_until(pilot, lambda: app.query_one(PromptInput).text == text,
+    await wait_until(pilot, lambda: prompt(app).text == text,
                      what="the paste in the box")
     await pilot.press("enter")
     await wait_idle(pilot, app)
@@ -67,7 +68,7 @@ async def keys_still_work(pilot: Pilot[Any], app: ClaudeTUI, words: str = "still
     """Type into the input box and see the words there."""
     await type_text(pilot, words)
     await wait_until(pilot, lambda: words in screen_text(app), what=f"{words!r} typed")
-    assert app.query_one(PromptInput).text.endswith(words)
+    assert prompt(app).text.endswith(words)
 
 
 def status_line(app: ClaudeTUI) -> str:
@@ -78,7 +79,7 @@ def assert_complete(app: ClaudeTUI) -> None:
     status = status_line(app)
     assert "● streaming" not in status
     assert "last in 10 · out" in status
-    assert app.turn is None
+    assert not replying(app)
 
 
 def line_numbers(text: str) -> list[int]:
@@ -89,11 +90,10 @@ async def test_a_1_mb_paste_is_sent_whole_and_the_keys_still_work(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.text("Received your paste."))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        prompt = app.query_one(PromptInput)
+    async with running(settings) as (app, pilot):
+        box = prompt(app)
         paste(app, PASTE)
-        await wait_until(pilot, lambda: prompt.text == PASTE, what="the paste in the box")
+        await wait_until(pilot, lambda: box.text == PASTE, what="the paste in the box")
         await pilot.pause()
         assert "the end of the paste" in screen_text(app)  # the box follows the cursor
         await type_text(pilot, "!")
@@ -101,18 +101,17 @@ async def test_a_1_mb_paste_is_sent_whole_and_the_keys_still_work(
 
         await pilot.press("enter")
         await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "the end of the paste!" in seen
-        assert "Received your paste." in seen
+        shown = seen(app)
+        assert "the end of the paste!" in shown
+        assert "Received your paste." in shown
         assert_complete(app)
-        assert prompt.text == ""
+        assert box.text == ""
         assert len(app.query(LongUserMessageView)) == 1
         await keys_still_work(pilot, app)
 
     sent = PASTE + "!"
     assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == sent
-    (path,) = conversation_files(data_dir)
-    user, reply = on_disk(data_dir, path.stem)["messages"]
+    user, reply = the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == sent
     assert reply["status"] == "complete"
 
@@ -124,22 +123,21 @@ async def test_a_reply_of_100_000_lines_streams_while_keys_work(
     halfway = text[: text.index("line 50000\n")]
     gate = Gate(after=halfway)
     fake_api.enqueue(Reply.text(text, chunk_size=20_000, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):
         await send_until_held(pilot, "Count to 100,000", gate)
         # Held halfway: the reply is streaming, and the keys are handled meanwhile.
         await wait_until(pilot, lambda: "line 49999" in screen_text(app), what="line 49999")
         await type_text(pilot, "typed meanwhile")
         await wait_until(pilot, lambda: "typed meanwhile" in screen_text(app))
-        assert app.turn is not None
+        assert replying(app)
         assert "● streaming" in status_line(app)
 
         gate.release()
         await wait_idle(pilot, app)
-        seen = screen_text(app)
-        assert "The very last line." in seen
-        assert "line 99999" in seen
-        assert PLAIN_NOTE in flat(seen)
+        text_shown = screen_text(app)
+        assert "The very last line." in text_shown
+        assert "line 99999" in text_shown
+        assert PLAIN_NOTE in flat(text_shown)
         assert_complete(app)
         (view,) = app.query(LongTextBlockView)
         assert view.text == text
@@ -162,10 +160,9 @@ async def test_a_reply_of_100_000_lines_streams_while_keys_work(
         assert len(shown) > 20
 
         await keys_still_work(pilot, app, " and after")
-        assert app.query_one(PromptInput).text == "typed meanwhile and after"
+        assert prompt(app).text == "typed meanwhile and after"
 
-    (path,) = conversation_files(data_dir)
-    reply = on_disk(data_dir, path.stem)["messages"][1]
+    reply = the_saved_conversation(data_dir)["messages"][1]
     assert reply["content"][0]["text"] == text
     assert reply["status"] == "complete"
 
@@ -178,8 +175,7 @@ async def test_a_reply_that_outgrows_markdown_is_drawn_plain_from_then_on(
     text = first + paragraph * 50 + "The final words."
     gate = Gate(after=first)
     fake_api.enqueue(Reply.text(text, chunk_size=4_000, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):
         await send_until_held(pilot, "Write a lot", gate)
         await wait_until(pilot, lambda: [v.source for v in app.query(TextBlockView)] == [first],
                          what="the first part drawn as Markdown")
@@ -187,7 +183,7 @@ async def test_a_reply_that_outgrows_markdown_is_drawn_plain_from_then_on(
         await pilot.pause()
         assert "A heading" in screen_text(app)
         assert "# A heading" not in screen_text(app)  # Markdown, while it is short enough
-        assert PLAIN_NOTE not in flat(screen_text(app))
+        assert PLAIN_NOTE not in seen(app)
 
         gate.release()
         await wait_idle(pilot, app)
@@ -196,9 +192,9 @@ async def test_a_reply_that_outgrows_markdown_is_drawn_plain_from_then_on(
         assert view.text == text
         app.query_one(MessageLog).scroll_end(animate=False)
         await pilot.pause()
-        seen = flat(screen_text(app))
-        assert "The final words." in seen
-        assert PLAIN_NOTE in seen
+        shown = seen(app)
+        assert "The final words." in shown
+        assert PLAIN_NOTE in shown
         assert_complete(app)
         app.query_one(MessageLog).scroll_home(animate=False)
         await pilot.pause()
@@ -206,8 +202,7 @@ async def test_a_reply_that_outgrows_markdown_is_drawn_plain_from_then_on(
         assert "Some **bold** words." in screen_text(app)
         await keys_still_work(pilot, app)
 
-    (path,) = conversation_files(data_dir)
-    assert on_disk(data_dir, path.stem)["messages"][1]["content"][0]["text"] == text
+    assert the_saved_conversation(data_dir)["messages"][1]["content"][0]["text"] == text
 
 
 async def test_a_line_of_50_000_characters_in_a_message_and_in_its_reply(
@@ -217,8 +212,7 @@ async def test_a_line_of_50_000_characters_in_a_message_and_in_its_reply(
     answer = "".join(f"r{n:04d}" for n in range(9_998)) + "REPLY-TAIL"
     assert len(said) == len(answer) == 50_000 and "\n" not in said + answer
     fake_api.enqueue(Reply.text(answer, chunk_size=2_000))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):
         await paste_and_send(pilot, app, said)
         assert "REPLY-TAIL" in screen_text(app)
         assert_complete(app)
@@ -237,8 +231,7 @@ async def test_a_line_of_50_000_characters_in_a_message_and_in_its_reply(
         await keys_still_work(pilot, app)
 
     assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == said
-    (path,) = conversation_files(data_dir)
-    user, reply = on_disk(data_dir, path.stem)["messages"]
+    user, reply = the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == said
     assert reply["content"][0]["text"] == answer
 
@@ -252,21 +245,17 @@ async def test_long_thinking_is_drawn_plain_and_kept_whole(
          {"type": "text", "text": "The answer, after all that."}],
         chunk_size=10_000,
     ))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Think hard")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+    async with running(settings) as (app, pilot):
+        await send(pilot, app, "Think hard")
         (view,) = app.query(LongThinkingBlockView)
         assert view.text == thinking
-        seen = flat(screen_text(app))
-        assert "thought 7999 Last thought." in seen
-        assert "The answer, after all that." in seen
+        shown = seen(app)
+        assert "thought 7999 Last thought." in shown
+        assert "The answer, after all that." in shown
         assert_complete(app)
         await keys_still_work(pilot, app)
 
-    (path,) = conversation_files(data_dir)
-    reply = on_disk(data_dir, path.stem)["messages"][1]
+    reply = the_saved_conversation(data_dir)["messages"][1]
     assert reply["content"][0]["thinking"] == thinking
 
 
@@ -275,15 +264,13 @@ async def test_a_reopened_big_conversation_is_drawn_at_its_end(
 ) -> None:
     text = "".join(f"line {n}\n" for n in range(100_000)) + "The very last line."
     fake_api.enqueue(Reply.text(text, chunk_size=50_000))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):
         await paste_and_send(pilot, app, PASTE)
 
-    app = make_app(settings)  # a new start opens it again, from the file
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):  # a new start opens it again, from the file
         await wait_until(pilot, lambda: "The very last line." in screen_text(app),
                          what="the reopened reply")
-        assert PLAIN_NOTE in flat(screen_text(app))
+        assert PLAIN_NOTE in seen(app)
         (user,) = app.query(LongUserMessageView)
         assert user.text == PASTE
         await keys_still_work(pilot, app)
@@ -302,16 +289,15 @@ async def test_unreadable_files_in_the_data_folder_are_set_aside_with_a_notice(
     for name in ("state.json", "index.json", "drafts.json"):  # the app's own files, broken
         (data_dir / name).write_bytes(not_utf8)
     fake_api.enqueue(Reply.text("Still answering."))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: "latin.json" in flat(screen_text(app)),
+    async with running(settings) as (app, pilot):
+        await wait_until(pilot, lambda: "latin.json" in seen(app),
                          what="the notice")
-        await wait_until(pilot, lambda: "stray.json" in flat(screen_text(app)),
+        await wait_until(pilot, lambda: "stray.json" in seen(app),
                          what="the second notice")
-        seen = flat(screen_text(app))
-        assert "Conversation file not read" in seen
-        assert "not UTF-8" in seen
-        assert "Could not read drafts.json (not UTF-8 text); it was moved untouched" in seen
+        shown = seen(app)
+        assert "Conversation file not read" in shown
+        assert "not UTF-8" in shown
+        assert "Could not read drafts.json (not UTF-8 text); it was moved untouched" in shown
         assert "Alpha" in sidebar_text(app) and "Bravo" in sidebar_text(app)
         assert "caf" not in sidebar_text(app)
         app.clear_notifications()

@@ -12,7 +12,6 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from claude_tui.config import Settings
 from claude_tui.tui.app import ClaudeTUI
@@ -21,11 +20,15 @@ from claude_tui.tui.screens.search import SearchScreen
 from tests.fake_api import FakeAnthropic, Reply
 from tests.ui import (
     flat,
-    make_app,
+    on_chat_screen,
+    prompt,
+    running,
+    screen_strips,
     screen_text,
     seed,
     sidebar_text,
     type_text,
+    wait_for_screen,
     wait_idle,
     wait_open,
     wait_until,
@@ -46,7 +49,7 @@ def links_and_actions(app: ClaudeTUI) -> list[tuple[str, str]]:
     """What on screen is a hyperlink or does something when clicked, besides the app's own
     footer keys and the links Markdown makes of URLs in a reply."""
     found = []
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         for segment in strip:
             style = segment.style
             if style is None:
@@ -76,7 +79,8 @@ def toast_text(app: ClaudeTUI) -> str:
     lines = screen_text(app).splitlines()
     return flat("\n".join(
         lines[y][toast.region.x:toast.region.right]
-        for toast in app.screen.query(Toast) for y in range(toast.region.y, toast.region.bottom)
+        for toast in app.screen.query("Toast")
+        for y in range(toast.region.y, toast.region.bottom)
     ))
 
 
@@ -96,10 +100,9 @@ async def test_a_pasted_message_and_a_streamed_reply_show_markup_and_codes_as_te
 ) -> None:
     # In chunks of 3 characters: the sequences arrive cut in pieces, as over a network.
     fake_api.enqueue(Reply.text(f"Reply {MARKUP} {CODES} done.", chunk_size=3))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings, size=SIZE) as (app, pilot):
         app.post_message(events.Paste(f"Asked {MARKUP} {CODES} end"))  # as a terminal does
-        await wait_until(pilot, lambda: app.chat.prompt.text.endswith("end"))
+        await wait_until(pilot, lambda: prompt(app).text.endswith("end"))
         await pilot.press("enter")
         await wait_idle(pilot, app)
         assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == (
@@ -123,9 +126,7 @@ async def test_a_title_with_markup_and_codes_is_text_in_the_sidebar_dialogs_and_
     settings: Settings, data_dir: Path
 ) -> None:
     hostile, plain = seed(data_dir, TITLE, "Plain")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, hostile.id)
+    async with running(settings, size=SIZE, open=hostile.id) as (app, pilot):
         assert_shown_as_text(app, f"{CLICK} ␛[2J␛]52;")  # the sidebar is narrow
         assert f"{TITLE_SHOWN} 1h ago" in sidebar_text(app)
         await click_text(pilot, app, "z[/] ␛[2J")  # on the title in the sidebar
@@ -141,15 +142,13 @@ async def test_a_title_with_markup_and_codes_is_text_in_the_sidebar_dialogs_and_
         await wait_open(pilot, app, hostile.id)
 
         await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, AskText))
-        await pilot.pause()
+        await wait_for_screen(pilot, app, AskText)
         assert_shown_as_text(app, "Rename conversation", TITLE_SHOWN)
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is app.chat)
+        await wait_until(pilot, lambda: on_chat_screen(app))
 
         await pilot.press("f8")
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
-        await pilot.pause()
+        await wait_for_screen(pilot, app, Confirm)
         assert_shown_as_text(app, f"Delete “{TITLE_SHOWN}”?")
 
 
@@ -157,11 +156,9 @@ async def test_notifications_about_a_title_with_markup_and_codes_show_it_as_text
     settings: Settings, data_dir: Path
 ) -> None:
     hostile, _ = seed(data_dir, TITLE, "Plain")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, hostile.id)
+    async with running(settings, size=SIZE, open=hostile.id) as (app, pilot):
         await pilot.press("f8")
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        await wait_for_screen(pilot, app, Confirm)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "is in the trash" in toast_text(app))
         assert_shown_as_text(app)
@@ -174,8 +171,7 @@ async def test_notifications_about_a_title_with_markup_and_codes_show_it_as_text
         await type_text(pilot, "restore")
         await wait_until(pilot, lambda: "Restore from trash" in screen_text(app))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, Choose))
-        await pilot.pause()
+        await wait_for_screen(pilot, app, Choose)
         assert_shown_as_text(app, f"{TITLE_SHOWN} deleted just now")
         await pilot.press("enter")
         await wait_open(pilot, app, hostile.id)
@@ -198,11 +194,9 @@ async def test_a_search_hit_shows_markup_and_codes_as_text(
 ) -> None:
     text = f"\x1b[2J\x1b]52;c;aGk=\x07 needle \x9b6n [b]x[/b] {CLICK}"
     hostile, _ = seed(data_dir, text, "Plain")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, hostile.id)
+    async with running(settings, size=SIZE, open=hostile.id) as (app, pilot):
         await pilot.press("ctrl+f")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, app, SearchScreen)
         await type_text(pilot, "needle")
         await wait_until(pilot, lambda: "2 messages found" in screen_text(app))
         shown = f"␛[2J␛]52;c;aGk=␇ needle \ufffd6n [b]x[/b] {CLICK}"
@@ -215,9 +209,7 @@ async def test_escape_codes_pasted_into_the_search_filter_and_rename_boxes_show_
     settings: Settings, data_dir: Path
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, size=SIZE, open=alpha.id) as (app, pilot):
         for key, box in (("ctrl+f", "#search-input"), ("ctrl+g", "#sidebar-filter"),
                          ("f2", "#dialog-input")):
             await pilot.press(key)
@@ -228,16 +220,15 @@ async def test_escape_codes_pasted_into_the_search_filter_and_rename_boxes_show_
                              what="the paste")
             assert_shown_as_text(app, "q␛[2J ␛]8;;")  # the filter box is narrow
             await pilot.press("escape")
-            await wait_until(pilot, lambda: app.screen is app.chat and app.chat.prompt.has_focus,
+            await wait_until(pilot, lambda: on_chat_screen(app) and prompt(app).has_focus,
                              what="back in the input box")
 
 
 async def test_escape_codes_pasted_into_the_message_box_show_as_symbols(
     settings: Settings,
 ) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings, size=SIZE) as (app, pilot):
         app.post_message(events.Paste(f"Asked {CODES} end"))
-        await wait_until(pilot, lambda: app.chat.prompt.text.endswith("end"))
+        await wait_until(pilot, lambda: prompt(app).text.endswith("end"))
         await pilot.pause()
         assert_shown_as_text(app, f"Asked {CODES_SHOWN} end")

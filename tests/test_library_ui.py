@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from claude_tui.config import Settings
@@ -15,43 +13,48 @@ from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.store.conversations import ConversationStore
-from claude_tui.tui.app import ClaudeTUI
 from claude_tui.tui.screens.dialogs import AskText, Choose, Confirm
 from claude_tui.tui.widgets.message_log import AssistantMessageView, MessageLog, UserMessageView
 from tests.conftest import FIXED_NOW
 from tests.fake_api import FakeAnthropic, Reply
 from tests.ui import (
+    burst,
     conversation_files,
-    flat,
-    make_app,
+    highlighted_row,
+    listed_ids,
+    on_chat_screen,
     on_disk,
+    open_conversation,
     palette,
+    prompt,
+    quit_app,
+    running,
     screen_text,
     seed,
+    seen,
+    send,
+    shown_ids,
+    sidebar,
     sidebar_text,
     type_text,
+    wait_for_screen,
     wait_idle,
     wait_open,
     wait_until,
 )
 
-SIZE = (120, 36)
 
-
-async def until_screen(pilot: Pilot[Any], app: ClaudeTUI, kind: type) -> None:
-    await wait_until(pilot, lambda: isinstance(app.screen, kind), what=kind.__name__)
-    await pilot.pause()
+def file_of(data_dir: Path, conversation: Conversation) -> Path:
+    return data_dir / "conversations" / f"{conversation.id}.json"
 
 
 async def test_f2_renames_and_the_title_is_shown_as_typed(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, _ = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("f2")
-        await until_screen(pilot, app, AskText)
+        await wait_for_screen(pilot, app, AskText)
         await pilot.press("ctrl+a", "ctrl+k")  # the old title is selected; clear it
         await type_text(pilot, "[bold red]Plans[/] for 2027")
         await pilot.press("enter")
@@ -59,58 +62,56 @@ async def test_f2_renames_and_the_title_is_shown_as_typed(
         saved = on_disk(data_dir, alpha.id)
         assert saved["title"] == "[bold red]Plans[/] for 2027"
         assert saved["title_set_by_user"] is True
-        assert "[bold red]Plans[/] for 2027 1h ago Bravo 2h ago" in flat(screen_text(app))
-        assert app.chat.sidebar.option_list.highlighted == 0  # order kept: not "used"
+        assert "[bold red]Plans[/] for 2027 1h ago Bravo 2h ago" in seen(app)
+        assert highlighted_row(app) == 0  # order kept: not "used"
 
 
 async def test_rename_from_the_palette_and_escape_keeps_the_title(
     settings: Settings, data_dir: Path
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await palette(pilot, app, "rename", "Rename conversation")
-        await until_screen(pilot, app, AskText)
+        await wait_for_screen(pilot, app, AskText)
         await type_text(pilot, "Something else")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is app.chat)
-        await pilot.pause()
+        await wait_until(pilot, lambda: on_chat_screen(app))
+        await wait_idle(pilot, app)
         assert on_disk(data_dir, alpha.id)["title"] == "Alpha"
-        assert app.conversation.title == "Alpha"
+        assert open_conversation(app).title == "Alpha"
+        assert sidebar_text(app) == "Alpha 1h ago"
 
 
 async def test_delete_asks_moves_to_the_trash_and_restore_brings_it_back(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, bravo, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
-    original = (data_dir / "conversations" / f"{alpha.id}.json").read_bytes()
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    original = file_of(data_dir, alpha).read_bytes()
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("f8")
-        await until_screen(pilot, app, Confirm)
-        assert "Delete “Alpha”?" in flat(screen_text(app))
+        await wait_for_screen(pilot, app, Confirm)
+        assert "Delete “Alpha”?" in seen(app)
         await pilot.press("escape")  # changed my mind
-        await pilot.pause()
-        assert (data_dir / "conversations" / f"{alpha.id}.json").exists()
+        await wait_until(pilot, lambda: on_chat_screen(app))
+        await wait_idle(pilot, app)
+        assert file_of(data_dir, alpha).exists()
 
         await pilot.press("f8")
-        await until_screen(pilot, app, Confirm)
+        await wait_for_screen(pilot, app, Confirm)
         await pilot.press("enter")
         await wait_open(pilot, app, bravo.id)  # the next one in the list takes its place
-        assert not (data_dir / "conversations" / f"{alpha.id}.json").exists()
+        assert not file_of(data_dir, alpha).exists()
         [trashed] = (data_dir / "trash").glob(f"*{alpha.id}.json")
         assert trashed.read_bytes() == original
         assert sidebar_text(app) == "Bravo 2h ago Charlie 3h ago"
-        assert "“Alpha” is in the trash" in flat(screen_text(app))
+        assert "“Alpha” is in the trash" in seen(app)
 
         await palette(pilot, app, "restore", "Restore from trash")
-        await until_screen(pilot, app, Choose)
-        assert "Alpha deleted just now · kept until Dec 25, 2026" in flat(screen_text(app))
+        await wait_for_screen(pilot, app, Choose)
+        assert "Alpha deleted just now · kept until Dec 25, 2026" in seen(app)
         await pilot.press("enter")
         await wait_open(pilot, app, alpha.id)
-        assert (data_dir / "conversations" / f"{alpha.id}.json").read_bytes() == original
+        assert file_of(data_dir, alpha).read_bytes() == original
         assert sidebar_text(app) == "Alpha 1h ago Bravo 2h ago Charlie 3h ago"
         assert "Reply about Alpha." in screen_text(app)
     assert list((data_dir / "trash").iterdir()) == []
@@ -120,14 +121,12 @@ async def test_deleting_the_last_conversation_leaves_a_new_one(
     settings: Settings, data_dir: Path
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await palette(pilot, app, "delete conv", "Delete conversation")
-        await until_screen(pilot, app, Confirm)
+        await wait_for_screen(pilot, app, Confirm)
         await pilot.press("y")
-        await wait_until(pilot, lambda: not app.conversation.messages)
-        await pilot.pause()
+        await wait_until(pilot, lambda: not open_conversation(app).messages)
+        await wait_idle(pilot, app)
         assert conversation_files(data_dir) == []
         assert "No conversations yet" in screen_text(app)
         assert "Start a conversation" in screen_text(app)
@@ -141,14 +140,12 @@ async def test_the_trash_is_emptied_of_what_is_older_than_thirty_days_at_start(
     trash.mkdir()
     for conversation, stamp in ((old, "20261025T115959000000Z"),
                                 (recent, "20261026T120001000000Z")):
-        (data_dir / "conversations" / f"{conversation.id}.json").rename(
-            trash / f"{stamp}--{conversation.id}.json")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
+        file_of(data_dir, conversation).rename(trash / f"{stamp}--{conversation.id}.json")
+    async with running(settings, notifications=False) as (app, pilot):
         await wait_until(pilot, lambda: len(list(trash.iterdir())) == 1)
         await palette(pilot, app, "restore", "Restore from trash")
-        await until_screen(pilot, app, Choose)
-        text = flat(screen_text(app))
+        await wait_for_screen(pilot, app, Choose)
+        text = seen(app)
         assert "Recent deleted Oct 26 · kept until Nov 25, 2026" in text
         assert "Old" not in text
 
@@ -157,22 +154,18 @@ async def test_duplicate_makes_an_independent_copy_and_opens_it(
     settings: Settings, data_dir: Path, fake_api: FakeAnthropic
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await palette(pilot, app, "duplicate", "Duplicate conversation")
-        await wait_until(pilot, lambda: app.conversation.id != alpha.id)
-        await wait_open(pilot, app, app.conversation.id)
-        copy_id = app.conversation.id
+        await wait_until(pilot, lambda: open_conversation(app).id != alpha.id)
+        copy_id = open_conversation(app).id
+        await wait_open(pilot, app, copy_id)
         copy = on_disk(data_dir, copy_id)
         original = on_disk(data_dir, alpha.id)
         assert copy["title"] == "Alpha (copy)"
         assert copy["messages"] == original["messages"]
         assert sidebar_text(app) == "Alpha (copy) just now Alpha 1h ago"
         fake_api.enqueue(Reply.text("Taken elsewhere."))
-        await type_text(pilot, "Go elsewhere")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "Go elsewhere")
         assert len(on_disk(data_dir, copy_id)["messages"]) == 4
         assert on_disk(data_dir, alpha.id) == original
 
@@ -181,40 +174,34 @@ async def test_drafts_come_back_after_switching_and_after_a_restart(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await type_text(pilot, "half a thought about [b]alpha[/b]")
         await pilot.press("ctrl+pagedown")
         await wait_open(pilot, app, bravo.id)
         await type_text(pilot, "bravo draft")
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: not app.conversation.messages)
+        await wait_until(pilot, lambda: not open_conversation(app).messages)
         await type_text(pilot, "a new one")
-        await pilot.press("ctrl+q")
+        await quit_app(pilot, app)
     saved = json.loads((data_dir / "drafts.json").read_text())["drafts"]
     assert saved == {alpha.id: "half a thought about [b]alpha[/b]", bravo.id: "bravo draft",
                      "": "a new one"}
 
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, bravo.id)  # the last one open
-        assert app.chat.prompt.text == "bravo draft"
+    async with running(settings, open=bravo.id) as (app, pilot):  # the last one open
+        assert prompt(app).text == "bravo draft"
         await pilot.press("ctrl+pageup")
         await wait_open(pilot, app, alpha.id)
-        assert app.chat.prompt.text == "half a thought about [b]alpha[/b]"
+        assert prompt(app).text == "half a thought about [b]alpha[/b]"
         assert "half a thought about [b]alpha[/b]" in screen_text(app)
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: app.chat.prompt.text == "a new one")
+        await wait_until(pilot, lambda: prompt(app).text == "a new one")
 
 
 async def test_a_draft_is_saved_while_typing_without_quitting(
     settings: Settings, data_dir: Path
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id, notifications=False) as (_, pilot):
         await type_text(pilot, "not lost in a crash")
         drafts = data_dir / "drafts.json"
         await wait_until(pilot, lambda: drafts.exists() and "not lost in a crash"
@@ -223,13 +210,10 @@ async def test_a_draft_is_saved_while_typing_without_quitting(
 
 async def test_ctrl_g_filters_the_sidebar_by_title(settings: Settings, data_dir: Path) -> None:
     alpha, bravo, charlie, _ = seed(data_dir, "Alpha plans", "Bravo", "Charlie plans", "Delta")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+g")
         await type_text(pilot, "PLANS")
-        await wait_until(pilot, lambda: app.chat.sidebar.conversation_ids
-                         == [alpha.id, charlie.id])
+        await wait_until(pilot, lambda: shown_ids(app) == [alpha.id, charlie.id])
         assert sidebar_text(app) == "Alpha plans 1h ago Charlie plans 3h ago"
         await pilot.press("down", "down", "enter")
         await wait_open(pilot, app, charlie.id)
@@ -237,9 +221,9 @@ async def test_ctrl_g_filters_the_sidebar_by_title(settings: Settings, data_dir:
         await type_text(pilot, "zzz")
         await wait_until(pilot, lambda: "No match" in sidebar_text(app))
         await pilot.press("escape")  # clears the filter and goes back to the input box
-        await wait_until(pilot, lambda: len(app.chat.sidebar.conversation_ids) == 4)
-        assert app.focused is app.chat.prompt
-        assert "Bravo" in sidebar_text(app) and bravo.id in app.chat.sidebar.conversation_ids
+        await wait_until(pilot, lambda: len(shown_ids(app)) == 4)
+        assert app.focused is prompt(app)
+        assert "Bravo" in sidebar_text(app) and bravo.id in shown_ids(app)
 
 
 def long_conversation(data_dir: Path) -> Conversation:
@@ -259,9 +243,7 @@ async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
     long = long_conversation(data_dir)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, long.id)
+    async with running(settings, open=long.id) as (app, pilot):
         await pilot.press("ctrl+n")
         await pilot.press("ctrl+f")
         await type_text(pilot, "XYLOPHONE rare")
@@ -281,9 +263,7 @@ async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
 
         # Sending from there shows the newest messages again, with the reply.
         fake_api.enqueue(Reply.text("Fresh reply."))
-        await type_text(pilot, "And now?")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await send(pilot, app, "And now?")
         assert "Fresh reply." in screen_text(app)
         assert len(on_disk(data_dir, long.id)["messages"]) == 122
 
@@ -291,17 +271,15 @@ async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
         await type_text(pilot, "nothing like this")
         await wait_until(pilot, lambda: "No message contains" in screen_text(app))
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is app.chat)
-        assert app.conversation.id == long.id and alpha.id in app.listed_ids
+        await wait_until(pilot, lambda: on_chat_screen(app))
+        assert open_conversation(app).id == long.id and alpha.id in listed_ids(app)
 
 
 async def test_search_scrolling_down_from_a_hit_reaches_the_newest(
     settings: Settings, data_dir: Path
 ) -> None:
     long = long_conversation(data_dir)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, long.id)
+    async with running(settings, open=long.id) as (app, pilot):
         await pilot.press("ctrl+f")
         await type_text(pilot, "xylophone")
         await wait_until(pilot, lambda: "1 message found" in screen_text(app))
@@ -320,11 +298,9 @@ async def test_export_markdown_from_the_palette(
     (alpha,) = seed(data_dir, "Alpha")
     target = tmp_path / "exports" / "alpha.md"
     target.parent.mkdir()
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await palette(pilot, app, "export markdown", "Export as Markdown")
-        await until_screen(pilot, app, AskText)
+        await wait_for_screen(pilot, app, AskText)
         assert "alpha.md" in screen_text(app)  # a file name is suggested
         await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, str(target))
@@ -340,9 +316,7 @@ async def test_palette_goes_to_a_conversation_by_fuzzy_title(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, _, charlie = seed(data_dir, "Alpha", "Bravo", "[i]Charlie[/i] notes")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+p")
         await type_text(pilot, "chnotes")
         await wait_until(pilot, lambda: "Go to: [i]Charlie[/i] notes" in screen_text(app))
@@ -355,13 +329,12 @@ async def test_a_prompt_given_at_launch_is_sent_in_a_new_conversation(
 ) -> None:
     (alpha,) = seed(data_dir, "Alpha")
     fake_api.enqueue(Reply.text("Launched reply."))
-    app = ClaudeTUI(settings, prompt="Hello from the shell", clock=lambda: FIXED_NOW)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings, prompt="Hello from the shell") as (app, pilot):
         await wait_until(pilot, lambda: len(conversation_files(data_dir)) == 2)
         await wait_idle(pilot, app)
-        assert app.conversation.id != alpha.id
+        assert open_conversation(app).id != alpha.id
         assert "Launched reply." in screen_text(app)
-        assert on_disk(data_dir, app.conversation.id)["title"] == "Hello from the shell"
+        assert on_disk(data_dir, open_conversation(app).id)["title"] == "Hello from the shell"
     assert fake_api.requests[-1].body["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Hello from the shell"}]}]
 
@@ -372,11 +345,10 @@ async def test_resume_with_a_prompt_continues_the_last_used_conversation(
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
     ConversationStore(data_dir).set_last_open(bravo.id)  # used last, though older
     fake_api.enqueue(Reply.text("Continued."))
-    app = ClaudeTUI(settings, prompt="More", resume=True, clock=lambda: FIXED_NOW)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings, prompt="More", resume=True) as (app, pilot):
         await wait_until(pilot, lambda: len(on_disk(data_dir, bravo.id)["messages"]) == 4)
         await wait_idle(pilot, app)
-        assert app.conversation.id == bravo.id
+        assert open_conversation(app).id == bravo.id
         assert "Continued." in screen_text(app)
     sent = fake_api.requests[-1].body["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
@@ -394,59 +366,51 @@ async def test_a_sidebar_of_many_conversations_draws_a_page_and_grows_on_the_way
                         updated_at=FIXED_NOW.replace(minute=0, second=0).isoformat()
                         .replace("12:00:00", f"{11 - n // 60:02}:{59 - n % 60:02}:00"))
         (store.conversations_dir / f"c{n:04}.json").write_text(json.dumps(template))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: len(app.listed_ids) == 351)
-        options = app.chat.sidebar.option_list
+    async with running(settings) as (app, pilot):
+        await wait_until(pilot, lambda: len(listed_ids(app)) == 351)
+        options = sidebar(app).option_list
         assert options.option_count <= 102
         assert "more" in str(options.get_option_at_index(options.option_count - 1).prompt)
         await pilot.press("tab")  # into the list
         assert app.focused is options
-        await pilot.press(*["down"] * 95)
-        await pilot.pause()
-        assert options.option_count > 102
-        highlighted = options.highlighted or 0
-        assert options.get_option_at_index(highlighted).id == app.listed_ids[highlighted]
+        burst(app, *["down"] * 95)  # as a held-down key sends them
+        await wait_until(pilot, lambda: options.highlighted == 95, what="95 rows down")
+        await wait_until(pilot, lambda: options.option_count > 102, what="the list to grow")
+        assert options.get_option_at_index(95).id == listed_ids(app)[95]
 
 
 async def test_digits_typed_in_the_filter_filter_and_do_not_open_conversations(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, _, plans = seed(data_dir, "Alpha", "Bravo", "Plans for 2027")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+g")
         await type_text(pilot, "2027")
-        await wait_until(pilot, lambda: app.chat.sidebar.conversation_ids == [plans.id])
-        await pilot.pause()
-        assert app.conversation.id == alpha.id
-        assert app.chat.sidebar.filter_input.value == "2027"
+        await wait_until(pilot, lambda: shown_ids(app) == [plans.id])
+        await wait_idle(pilot, app)
+        assert open_conversation(app).id == alpha.id
+        assert sidebar(app).filter_input.value == "2027"
 
 
 async def test_digits_in_the_sidebar_open_conversations_and_stay_in_the_list(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("tab")
         await pilot.press("2")
         await wait_open(pilot, app, bravo.id)
         await pilot.press("3")
         await wait_open(pilot, app, charlie.id)
-        assert app.focused is app.chat.sidebar.option_list
-        assert app.chat.prompt.text == ""
+        assert app.focused is sidebar(app).option_list
+        assert prompt(app).text == ""
 
 
 async def test_next_and_previous_stay_within_the_filter(
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, _, charlie, _ = seed(data_dir, "Alpha trip", "Bravo", "Charlie trip", "Delta")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+g")
         await type_text(pilot, "trip")
         await pilot.press("enter")
@@ -463,13 +427,11 @@ async def test_search_says_when_it_shows_only_the_first_hits(
     for n in range(260):
         conversation.append(Message.user(f"needle {n}"))
     ConversationStore(data_dir).save(conversation)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, conversation.id)
+    async with running(settings, open=conversation.id) as (app, pilot):
         await pilot.press("ctrl+f")
         await type_text(pilot, "needle")
         await wait_until(pilot, lambda: "The first 200 messages found are shown; there are more"
-                         in flat(screen_text(app)))
+                         in seen(app))
 
 
 async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
@@ -481,9 +443,8 @@ async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
     bravo.title = "Bravo renamed elsewhere"
     store.save(bravo)  # changed since the index was written
     store.path_of(charlie.id).unlink()  # and one is gone
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(settings) as (app, pilot):
         await wait_until(pilot, lambda: sidebar_text(app)
                          == "Alpha 1h ago Bravo renamed elsewhere 2h ago")
         await wait_open(pilot, app, alpha.id)
-        assert app.listed_ids == [alpha.id, bravo.id]
+        assert listed_ids(app) == [alpha.id, bravo.id]

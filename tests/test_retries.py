@@ -18,17 +18,15 @@ from claude_tui.tui.widgets.status_bar import StatusBar
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
+    running,
+    seen,
+    send,
+    submit,
+    the_saved_conversation,
     type_text,
     wait_idle,
     wait_until,
 )
-
-SIZE = (120, 36)
 
 
 @pytest.fixture
@@ -45,27 +43,24 @@ async def test_a_rate_limit_is_waited_out_as_asked_and_shown_while_waiting(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(429, "slow down", retry_after=2), Reply.text("Got there."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
+    async with running(retrying) as (app, pilot):
+        await submit(pilot, "Hello")
         await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the countdown")
         shown = status_text(app)
         assert re.search(r"Rate limited: too many requests for now · retrying in [12] s "
                          r"\(attempt 2 of 3\) · Escape stops", shown), shown
         # the notification says it too
-        assert "Rate limited: too many requests for now. Retrying in" in flat(screen_text(app))
+        assert "Rate limited: too many requests for now. Retrying in" in seen(app)
         await wait_until(pilot, lambda: "retrying in 1 s" in status_text(app),
                          what="the countdown to tick")
         await wait_idle(pilot, app)
-        assert "Got there." in flat(screen_text(app))
+        assert "Got there." in seen(app)
         assert "retrying" not in status_text(app)
 
     first, second = fake_api.requests
     assert second.received_at - first.received_at >= 1.9  # retry-after: 2 was obeyed
     assert second.body["messages"] == first.body["messages"]
-    (path,) = conversation_files(data_dir)
-    messages = on_disk(data_dir, path.stem)["messages"]
+    messages = the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "complete"]  # one reply, not two
 
 
@@ -74,21 +69,17 @@ async def test_overload_that_persists_fails_after_the_last_retry_and_says_so(
 ) -> None:
     fake_api.enqueue(*[Reply.error(529, "Overloaded", retry_after=0) for _ in range(3)],
                      Reply.text("Finally."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "Claude is overloaded right now." in seen
-        assert "Tried 3 times." in seen
-        assert "Press Ctrl+R to retry." in seen
+    async with running(retrying) as (app, pilot):
+        await send(pilot, app, "Hello")
+        shown = seen(app)
+        assert "Claude is overloaded right now." in shown
+        assert "Tried 3 times." in shown
+        assert "Press Ctrl+R to retry." in shown
         assert len(fake_api.requests) == 3
         await pilot.press("ctrl+r")  # the user's retry gets the same chances
         await wait_idle(pilot, app)
-        assert "Finally." in flat(screen_text(app))
-    (path,) = conversation_files(data_dir)
-    messages = on_disk(data_dir, path.stem)["messages"]
+        assert "Finally." in seen(app)
+    messages = the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "failed", "complete"]
     assert messages[1]["error"]["detail"] == "Overloaded. Tried 3 times."
 
@@ -97,17 +88,14 @@ async def test_a_wait_beyond_the_cap_is_not_sat_out(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(429, "slow down", retry_after=3600))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "Rate limited: too many requests for now." in seen
-        assert "The API asks to wait 60 min before retrying." in seen
-        assert "Press Ctrl+R to retry." in seen
+    async with running(retrying) as (app, pilot):
+        await send(pilot, app, "Hello")
+        shown = seen(app)
+        assert "Rate limited: too many requests for now." in shown
+        assert "The API asks to wait 60 min before retrying." in shown
+        assert "Press Ctrl+R to retry." in shown
         await type_text(pilot, "still typing")  # never frozen
-        assert "still typing" in flat(screen_text(app))
+        assert "still typing" in seen(app)
     assert len(fake_api.requests) == 1
 
 
@@ -116,13 +104,10 @@ async def test_a_request_refused_for_good_is_not_sent_again(
     fake_api: FakeAnthropic, retrying: Settings, status: int
 ) -> None:
     fake_api.enqueue(Reply.error(status, "no", retry_after=0), Reply.text("Should not be used."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        assert "Retrying" not in flat(screen_text(app))
-        assert "Tried" not in flat(screen_text(app))
+    async with running(retrying) as (app, pilot):
+        await send(pilot, app, "Hello")
+        assert "Retrying" not in seen(app)
+        assert "Tried" not in seen(app)
     assert len(fake_api.requests) == 1
 
 
@@ -130,18 +115,15 @@ async def test_escape_during_the_wait_stops_without_sending_again(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(529, "Overloaded", retry_after=30), Reply.text("Not wanted."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
+    async with running(retrying) as (app, pilot):
+        await submit(pilot, "Hello")
         await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the wait")
         await pilot.press("escape")
         await wait_idle(pilot, app)
         assert "retrying" not in status_text(app)
-        assert "Press Ctrl+R to retry." in flat(screen_text(app))
+        assert "Press Ctrl+R to retry." in seen(app)
     assert len(fake_api.requests) == 1
-    (path,) = conversation_files(data_dir)
-    user, reply = on_disk(data_dir, path.stem)["messages"]
+    user, reply = the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == "Hello"
     assert reply["status"] == "stopped"
 

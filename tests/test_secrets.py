@@ -14,21 +14,19 @@ from claude_tui.tui.screens.dialogs import Confirm
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
+    open_conversation,
+    quit_app,
+    running,
     seed,
+    seen,
     send,
+    the_saved_conversation,
     type_text,
+    wait_for_screen,
     wait_open,
-    wait_until,
 )
 
 SECRET = "sk-ant-test-SECRET-123"
-SIZE = (120, 36)
-
 
 def holding_the_key(folder: Path, key: str = SECRET) -> list[Path]:
     """Every file under ``folder`` whose bytes hold ``key`` (or its distinctive part)."""
@@ -46,18 +44,17 @@ async def test_after_a_session_the_key_is_in_no_file_and_every_file_is_private(
 ) -> None:
     seed(data_dir, "Saved before")  # so that the start lists a file and writes the index
     fake_api.enqueue(Reply.text("Kept."), Reply.text("Thrown away."))
-    app = make_app(replace(settings, api_key=SECRET))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(replace(settings, api_key=SECRET)) as (app, pilot):
         await send(pilot, app, "A conversation to keep")
-        kept = app.conversation.id
+        kept = open_conversation(app).id
         await pilot.press("ctrl+n")
         await send(pilot, app, "A conversation to delete")
         await pilot.press("f8")  # to the trash
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm), what="the question")
+        await wait_for_screen(pilot, app, Confirm)
         await pilot.press("enter")
         await wait_open(pilot, app, kept)
         await type_text(pilot, "a draft left unsent")
-        await pilot.press("ctrl+q")
+        await quit_app(pilot, app)
     assert fake_api.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was used
 
     files = sorted(path.relative_to(data_dir).as_posix()
@@ -139,14 +136,12 @@ async def test_an_error_on_screen_never_shows_the_key(
 ) -> None:
     if reply is not None:
         fake_api.enqueue(reply)
-    app = make_app(replace(settings, api_key=key))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(replace(settings, api_key=key)) as (app, pilot):
         await send(pilot, app, "hello")
-        seen = flat(screen_text(app))
-        assert headline in seen
-        assert "SECRET" not in seen
-    (path,) = conversation_files(data_dir)
-    assert on_disk(data_dir, path.stem)["messages"][1]["status"] == "failed"
+        shown = seen(app)
+        assert headline in shown
+        assert "SECRET" not in shown
+    assert the_saved_conversation(data_dir)["messages"][1]["status"] == "failed"
     assert holding_the_key(data_dir) == []
 
 
@@ -172,13 +167,12 @@ async def test_a_key_the_endpoint_echoes_back_is_not_shown_or_saved(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(401, ECHOED))
-    app = make_app(replace(settings, api_key=SECRET))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(replace(settings, api_key=SECRET)) as (app, pilot):
         await send(pilot, app, "hello")
-        seen = flat(screen_text(app))
-        assert "The API key was refused." in seen
-        assert "invalid x-api-key: (your API key)" in seen  # the rest is still useful
-        assert "SECRET" not in seen
+        shown = seen(app)
+        assert "The API key was refused." in shown
+        assert "invalid x-api-key: (your API key)" in shown  # the rest is still useful
+        assert "SECRET" not in shown
     assert holding_the_key(data_dir) == []
 
 
@@ -197,14 +191,14 @@ def test_a_key_the_endpoint_echoes_back_is_not_printed(
 async def test_a_crash_report_shows_no_local_variables(
     settings: Settings, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    app = make_app(replace(settings, api_key=SECRET))
+    settings = replace(settings, api_key=SECRET)
 
     def crash() -> None:
-        key = app.settings.api_key  # a local a crash report with locals would print
+        key = settings.api_key  # a local a crash report with locals would print
         raise RuntimeError(f"a bug near a key of {len(key or '')} characters")
 
     with pytest.raises(RuntimeError):
-        async with app.run_test(size=SIZE) as pilot:
+        async with running(settings, notifications=False) as (app, pilot):
             app.call_later(crash)
             await pilot.pause()
     printed = capfd.readouterr()

@@ -22,20 +22,17 @@ from claude_tui.store.trash import Trash
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli
 from tests.ui import (
-    flat,
-    make_app,
     on_disk,
-    screen_text,
+    replying,
+    running,
     seed,
+    seen,
     send,
     send_until_held,
     sidebar_text,
     wait_idle,
-    wait_open,
     wait_until,
 )
-
-SIZE = (120, 36)
 
 
 def copy(data_dir: Path) -> ConversationKeeper:
@@ -164,17 +161,15 @@ async def test_the_open_conversation_shows_a_turn_another_copy_added(
     (plans,) = seed(data_dir, "Plans")
     fake_api.enqueue(Reply.text("Answer in the terminal."), Reply.text("Answer in the app."))
     cli = Cli.make(fake_api.url, tmp_path)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
+    async with running(settings, open=plans.id) as (app, pilot):
         result = await asyncio.to_thread(
             cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
         assert result.returncode == 0, result.stderr
-        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+        await wait_until(pilot, lambda: "Answer in the terminal." in seen(app),
                          what="the other copy's turn to show")
-        assert "was changed by another claude-tui" in flat(screen_text(app))
+        assert "was changed by another claude-tui" in seen(app)
         await send(pilot, app, "Asked in the app")
-        assert "Answer in the app." in flat(screen_text(app))
+        assert "Answer in the app." in seen(app)
     assert texts(data_dir, plans.id)[-4:] == [
         "Asked in the terminal", "Answer in the terminal.", "Asked in the app",
         "Answer in the app."]
@@ -189,9 +184,8 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
     fake_api.enqueue(Reply.text(slowly, chunk_size=2, delay=0.05, gate=gate),
                      Reply.text("Answer in the terminal."))
     cli = Cli.make(fake_api.url, tmp_path)
-    app = make_app(replace(settings, request_timeout=60))  # held while the other copy runs
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
+    held = replace(settings, request_timeout=60)  # held while the other copy runs
+    async with running(held, open=plans.id) as (app, pilot):
         await send_until_held(pilot, "Asked in the app", gate)
         await wait_until(pilot, lambda: on_disk(data_dir, plans.id)["messages"][-1]
                          ["content"][0]["text"] == "Streaming ", what="a checkpoint")
@@ -199,12 +193,12 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
             cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
         assert result.returncode == 0, result.stderr
         gate.release()
-        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+        await wait_until(pilot, lambda: "Answer in the terminal." in seen(app),
                          what="the merged turn to show")
-        assert app.turn is not None  # merged by a checkpoint, shown while the reply streams
-        assert "Another claude-tui saved “Plans” too." in flat(screen_text(app))
+        assert replying(app)  # merged by a checkpoint, shown while the reply streams
+        assert "Another claude-tui saved “Plans” too." in seen(app)
         await wait_idle(pilot, app)
-        assert slowly in flat(screen_text(app))
+        assert slowly in seen(app)
     saved = on_disk(data_dir, plans.id)["messages"]
     assert [m["content"][0]["text"] for m in saved][-4:] == [
         "Asked in the app", slowly, "Asked in the terminal", "Answer in the terminal."]
@@ -216,13 +210,11 @@ async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the
 ) -> None:
     (plans,) = seed(data_dir, "Plans")
     path = data_dir / "conversations" / f"{plans.id}.json"
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
+    async with running(settings, open=plans.id) as (app, pilot):
         path.write_text("oops")
         await wait_until(pilot, lambda: "The copy on screen is saved in its place."
-                         in flat(screen_text(app)), what="the notice")
-        assert f"{plans.id}.json" in flat(screen_text(app))
+                         in seen(app), what="the notice")
+        assert f"{plans.id}.json" in seen(app)
     assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
     assert texts(data_dir, plans.id) == ["Plans", "Reply about Plans."]
 
@@ -231,9 +223,7 @@ async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_
     settings: Settings, data_dir: Path
 ) -> None:
     alpha, bravo = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    async with running(settings, open=alpha.id) as (app, pilot):
         elsewhere = Conversation(model="m", max_tokens=100)
         elsewhere.append(Message.user("Made in the other window"))
         await copy(data_dir).save(elsewhere)
