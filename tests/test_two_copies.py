@@ -215,6 +215,7 @@ async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the
         await wait_until(pilot, lambda: "The copy on screen is saved in its place."
                          in seen(app), what="the notice")
         assert f"{plans.id}.json" in seen(app)
+        await wait_idle(pilot, app)  # the save the notice speaks of (it comes first)
     assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
     assert texts(data_dir, plans.id) == ["Plans", "Reply about Plans."]
 
