@@ -255,8 +255,17 @@ async def send_until_held(pilot: Pilot[Any], text: str, gate: Gate) -> None:
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
-    """Type ``text`` into what has the focus (a line break as Ctrl+J)."""
-    await pilot.press(*["ctrl+j" if char == "\n" else _key_name(char) for char in text])
+    """Type ``text`` into what has the focus (a line break as Ctrl+J), as a terminal sends
+    quick typing: the keys queued one after the other, then the app catches up. (Pilot's
+    ``press`` waits for the app to go idle after each key, a tenth of a second a key on a busy
+    machine; the app must handle keys that arrive together anyway, as tests show.)"""
+    for char in text:
+        if char == "\n":
+            pilot.app.post_message(events.Key("ctrl+j", None))
+        else:
+            pilot.app.post_message(events.Key(_key_name(char), char))
+    await pilot.pause()  # the app has taken the keys (and handed them to the focused widget)
+    await pilot.pause()  # which has handled them
 
 
 def burst(app: ClaudeTUI, *keys: str) -> None:
