@@ -9,21 +9,8 @@ from pathlib import Path
 import pytest
 
 from claude_tui.config import Settings
-from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.ui import (
-    prompt,
-    running,
-    screen_text,
-    seed,
-    seen,
-    send,
-    send_until_held,
-    the_saved_conversation,
-    type_text,
-    wait_idle,
-    wait_open,
-    wait_until,
-)
+from tests import ui
+from tests.fake_api import FakeAnthropic, Reply
 
 HTTP_FAILURES = [
     (400, "The API rejected the request."),
@@ -43,18 +30,18 @@ async def _send_and_fail(
 ) -> None:
     """Send, see the failure, check disk, then retry successfully with Ctrl+R."""
     fake_api.enqueue(failure, Reply.text("Recovered answer."))
-    async with running(settings) as (app, pilot):
-        await send(pilot, app, "Please answer")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Please answer")
 
-        shown = seen(app)
+        shown = ui.seen(app)
         assert headline in shown
         assert "Press Ctrl+R to retry." in shown
         assert "You Please answer" in shown
         if partial:
             assert partial in shown
-        assert prompt(app).text == ""  # the message went into the log
+        assert ui.prompt(app).text == ""  # the message went into the log
 
-        user, reply = the_saved_conversation(data_dir)["messages"]
+        user, reply = ui.the_saved_conversation(data_dir)["messages"]
         assert user["content"][0]["text"] == "Please answer"
         assert reply["status"] == "failed"
         assert reply["error"]["title"] == headline
@@ -62,14 +49,14 @@ async def _send_and_fail(
             assert reply["content"][0]["text"] == partial
 
         await pilot.press("ctrl+r")
-        await wait_idle(pilot, app)
-        assert "Recovered answer." in seen(app)
-        assert "Ctrl+R" not in seen(app)  # the failure above offers no retry now
-        assert headline in seen(app)
+        await ui.wait_idle(pilot, app)
+        assert "Recovered answer." in ui.seen(app)
+        assert "Ctrl+R" not in ui.seen(app)  # the failure above offers no retry now
+        assert headline in ui.seen(app)
         retried = fake_api.requests[-1].body["messages"]
         assert retried == [{"role": "user", "content": [{"type": "text", "text": "Please answer"}]}]
 
-    messages = the_saved_conversation(data_dir)["messages"]
+    messages = ui.the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "failed", "complete"]
 
 
@@ -86,11 +73,9 @@ async def test_the_api_message_and_request_id_are_shown(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     fake_api.enqueue(Reply.error(400, "max_tokens: must be at most 64000"))
-    async with running(settings) as (app, pilot):
-        await send(pilot, app, "x")
-        shown = seen(app)
-        assert "max_tokens: must be at most 64000" in shown
-        assert "HTTP 400 · request id req_" in shown
+    shown = ui.flat(await ui.screen_after_sending(settings, "x"))
+    assert "max_tokens: must be at most 64000" in shown
+    assert "HTTP 400 · request id req_" in shown
 
 
 # What arrives, the headline it is told with, the text kept; a stall or a hang ends when
@@ -128,12 +113,12 @@ async def test_no_network(settings: Settings, data_dir: Path) -> None:
     with socket.socket() as probe:  # a port held but not listening: connections are refused
         probe.bind(("127.0.0.1", 0))
         nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
-        async with running(replace(settings, base_url=nowhere)) as (app, pilot):
-            await send(pilot, app, "Anyone there?")
-            shown = seen(app)
+        async with ui.running(replace(settings, base_url=nowhere)) as (app, pilot):
+            await ui.send(pilot, app, "Anyone there?")
+            shown = ui.seen(app)
             assert "Could not reach the API." in shown
             assert "Check your network connection" in shown
-    user, reply = the_saved_conversation(data_dir)["messages"]
+    user, reply = ui.the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == "Anyone there?"
     assert reply["error"]["kind"] == "connection"
 
@@ -141,63 +126,58 @@ async def test_no_network(settings: Settings, data_dir: Path) -> None:
 async def test_escape_stops_a_streaming_reply_and_keeps_what_arrived(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    gate = Gate(after="The beginning")
-    fake_api.enqueue(
-        Reply.text("The beginning and the rest", gate=gate), Reply.text("A full answer.")
-    )
-    async with running(settings) as (app, pilot):
-        await send_until_held(pilot, "Tell me", gate)
-        await wait_until(pilot, lambda: "The beginning" in screen_text(app))
+    gate = ui.held_reply(fake_api, "The beginning and the rest", after="The beginning")
+    fake_api.enqueue(Reply.text("A full answer."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "Tell me", gate)
+        await ui.wait_until(pilot, lambda: "The beginning" in ui.screen_text(app))
         await pilot.press("escape")
-        await wait_idle(pilot, app)
-        shown = seen(app)
+        await ui.wait_idle(pilot, app)
+        shown = ui.seen(app)
         assert "■ stopped by you" in shown
         assert "The beginning" in shown
         assert "● streaming" not in shown
         assert "last in 10 · out ?" in shown  # the API never said how many came out
         gate.release()
 
-        reply = the_saved_conversation(data_dir)["messages"][1]
+        reply = ui.the_saved_conversation(data_dir)["messages"][1]
         assert reply["status"] == "stopped"
         assert reply["content"][0]["text"] == "The beginning"
 
         await pilot.press("ctrl+r")
-        await wait_idle(pilot, app)
-        assert "A full answer." in seen(app)
+        await ui.wait_idle(pilot, app)
+        assert "A full answer." in ui.seen(app)
 
 
 async def test_a_new_message_while_streaming_waits_and_is_not_lost(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    gate = Gate(after="")
-    fake_api.enqueue(Reply.text("Slow", gate=gate))
-    async with running(settings) as (app, pilot):
-        await send_until_held(pilot, "first", gate)
-        await type_text(pilot, "second")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Claude is still replying" in screen_text(app))
-        assert prompt(app).text == "second"
+    gate = ui.held_reply(fake_api, "Slow", after="")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "first", gate)
+        await ui.submit(pilot, "second")
+        await ui.wait_until(pilot, lambda: "Claude is still replying" in ui.screen_text(app))
+        assert ui.prompt(app).text == "second"
         gate.release()
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
     assert len(fake_api.requests) == 1
 
 
 async def test_without_an_api_key_the_app_starts_explains_and_keeps_the_draft(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    (saved,) = seed(data_dir, "Saved chat")
-    async with running(replace(settings, api_key=None), open=saved.id) as (app, pilot):
-        assert "Reply about Saved chat." in screen_text(app)
-        assert "no API key: set ANTHROPIC_API_KEY" in screen_text(app)
+    (saved,) = ui.seed(data_dir, "Saved chat")
+    async with ui.running(replace(settings, api_key=None), open=saved.id) as (app, pilot):
+        assert "Reply about Saved chat." in ui.screen_text(app)
+        assert "no API key: set ANTHROPIC_API_KEY" in ui.screen_text(app)
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: "export ANTHROPIC_API_KEY" in seen(app))
-        await type_text(pilot, "unsent words")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "No API key" in screen_text(app), what="the notice")
-        assert prompt(app).text == "unsent words"
+        await ui.wait_until(pilot, lambda: "export ANTHROPIC_API_KEY" in ui.seen(app))
+        await ui.submit(pilot, "unsent words")
+        await ui.wait_until(pilot, lambda: "No API key" in ui.screen_text(app), what="the notice")
+        assert ui.prompt(app).text == "unsent words"
         app.clear_notifications()
         await pilot.press("alt+down")  # the saved chat ends in a reply: nothing to retry
-        await wait_open(pilot, app, saved.id)
+        await ui.wait_open(pilot, app, saved.id)
         await pilot.press("ctrl+r")
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
     assert fake_api.requests == []

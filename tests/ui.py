@@ -34,7 +34,7 @@ from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
 from tests.conftest import FIXED_NOW
-from tests.fake_api import Gate
+from tests.fake_api import FakeAnthropic, Gate, Reply
 
 SIZE = (120, 36)
 """The terminal most tests run in (columns, rows)."""
@@ -73,6 +73,15 @@ def quit_warning_lasts(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """How soon after the "Not quitting yet" warning a second Ctrl+Q quits anyway (the app's
     ten seconds, shortened for a test to wait out)."""
     monkeypatch.setattr(app_module, "QUIT_ANYWAY_SECONDS", seconds)
+
+
+async def screen_after_sending(settings: Settings, text: str, *, size: tuple[int, int] = SIZE
+                               ) -> str:
+    """Start the app, send ``text``, and give back the screen (as :func:`screen_text`) once
+    the reply has ended."""
+    async with running(settings, size=size) as (app, pilot):
+        await send(pilot, app, text)
+        return screen_text(app)
 
 
 # -- what the app holds --------------------------------------------------------------
@@ -228,16 +237,22 @@ def sidebar_text(app: ClaudeTUI) -> str:
 # -- typing --------------------------------------------------------------------------
 
 
-async def palette(pilot: Pilot[Any], app: ClaudeTUI, words: str, expect: str) -> None:
-    """Run a command from the palette (Ctrl+P), found by typing ``words``."""
+async def palette(
+    pilot: Pilot[Any], app: ClaudeTUI, words: str, expect: str, opens: type | None = None
+) -> None:
+    """Run a command from the palette (Ctrl+P), found by typing ``words``; with ``opens``,
+    until the screen (a dialog) it opens is drawn."""
     await pilot.press("ctrl+p")
     await type_text(pilot, words)
     await wait_until(pilot, lambda: expect in screen_text(app), what=f"{expect!r} offered")
     await pilot.press("enter")
+    if opens is not None:
+        await wait_for_screen(pilot, app, opens)
 
 
 async def submit(pilot: Pilot[Any], text: str) -> None:
-    """Type a message and press Enter (without waiting for what follows)."""
+    """Type ``text`` and press Enter: a message in the input box, or an answer in a dialog
+    or the filter box (without waiting for what follows)."""
     await type_text(pilot, text)
     await pilot.press("enter")
 
@@ -246,6 +261,14 @@ async def send(pilot: Pilot[Any], app: ClaudeTUI, text: str) -> None:
     """Type a message, press Enter, and wait until the reply has ended."""
     await submit(pilot, text)
     await wait_idle(pilot, app)
+
+
+def held_reply(fake_api: FakeAnthropic, text: str, *, after: str, **options: Any) -> Gate:
+    """Queue a reply of ``text`` that stops once ``after`` has streamed, until the returned
+    gate is released (``options`` as for ``Reply.text``)."""
+    gate = Gate(after=after)
+    fake_api.enqueue(Reply.text(text, gate=gate, **options))
+    return gate
 
 
 async def send_until_held(pilot: Pilot[Any], text: str, gate: Gate) -> None:
@@ -284,6 +307,16 @@ def _key_name(char: str) -> str:
     return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
+async def reply_held_in_a_new_conversation(
+    pilot: Pilot[Any], app: ClaudeTUI, text: str, gate: Gate
+) -> str:
+    """Start a new conversation (Ctrl+N), send ``text``, and wait until the reply is held at
+    ``gate``; give back the new conversation's id."""
+    await pilot.press("ctrl+n")
+    await send_until_held(pilot, text, gate)
+    return open_conversation(app).id
+
+
 # -- the disk ------------------------------------------------------------------------
 
 
@@ -300,6 +333,21 @@ def the_saved_conversation(data_dir: Path) -> dict[str, Any]:
     """The one conversation on disk, as its file holds it."""
     (path,) = conversation_files(data_dir)
     return on_disk(data_dir, path.stem)
+
+
+def save_exchanges(
+    data_dir: Path, count: int, question: Callable[[int], str] = "Question number {}".format,
+    **fields: Any,
+) -> Conversation:
+    """A saved conversation of ``count`` questions and answers ("Answer 0." on), with
+    ``fields`` (a title) set."""
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=100, **fields)
+    for n in range(count):
+        conversation.append(Message.user(question(n)))
+        conversation.append(Message(role="assistant", content=[TextBlock(f"Answer {n}.")]))
+    conversation.updated_at = FIXED_NOW
+    ConversationStore(data_dir).save(conversation)
+    return conversation
 
 
 def seed(data_dir: Path, *titles: str, model: str = "claude-sonnet-5-5") -> list[Conversation]:
