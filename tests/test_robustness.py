@@ -284,10 +284,12 @@ async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_wa
 
 
 async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The disk fails mid-reply (here the folder turns into a file; root ignores modes):
     the app says so, keeps everything on screen and in memory, and saves it afterwards."""
+    ui.disk_checked_every(monkeypatch, 0.25)
     gate = ui.held_reply(fake_api, "First half, second half.", after="First half, ", chunk_size=6)
     folder = data_dir / "conversations"
     async with ui.running(settings) as (app, pilot):
@@ -317,8 +319,9 @@ async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
 
 
 async def test_a_draft_that_could_not_be_saved_is_saved_once_the_disk_allows(
-    settings: Settings, data_dir: Path
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    ui.disk_checked_every(monkeypatch, 0.25)
     (alpha,) = ui.seed(data_dir, "Alpha")
     blocker = data_dir / "drafts.json"
     blocker.mkdir()  # a folder where the file goes: every write of it fails

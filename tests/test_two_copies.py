@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from claude_tui.config import Settings
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
@@ -145,8 +147,10 @@ async def test_a_conversation_the_other_copy_deleted_is_written_again(data_dir: 
 
 
 async def test_the_open_conversation_shows_a_turn_another_copy_added(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    ui.disk_checked_every(monkeypatch, 0.25)
     (plans,) = ui.seed(data_dir, "Plans")
     fake_api.enqueue(Reply.text("Answer in the terminal."), Reply.text("Answer in the app."))
     cli = Cli.make(fake_api.url, tmp_path)
@@ -194,12 +198,15 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
 
 
 async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the_screen(
-    settings: Settings, data_dir: Path
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    ui.disk_checked_every(monkeypatch, 0.25)
     (plans,) = ui.seed(data_dir, "Plans")
     path = data_dir / "conversations" / f"{plans.id}.json"
     async with ui.running(settings, open=plans.id) as (app, pilot):
-        path.write_text("oops")
+        broken = data_dir / "broken.tmp"
+        broken.write_text("oops")
+        broken.replace(path)  # at once: never seen half written
         await ui.wait_until(pilot, lambda: "The copy on screen is saved in its place."
                          in ui.seen(app), what="the notice")
         assert f"{plans.id}.json" in ui.seen(app)
@@ -209,8 +216,9 @@ async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the
 
 
 async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_list(
-    settings: Settings, data_dir: Path
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    ui.disk_checked_every(monkeypatch, 0.25)
     alpha, bravo = ui.seed(data_dir, "Alpha", "Bravo")
     async with ui.running(settings, open=alpha.id) as (app, pilot):
         elsewhere = Conversation(model="m", max_tokens=100)

@@ -84,6 +84,12 @@ async def screen_after_sending(settings: Settings, text: str, *, size: tuple[int
         return screen_text(app)
 
 
+def disk_checked_every(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """How often the app looks at the disk (saves what it could not, shows what another copy
+    wrote): the app's two seconds, shortened for a test that waits for it."""
+    monkeypatch.setattr(app_module, "DISK_CHECK_SECONDS", seconds)
+
+
 # -- what the app holds --------------------------------------------------------------
 
 
