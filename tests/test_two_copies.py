@@ -160,7 +160,8 @@ async def test_the_open_conversation_shows_a_turn_another_copy_added(
         assert result.returncode == 0, result.stderr
         await ui.wait_until(pilot, lambda: "Answer in the terminal." in ui.seen(app),
                          what="the other copy's turn to show")
-        assert "was changed by another claude-tui" in ui.seen(app)
+        await ui.wait_until(pilot, lambda: "was changed by another claude-tui" in ui.seen(app),
+                            what="the notice (it follows the redraw)")
         await ui.send(pilot, app, "Asked in the app")
         assert "Answer in the app." in ui.seen(app)
     assert texts(data_dir, plans.id)[-4:] == [
