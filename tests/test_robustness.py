@@ -299,9 +299,9 @@ async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
         await ui.type_text(pilot, "an unsent draft")
         gate.release()
         await ui.wait_until(pilot, lambda: "Not saved" in ui.screen_text(app), what="the notice")
-        shown = ui.seen(app)
-        assert "Nothing is lost: it stays in memory, and is saved as soon as" in shown
-        assert "First half, second half." in shown
+        assert "Nothing is lost: it stays in memory, and is saved as soon as" in ui.seen(app)
+        await ui.wait_idle(pilot, app)  # the reply's last words are drawn after the notice
+        assert "First half, second half." in ui.seen(app)
         assert app.is_running
         app.clear_notifications()
 
