@@ -69,19 +69,13 @@ async def running(
         yield app, pilot
 
 
+# -- the app's timers, shortened for a test that waits them out ---------------------
+
+
 def quit_warning_lasts(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """How soon after the "Not quitting yet" warning a second Ctrl+Q quits anyway (the app's
     ten seconds, shortened for a test to wait out)."""
     monkeypatch.setattr(app_module, "QUIT_ANYWAY_SECONDS", seconds)
-
-
-async def screen_after_sending(settings: Settings, text: str, *, size: tuple[int, int] = SIZE
-                               ) -> str:
-    """Start the app, send ``text``, and give back the screen (as :func:`screen_text`) once
-    the reply has ended."""
-    async with running(settings, size=size) as (app, pilot):
-        await send(pilot, app, text)
-        return screen_text(app)
 
 
 def disk_checked_every(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
@@ -240,7 +234,7 @@ def sidebar_text(app: ClaudeTUI) -> str:
     )
 
 
-# -- typing --------------------------------------------------------------------------
+# -- typing and sending ------------------------------------------------------------
 
 
 async def palette(
@@ -283,6 +277,26 @@ async def send_until_held(pilot: Pilot[Any], text: str, gate: Gate) -> None:
     await wait_until(pilot, lambda: gate.held, what="the reply to reach the gate")
 
 
+async def screen_after_sending(
+    settings: Settings, text: str, *, size: tuple[int, int] = SIZE
+) -> str:
+    """Start the app, send ``text``, and give back the screen (as :func:`screen_text`) once
+    the reply has ended."""
+    async with running(settings, size=size) as (app, pilot):
+        await send(pilot, app, text)
+        return screen_text(app)
+
+
+async def reply_held_in_a_new_conversation(
+    pilot: Pilot[Any], app: ClaudeTUI, text: str, gate: Gate
+) -> str:
+    """Start a new conversation (Ctrl+N), send ``text``, and wait until the reply is held at
+    ``gate``; give back the new conversation's id."""
+    await pilot.press("ctrl+n")
+    await send_until_held(pilot, text, gate)
+    return open_conversation(app).id
+
+
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type ``text`` into what has the focus (a line break as Ctrl+J), as a terminal sends
     quick typing: the keys queued one after the other, then the app catches up. (Pilot's
@@ -311,16 +325,6 @@ def _key_name(char: str) -> str:
         return char
     name = unicodedata.name(char, char).lower().replace("-", "_").replace(" ", "_")
     return KEY_NAME_REPLACEMENTS.get(name, name)
-
-
-async def reply_held_in_a_new_conversation(
-    pilot: Pilot[Any], app: ClaudeTUI, text: str, gate: Gate
-) -> str:
-    """Start a new conversation (Ctrl+N), send ``text``, and wait until the reply is held at
-    ``gate``; give back the new conversation's id."""
-    await pilot.press("ctrl+n")
-    await send_until_held(pilot, text, gate)
-    return open_conversation(app).id
 
 
 # -- the disk ------------------------------------------------------------------------
