@@ -9,25 +9,14 @@ import pytest
 from textual import events
 
 from claude_tui.config import Settings
-from claude_tui.tui.widgets.message_log import AssistantMessageView, TextBlockView
-from claude_tui.tui.widgets.prompt_input import PromptInput
-from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
-    seed,
-    send,
-    send_until_held,
-    type_text,
-    wait_idle,
-    wait_open,
-    wait_until,
-)
+from claude_tui.tui.widgets.message_log import AssistantMessageView, MessageLog, TextBlockView
+from tests import ui
+from tests.fake_api import FakeAnthropic, Reply
 
-SIZE = (120, 36)
+
+def first_message_sent(fake_api: FakeAnthropic) -> str:
+    """The text of the first message of the first request the API received."""
+    return fake_api.requests[0].body["messages"][0]["content"][0]["text"]
 
 
 async def test_send_streams_the_reply_and_saves_both_messages(
@@ -37,19 +26,17 @@ async def test_send_streams_the_reply_and_saves_both_messages(
         "Hello! Here is **bold** text.", chunk_size=4, input_tokens=21, output_tokens=9,
         message_id="msg_first",
     ))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "Hi Claude")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Hi Claude")
 
-        seen = flat(screen_text(app))
-        assert "You Hi Claude" in seen
-        assert "Hello! Here is bold text." in seen
-        assert "last in 21 · out 9" in seen
-        assert "total in 21 · out 9" in seen
-        assert app.query_one(PromptInput).text == ""
+        shown = ui.seen(app)
+        assert "You Hi Claude" in shown
+        assert "Hello! Here is bold text." in shown
+        assert "last in 21 · out 9" in shown
+        assert "total in 21 · out 9" in shown
+        assert ui.prompt(app).text == ""
 
-    (path,) = conversation_files(data_dir)
-    saved = on_disk(data_dir, path.stem)
+    saved = ui.the_saved_conversation(data_dir)
     assert saved["schema_version"] == 1
     assert saved["title"] == "Hi Claude"
     user, reply = saved["messages"]
@@ -68,40 +55,36 @@ async def test_user_message_is_on_disk_before_the_request_goes_out(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     # The server holds the request before answering anything: no reply has begun, so no
-    # checkpoint of one can be on disk yet.
-    fake_api.enqueue(Reply.hang_before_headers(2))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Question")
-        await pilot.press("enter")
+    # checkpoint of one can be on disk yet. (It would hold for a minute: Escape ends it.)
+    fake_api.enqueue(Reply.hang_before_headers(60))
+    async with ui.running(settings) as (app, pilot):
+        await ui.submit(pilot, "Question")
         await fake_api.wait_for_requests_async(1)
-        (path,) = conversation_files(data_dir)
-        messages = on_disk(data_dir, path.stem)["messages"]
+        messages = ui.the_saved_conversation(data_dir)["messages"]
         assert [m["role"] for m in messages] == ["user"]
         assert messages[0]["content"][0]["text"] == "Question"
-        assert "● streaming" in screen_text(app)
-        await wait_idle(pilot, app)
-        assert "● streaming" not in screen_text(app)
+        assert "● streaming" in ui.screen_text(app)
+        await pilot.press("escape")
+        await ui.wait_idle(pilot, app)
+        assert "● streaming" not in ui.screen_text(app)
 
 
 async def test_reply_text_is_streamed_into_the_markdown_not_rerendered(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    gate = Gate(after="First half, ")
-    fake_api.enqueue(Reply.text("First half, second half.", chunk_size=3, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send_until_held(pilot, "go", gate)
-        await wait_until(pilot, lambda: "First half," in screen_text(app), what="partial text")
-        assert "second half" not in screen_text(app)
+    gate = ui.held_reply(fake_api, "First half, second half.", after="First half, ", chunk_size=3)
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "go", gate)
+        await ui.wait_until(pilot, lambda: "First half," in ui.screen_text(app), what="half")
+        assert "second half" not in ui.screen_text(app)
         view = app.query_one(AssistantMessageView)
         block = view.query_one(TextBlockView)
         gate.release()
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
         # the same widget grew: it was appended to, not replaced
         assert app.query_one(AssistantMessageView) is view
         assert view.query_one(TextBlockView) is block
-        assert "First half, second half." in flat(screen_text(app))
+        assert "First half, second half." in ui.seen(app)
 
 
 async def test_second_turn_sends_the_first_turn_as_history(
@@ -109,11 +92,10 @@ async def test_second_turn_sends_the_first_turn_as_history(
 ) -> None:
     fake_api.enqueue(Reply.text("Nice to meet you, Ada."), Reply.text("Your name is Ada."))
     settings = replace(settings, system="Be brief.", max_tokens=777, model="claude-opus-5-5")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "My name is Ada")
-        await send(pilot, app, "What is my name?")
-        assert "Your name is Ada." in screen_text(app)
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "My name is Ada")
+        await ui.send(pilot, app, "What is my name?")
+        assert "Your name is Ada." in ui.screen_text(app)
 
     first, second = fake_api.requests
     assert first.body["model"] == "claude-opus-5-5"
@@ -130,46 +112,41 @@ async def test_second_turn_sends_the_first_turn_as_history(
 async def test_no_system_prompt_is_sent_when_none_is_set(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "hello")
+    await ui.screen_after_sending(settings, "hello")
     assert "system" not in fake_api.requests[0].body
 
 
 async def test_blank_input_is_not_sent(fake_api: FakeAnthropic, settings: Settings) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with ui.running(settings) as (app, pilot):
         await pilot.press("enter")
-        await type_text(pilot, "   ")
+        await ui.type_text(pilot, "   ")
         await pilot.press("ctrl+j", "enter")
-        await pilot.pause(0.2)
+        await ui.wait_idle(pilot, app)
         assert fake_api.requests == []
-        assert app.chat.conversation.messages == []
+        assert ui.open_conversation(app).messages == []
+        assert "Start a conversation" in ui.screen_text(app)
 
 
 async def test_ctrl_j_inserts_a_newline_and_the_message_keeps_it(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "line one")
+    async with ui.running(settings) as (app, pilot):
+        await ui.type_text(pilot, "line one")
         await pilot.press("ctrl+j")
-        await type_text(pilot, "line two")
-        assert app.query_one(PromptInput).text == "line one\nline two"
+        await ui.type_text(pilot, "line two")
+        assert ui.prompt(app).text == "line one\nline two"
         assert fake_api.requests == []
         await pilot.press("enter")
-        await wait_idle(pilot, app)
-    sent = fake_api.requests[0].body["messages"][0]["content"][0]["text"]
-    assert sent == "line one\nline two"
+        await ui.wait_idle(pilot, app)
+    assert first_message_sent(fake_api) == "line one\nline two"
 
 
 async def test_a_paste_never_sends_by_itself(fake_api: FakeAnthropic, settings: Settings) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        prompt = app.query_one(PromptInput)
+    async with ui.running(settings) as (app, pilot):
         app.post_message(events.Paste("pasted line\nsecond pasted line\n"))  # as a terminal does
-        await pilot.pause(0.2)
-        assert prompt.text == "pasted line\nsecond pasted line\n"
+        await ui.wait_until(pilot, lambda: ui.prompt(app).text != "", what="the paste")
+        await ui.wait_idle(pilot, app)
+        assert ui.prompt(app).text == "pasted line\nsecond pasted line\n"
         assert fake_api.requests == []
 
 
@@ -177,24 +154,21 @@ async def test_keys_typed_before_enter_all_reach_the_message(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     """Enter must not overtake characters still queued for the input box."""
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with ui.running(settings) as (app, pilot):
         # all at once, as a terminal delivers a fast burst: no pause between keys
         for char in "abc def":
             app.post_message(events.Key("space" if char == " " else char, char))
         app.post_message(events.Key("enter", "\r"))
-        await wait_idle(pilot, app)
-    assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == "abc def"
+        await ui.wait_until(pilot, lambda: bool(fake_api.requests), what="the message sent")
+        await ui.wait_idle(pilot, app)
+    assert first_message_sent(fake_api) == "abc def"
 
 
 async def test_stop_reason_other_than_end_turn_shows_on_the_message(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     fake_api.enqueue(Reply.text("A reply cut short", stop_reason="max_tokens"))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "long story")
-        assert "stopped: max_tokens" in screen_text(app)
+    assert "stopped: max_tokens" in await ui.screen_after_sending(settings, "long story")
 
 
 async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
@@ -205,17 +179,13 @@ async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
         {"type": "text", "text": "Checking the weather."},
         {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Oslo"}},
     ]))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "weather?")
-        seen = flat(screen_text(app))
-        assert "Thinking Let me weigh this." in seen
-        assert "Checking the weather." in seen
-        assert "Tool use: get_weather" in seen
-        assert '"city": "Oslo"' in seen
-        assert "stopped: tool_use" in seen
-    (path,) = conversation_files(data_dir)
-    blocks = on_disk(data_dir, path.stem)["messages"][1]["content"]
+    shown = ui.flat(await ui.screen_after_sending(settings, "weather?"))
+    assert "Thinking Let me weigh this." in shown
+    assert "Checking the weather." in shown
+    assert "Tool use: get_weather" in shown
+    assert '"city": "Oslo"' in shown
+    assert "stopped: tool_use" in shown
+    blocks = ui.the_saved_conversation(data_dir)["messages"][1]["content"]
     assert [block["type"] for block in blocks] == ["thinking", "text", "tool_use"]
 
 
@@ -223,30 +193,23 @@ async def test_markup_and_escape_codes_in_text_are_shown_literally(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     fake_api.enqueue(Reply.text("Reply with [bold red]fake markup[/] and \x1b[31mred\x1b[0m."))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "[link=http://x]click[/link]")
-        seen = screen_text(app)
-        assert "[link=http://x]click[/link]" in seen
-        assert "[bold red]fake markup[/]" in seen
-        assert "\x1b" not in seen
-        assert "␛[31mred␛[0m" in seen
+    shown = await ui.screen_after_sending(settings, "[link=http://x]click[/link]")
+    assert "[link=http://x]click[/link]" in shown
+    assert "[bold red]fake markup[/]" in shown
+    assert "\x1b" not in shown
+    assert "␛[31mred␛[0m" in shown
 
 
 async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_scrolled(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    from claude_tui.tui.widgets.message_log import MessageLog
-
     lines = [f"Line {n} of a long reply." for n in range(1, 121)]
     first_half = "\n\n".join(lines[:60]) + "\n\n"
-    gate = Gate(after=first_half)
-    fake_api.enqueue(Reply.text("\n\n".join(lines), chunk_size=40, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    gate = ui.held_reply(fake_api, "\n\n".join(lines), after=first_half, chunk_size=40)
+    async with ui.running(settings) as (app, pilot):
         log = app.query_one(MessageLog)
-        await send_until_held(pilot, "long please", gate)
-        await wait_until(pilot, lambda: "Line 60 of" in screen_text(app), what="following")
+        await ui.send_until_held(pilot, "long please", gate)
+        await ui.wait_until(pilot, lambda: "Line 60 of" in ui.screen_text(app), what="following")
         assert log.scroll_y == log.max_scroll_y > 0
 
         await pilot.press("pageup")  # the user scrolls up to read
@@ -254,13 +217,13 @@ async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_sc
         held_at = log.scroll_y
         assert held_at < log.max_scroll_y
         gate.release()
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
         assert log.scroll_y == held_at  # not dragged down
-        assert "Line 120 of" not in screen_text(app)
+        assert "Line 120 of" not in ui.screen_text(app)
 
         await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
         await pilot.pause()
-        assert "Line 120 of" in screen_text(app)
+        assert "Line 120 of" in ui.screen_text(app)
 
 
 async def test_long_code_lines_wrap_instead_of_being_cut(
@@ -268,12 +231,9 @@ async def test_long_code_lines_wrap_instead_of_being_cut(
 ) -> None:
     code_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
     fake_api.enqueue(Reply.text(f"```python\n{code_line}\n```\n"))
-    app = make_app(settings)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await send(pilot, app, "code")
-        seen = flat(screen_text(app))
-        assert "argument_0," in seen
-        assert "argument_11)" in seen
+    shown = ui.flat(await ui.screen_after_sending(settings, "code", size=(80, 24)))
+    assert "argument_0," in shown
+    assert "argument_11)" in shown
 
 
 LIST_REPLY = "Facts:\n\n- model: m\n- characters: 7\n- words: 2\n\nThe end."
@@ -285,7 +245,7 @@ FENCE_REPLY = "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\nprint(said)\n```
      ["• model: m", "• characters: 7", "• words: 2"]),
     (FENCE_REPLY, "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\n",
      ["said = 'hello'", "said += '!'", "print(said)"]),
-])
+], ids=["list", "fence"])
 async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path, text: str, held_after: str,
     lines: list[str],
@@ -293,26 +253,21 @@ async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
     """Coming back to a reply that streams draws it anew with the text that has arrived;
     what comes later must not replace the block that text ends in (Textual's Markdown
     would, left to itself). The same happens when a block's first text comes with it."""
-    (other,) = seed(data_dir, "Other")
-    gate = Gate(after=held_after)
-    fake_api.enqueue(Reply.text(text, chunk_size=4, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, other.id)
-        await pilot.press("ctrl+n")
-        await send_until_held(pilot, "go", gate)
-        mine = app.chat.conversation.id
+    (other,) = ui.seed(data_dir, "Other")
+    gate = ui.held_reply(fake_api, text, after=held_after, chunk_size=4)
+    async with ui.running(settings, open=other.id) as (app, pilot):
+        mine = await ui.reply_held_in_a_new_conversation(pilot, app, "go", gate)
         await pilot.press("alt+down")  # away, and back: drawn anew, mid-list or mid-fence
-        await wait_open(pilot, app, other.id)
+        await ui.wait_open(pilot, app, other.id)
         await pilot.press("alt+up")
-        await wait_open(pilot, app, mine)
-        await wait_until(pilot, lambda: lines[0] in screen_text(app), what="the first part")
+        await ui.wait_open(pilot, app, mine)
+        await ui.wait_until(pilot, lambda: lines[0] in ui.screen_text(app), what="the first part")
         gate.release()
-        await wait_idle(pilot, app)
-        seen = screen_text(app)
+        await ui.wait_idle(pilot, app)
+        shown = ui.screen_text(app)
         for line in [*lines, "The end."]:
-            assert line in seen, line
-        assert "```" not in seen  # the fence is still drawn as code
+            assert line in shown, line
+        assert "```" not in shown  # the fence is still drawn as code
 
 
 async def test_html_in_a_reply_is_shown_as_text(
@@ -321,9 +276,6 @@ async def test_html_in_a_reply_is_shown_as_text(
     fake_api.enqueue(Reply.text(
         "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script> and\n\n"
         "<details>a hidden block</details>\n\nThe end."))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "go")
-        seen = flat(screen_text(app))
-        assert "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script>" in seen
-        assert "<details>a hidden block</details>" in seen
+    shown = ui.flat(await ui.screen_after_sending(settings, "go"))
+    assert "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script>" in shown
+    assert "<details>a hidden block</details>" in shown

@@ -9,22 +9,8 @@ from pathlib import Path
 import pytest
 
 from claude_tui.config import Settings
-from claude_tui.tui.widgets.prompt_input import PromptInput
-from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
-    send,
-    send_until_held,
-    type_text,
-    wait_idle,
-    wait_until,
-)
-
-SIZE = (120, 36)
+from tests import ui
+from tests.fake_api import FakeAnthropic, Reply
 
 HTTP_FAILURES = [
     (400, "The API rejected the request."),
@@ -44,20 +30,18 @@ async def _send_and_fail(
 ) -> None:
     """Send, see the failure, check disk, then retry successfully with Ctrl+R."""
     fake_api.enqueue(failure, Reply.text("Recovered answer."))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "Please answer")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Please answer")
 
-        seen = flat(screen_text(app))
-        assert headline in seen
-        assert "Press Ctrl+R to retry." in seen
-        assert "You Please answer" in seen
+        shown = ui.seen(app)
+        assert headline in shown
+        assert "Press Ctrl+R to retry." in shown
+        assert "You Please answer" in shown
         if partial:
-            assert partial in seen
-        assert app.query_one(PromptInput).text == ""  # the message went into the log
+            assert partial in shown
+        assert ui.prompt(app).text == ""  # the message went into the log
 
-        (path,) = conversation_files(data_dir)
-        user, reply = on_disk(data_dir, path.stem)["messages"]
+        user, reply = ui.the_saved_conversation(data_dir)["messages"]
         assert user["content"][0]["text"] == "Please answer"
         assert reply["status"] == "failed"
         assert reply["error"]["title"] == headline
@@ -65,14 +49,14 @@ async def _send_and_fail(
             assert reply["content"][0]["text"] == partial
 
         await pilot.press("ctrl+r")
-        await wait_idle(pilot, app)
-        assert "Recovered answer." in flat(screen_text(app))
-        assert "Ctrl+R" not in flat(screen_text(app))  # the failure above offers no retry now
-        assert headline in flat(screen_text(app))
+        await ui.wait_idle(pilot, app)
+        assert "Recovered answer." in ui.seen(app)
+        assert "Ctrl+R" not in ui.seen(app)  # the failure above offers no retry now
+        assert headline in ui.seen(app)
         retried = fake_api.requests[-1].body["messages"]
         assert retried == [{"role": "user", "content": [{"type": "text", "text": "Please answer"}]}]
 
-    messages = on_disk(data_dir, path.stem)["messages"]
+    messages = ui.the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "failed", "complete"]
 
 
@@ -89,73 +73,52 @@ async def test_the_api_message_and_request_id_are_shown(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     fake_api.enqueue(Reply.error(400, "max_tokens: must be at most 64000"))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "x")
-        seen = flat(screen_text(app))
-        assert "max_tokens: must be at most 64000" in seen
-        assert "HTTP 400 · request id req_" in seen
+    shown = ui.flat(await ui.screen_after_sending(settings, "x"))
+    assert "max_tokens: must be at most 64000" in shown
+    assert "HTTP 400 · request id req_" in shown
 
 
-async def test_error_event_mid_stream_keeps_the_text_that_arrived(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
-) -> None:
-    await _send_and_fail(
-        fake_api, settings, data_dir,
+# What arrives, the headline it is told with, the text kept; a stall or a hang ends when
+# the client's timeout (half a second here) runs out.
+STREAM_FAILURES = {
+    "an error event mid-stream": (
         Reply.stream_error_event("Half an answer", "overloaded_error", "Overloaded"),
-        "Claude is overloaded right now.", partial="Half an answer",
-    )
-
-
-async def test_connection_dropped_mid_stream(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
-) -> None:
-    await _send_and_fail(
-        fake_api, settings, data_dir, Reply.drop_mid_stream("Words before the drop"),
-        "The connection broke off mid-reply.", partial="Words before the drop",
-    )
-
-
-async def test_stream_that_ends_without_its_final_event(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
-) -> None:
-    await _send_and_fail(
-        fake_api, settings, data_dir, Reply.end_without_stop("Cut short"),
-        "The reply ended before it was complete.", partial="Cut short",
-    )
-
-
-async def test_stall_mid_stream_times_out(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
-) -> None:
-    await _send_and_fail(
-        fake_api, replace(settings, request_timeout=0.5), data_dir,
+        "Claude is overloaded right now.", "Half an answer"),
+    "the connection dropped mid-stream": (
+        Reply.drop_mid_stream("Words before the drop"),
+        "The connection broke off mid-reply.", "Words before the drop"),
+    "a stream that ends without its final event": (
+        Reply.end_without_stop("Cut short"),
+        "The reply ended before it was complete.", "Cut short"),
+    "a stall mid-stream": (
         Reply.stall("Stalled here", seconds=5), "The reply stalled and timed out.",
-        partial="Stalled here",
-    )
+        "Stalled here"),
+    "no answer before the timeout": (
+        Reply.hang_before_headers(5), "The API did not answer in time.", ""),
+}
 
 
-async def test_timeout_before_the_reply_starts(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+@pytest.mark.parametrize(("failure", "headline", "partial"), STREAM_FAILURES.values(),
+                         ids=STREAM_FAILURES)
+async def test_a_reply_cut_off_keeps_the_text_that_arrived(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, failure: Reply, headline: str,
+    partial: str,
 ) -> None:
-    await _send_and_fail(
-        fake_api, replace(settings, request_timeout=0.5), data_dir,
-        Reply.hang_before_headers(5), "The API did not answer in time.",
-    )
+    if failure.fault in ("stall", "hang_before_headers"):
+        settings = replace(settings, request_timeout=0.5)
+    await _send_and_fail(fake_api, settings, data_dir, failure, headline, partial)
 
 
 async def test_no_network(settings: Settings, data_dir: Path) -> None:
-    with socket.socket() as probe:  # a port with nothing listening
+    with socket.socket() as probe:  # a port held but not listening: connections are refused
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = make_app(replace(settings, base_url=f"http://127.0.0.1:{port}"))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "Anyone there?")
-        seen = flat(screen_text(app))
-        assert "Could not reach the API." in seen
-        assert "Check your network connection" in seen
-    (path,) = conversation_files(data_dir)
-    user, reply = on_disk(data_dir, path.stem)["messages"]
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        async with ui.running(replace(settings, base_url=nowhere)) as (app, pilot):
+            await ui.send(pilot, app, "Anyone there?")
+            shown = ui.seen(app)
+            assert "Could not reach the API." in shown
+            assert "Check your network connection" in shown
+    user, reply = ui.the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == "Anyone there?"
     assert reply["error"]["kind"] == "connection"
 
@@ -163,70 +126,58 @@ async def test_no_network(settings: Settings, data_dir: Path) -> None:
 async def test_escape_stops_a_streaming_reply_and_keeps_what_arrived(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    gate = Gate(after="The beginning")
-    fake_api.enqueue(
-        Reply.text("The beginning and the rest", gate=gate), Reply.text("A full answer.")
-    )
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send_until_held(pilot, "Tell me", gate)
-        await wait_until(pilot, lambda: "The beginning" in screen_text(app))
+    gate = ui.held_reply(fake_api, "The beginning and the rest", after="The beginning")
+    fake_api.enqueue(Reply.text("A full answer."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "Tell me", gate)
+        await ui.wait_until(pilot, lambda: "The beginning" in ui.screen_text(app))
         await pilot.press("escape")
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "■ stopped by you" in seen
-        assert "The beginning" in seen
-        assert "● streaming" not in seen
-        assert "last in 10 · out ?" in seen  # the API never said how many came out
+        await ui.wait_idle(pilot, app)
+        shown = ui.seen(app)
+        assert "■ stopped by you" in shown
+        assert "The beginning" in shown
+        assert "● streaming" not in shown
+        assert "last in 10 · out ?" in shown  # the API never said how many came out
         gate.release()
 
-        (path,) = conversation_files(data_dir)
-        reply = on_disk(data_dir, path.stem)["messages"][1]
+        reply = ui.the_saved_conversation(data_dir)["messages"][1]
         assert reply["status"] == "stopped"
         assert reply["content"][0]["text"] == "The beginning"
 
         await pilot.press("ctrl+r")
-        await wait_idle(pilot, app)
-        assert "A full answer." in flat(screen_text(app))
+        await ui.wait_idle(pilot, app)
+        assert "A full answer." in ui.seen(app)
 
 
 async def test_a_new_message_while_streaming_waits_and_is_not_lost(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    gate = Gate(after="")
-    fake_api.enqueue(Reply.text("Slow", gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send_until_held(pilot, "first", gate)
-        await type_text(pilot, "second")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Claude is still replying" in screen_text(app))
-        assert app.query_one(PromptInput).text == "second"
+    gate = ui.held_reply(fake_api, "Slow", after="")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "first", gate)
+        await ui.submit(pilot, "second")
+        await ui.wait_until(pilot, lambda: "Claude is still replying" in ui.screen_text(app))
+        assert ui.prompt(app).text == "second"
         gate.release()
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
     assert len(fake_api.requests) == 1
 
 
 async def test_without_an_api_key_the_app_starts_explains_and_keeps_the_draft(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    from tests.ui import seed
-
-    seed(data_dir, "Saved chat")
-    app = make_app(replace(settings, api_key=None))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: "Reply about Saved chat." in screen_text(app))
-        assert "no API key: set ANTHROPIC_API_KEY" in screen_text(app)
+    (saved,) = ui.seed(data_dir, "Saved chat")
+    async with ui.running(replace(settings, api_key=None), open=saved.id) as (app, pilot):
+        assert "Reply about Saved chat." in ui.screen_text(app)
+        assert "no API key: set ANTHROPIC_API_KEY" in ui.screen_text(app)
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert "export ANTHROPIC_API_KEY" in flat(screen_text(app))
-        await type_text(pilot, "unsent words")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "No API key" in screen_text(app), what="the notice")
-        assert app.query_one(PromptInput).text == "unsent words"
+        await ui.wait_until(pilot, lambda: "export ANTHROPIC_API_KEY" in ui.seen(app))
+        await ui.submit(pilot, "unsent words")
+        await ui.wait_until(pilot, lambda: "No API key" in ui.screen_text(app), what="the notice")
+        assert ui.prompt(app).text == "unsent words"
         app.clear_notifications()
         await pilot.press("alt+down")  # the saved chat ends in a reply: nothing to retry
-        await pilot.pause()
+        await ui.wait_open(pilot, app, saved.id)
         await pilot.press("ctrl+r")
-        await pilot.pause(0.2)
+        await ui.wait_idle(pilot, app)
     assert fake_api.requests == []

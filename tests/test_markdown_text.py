@@ -3,14 +3,13 @@ pieces, at any width, and what selecting it copies."""
 
 from __future__ import annotations
 
-import io
 import random
 
-from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.geometry import Offset
 from textual.selection import Selection
 
+from claude_tui.tui.patches import screen_strips
 from claude_tui.tui.widgets.markdown_text import MarkdownText
 
 REPLY = """\
@@ -64,11 +63,7 @@ class Host(App[None]):
 
 
 def screen_lines(app: App[None]) -> list[str]:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return [line.rstrip() for line in console.export_text().splitlines()]
+    return [strip.text.rstrip() for strip in screen_strips(app.screen)]
 
 
 async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> None:
@@ -135,16 +130,16 @@ async def test_text_arriving_in_pieces_is_drawn_as_if_it_came_at_once() -> None:
     app = Host(tricky)
     async with app.run_test(size=(70, 200)) as pilot:
         whole = app.query_one(MarkdownText)
-        expected = [[(seg.text, seg.style) for seg in row] for row in whole._all_rows(70)]
+        expected = [[(seg.text, seg.style) for seg in row] for row in whole.rows_at(70)]
         for _ in range(40):
             cuts = sorted(rng.sample(range(1, len(tricky)), rng.randint(1, 30)))
             pieces = [tricky[a:b] for a, b in zip([0, *cuts], [*cuts, len(tricky)], strict=True)]
             growing = MarkdownText(pieces[0])
             await app.mount(growing)
             for piece in pieces[1:]:
-                growing._all_rows(70)  # drawn between pieces, as while streaming
+                growing.rows_at(70)  # drawn between pieces, as while streaming
                 growing.append(piece)
-            rows = [[(seg.text, seg.style) for seg in row] for row in growing._all_rows(70)]
+            rows = [[(seg.text, seg.style) for seg in row] for row in growing.rows_at(70)]
             assert growing.source == tricky
             assert rows == expected, cuts
             await growing.remove()
@@ -156,14 +151,14 @@ async def test_a_list_item_cut_before_its_dot_joins_the_list_above() -> None:
     text = "Steps:\n\n8. Eight\n\n9. Nine\n\n10. Ten\n\n11. Eleven\n"
     app = Host(text)
     async with app.run_test(size=(40, 30)) as pilot:
-        expected = [row.text for row in app.query_one(MarkdownText)._all_rows(40)]
+        expected = [row.text for row in app.query_one(MarkdownText).rows_at(40)]
         assert " 8. Eight" in expected and "10. Ten" in expected
         for cut in range(1, len(text)):
             growing = MarkdownText(text[:cut])
             await app.mount(growing)
-            growing._all_rows(40)
+            growing.rows_at(40)
             growing.append(text[cut:])
-            assert [row.text for row in growing._all_rows(40)] == expected, text[:cut]
+            assert [row.text for row in growing.rows_at(40)] == expected, text[:cut]
             await growing.remove()
         await pilot.pause()
 
@@ -176,15 +171,15 @@ async def test_a_link_defined_at_the_end_is_a_link_above_and_no_block_is_lost() 
     app = Host(text)
     async with app.run_test(size=(70, 30)) as pilot:
         whole = app.query_one(MarkdownText)
-        expected = [row.text for row in whole._all_rows(70)]
+        expected = [row.text for row in whole.rows_at(70)]
         assert "Second, with a reference to the docs (https://example.com/docs)." in expected
         for size in range(1, 25):
             growing = MarkdownText(text[:size])
             await app.mount(growing)
             for start in range(size, len(text), size):
-                growing._all_rows(70)
+                growing.rows_at(70)
                 growing.append(text[start : start + size])
-            assert [row.text for row in growing._all_rows(70)] == expected, size
+            assert [row.text for row in growing.rows_at(70)] == expected, size
             await growing.remove()
         await pilot.pause()
 

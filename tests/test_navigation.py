@@ -5,117 +5,84 @@ from __future__ import annotations
 from pathlib import Path
 
 from claude_tui.config import Settings
-from claude_tui.tui.widgets.prompt_input import PromptInput
-from claude_tui.tui.widgets.sidebar import ConversationList, Sidebar
-from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.ui import (
-    flat,
-    make_app,
-    on_disk,
-    palette,
-    screen_text,
-    seed,
-    send,
-    send_until_held,
-    type_text,
-    wait_idle,
-    wait_open,
-    wait_until,
-)
-
-SIZE = (120, 36)
+from claude_tui.tui.widgets.message_log import AssistantMessageView, EarlierMessages, MessageLog
+from claude_tui.tui.widgets.sidebar import ConversationList
+from tests import ui
+from tests.fake_api import FakeAnthropic
 
 
 async def test_sidebar_lists_conversations_newest_first_and_opens_the_last_used(
     settings: Settings, data_dir: Path
 ) -> None:
-    first, _, _ = seed(data_dir, "Alpha", "Bravo", "Charlie")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, first.id)
-        await pilot.pause()
-        seen = flat(screen_text(app))
-        assert "Conversations Alpha 1h ago Bravo 2h ago Charlie 3h ago" in seen
-        assert "Reply about Alpha." in seen
-        assert app.query_one(ConversationList).highlighted == 0
+    first, _, _ = ui.seed(data_dir, "Alpha", "Bravo", "Charlie")
+    async with ui.running(settings, open=first.id) as (app, _):
+        shown = ui.seen(app)
+        assert "Conversations Alpha 1h ago Bravo 2h ago Charlie 3h ago" in shown
+        assert "Reply about Alpha." in shown
+        assert ui.highlighted_row(app) == 0
 
 
 async def test_next_and_previous_keys_switch_conversations(
     settings: Settings, data_dir: Path
 ) -> None:
-    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-
-        async def press_and_expect(key: str, title: str, conversation_id: str) -> None:
+    alpha, bravo, charlie = ui.seed(data_dir, "Alpha", "Bravo", "Charlie")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        for key, conversation in [
+            ("ctrl+pagedown", bravo), ("alt+down", charlie), ("ctrl+pageup", bravo),
+            ("alt+up", alpha), ("alt+up", charlie),  # wraps around
+        ]:
             await pilot.press(key)
-            await wait_open(pilot, app, conversation_id)
-            await pilot.pause()
-            assert f"Reply about {title}." in screen_text(app)
-            ids = app.query_one(Sidebar).conversation_ids
-            assert app.query_one(ConversationList).highlighted == ids.index(conversation_id)
-
-        await press_and_expect("ctrl+pagedown", "Bravo", bravo.id)
-        await press_and_expect("alt+down", "Charlie", charlie.id)
-        await press_and_expect("ctrl+pageup", "Bravo", bravo.id)
-        await press_and_expect("alt+up", "Alpha", alpha.id)
-        await press_and_expect("alt+up", "Charlie", charlie.id)  # wraps around
+            await ui.wait_open(pilot, app, conversation.id)
+            assert f"Reply about {conversation.title}." in ui.screen_text(app), key
+            assert ui.highlighted_row(app) == ui.shown_ids(app).index(conversation.id), key
 
 
 async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
     settings: Settings, data_dir: Path
 ) -> None:
-    alpha, bravo, charlie = seed(data_dir, "Alpha", "Bravo", "Charlie")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        assert isinstance(app.focused, PromptInput)
+    alpha, bravo, charlie = ui.seed(data_dir, "Alpha", "Bravo", "Charlie")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        assert app.focused is ui.prompt(app)
         await pilot.press("tab")
         assert isinstance(app.focused, ConversationList)
         await pilot.press("down", "down", "enter")
-        await wait_open(pilot, app, charlie.id)
-        assert isinstance(app.focused, PromptInput)  # ready to type after picking
+        await ui.wait_open(pilot, app, charlie.id)
+        assert app.focused is ui.prompt(app)  # ready to type after picking
 
         await pilot.press("shift+tab")
         assert isinstance(app.focused, ConversationList)
         await pilot.press("2")
-        await wait_open(pilot, app, bravo.id)
+        await ui.wait_open(pilot, app, bravo.id)
         assert isinstance(app.focused, ConversationList)  # digits browse: still in the list
         await pilot.press("9")  # no 9th conversation: nothing happens
-        await pilot.pause(0.1)
-        assert app.chat.conversation.id == bravo.id
+        await ui.wait_idle(pilot, app)
+        assert ui.open_conversation(app).id == bravo.id
+        assert "Reply about Bravo." in ui.screen_text(app)
         await pilot.press("tab")
-        assert isinstance(app.focused, PromptInput)
+        assert app.focused is ui.prompt(app)
 
 
 async def test_digits_typed_in_the_input_are_text_not_navigation(
     settings: Settings, data_dir: Path
 ) -> None:
-    (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        await type_text(pilot, "1 2 3")
-        assert app.query_one(PromptInput).text == "1 2 3"
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        await ui.type_text(pilot, "1 2 3")
+        assert ui.prompt(app).text == "1 2 3"
 
 
 async def test_ctrl_n_starts_a_new_conversation_saved_on_first_message(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    (alpha,) = seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert app.chat.conversation.id != alpha.id
-        assert "Start a conversation" in screen_text(app)
-        assert app.query_one(ConversationList).highlighted is None
-        await send(pilot, app, "Fresh start")
-        seen = flat(screen_text(app))
-        assert "Conversations Fresh start just now Alpha 1h ago" in seen
-        assert app.query_one(ConversationList).highlighted == 0
+        await ui.wait_until(pilot, lambda: "Start a conversation" in ui.screen_text(app))
+        assert ui.open_conversation(app).id != alpha.id
+        assert ui.highlighted_row(app) is None
+        await ui.send(pilot, app, "Fresh start")
+        assert "Conversations Fresh start just now Alpha 1h ago" in ui.seen(app)
+        assert ui.highlighted_row(app) == 0
     assert len(fake_api.requests) == 1
     assert fake_api.requests[0].body["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Fresh start"}]}
@@ -123,68 +90,59 @@ async def test_ctrl_n_starts_a_new_conversation_saved_on_first_message(
 
 
 async def test_ctrl_b_hides_and_shows_the_sidebar(settings: Settings, data_dir: Path) -> None:
-    seed(data_dir, "Alpha")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: bool(app.chat.summaries))
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("tab")
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert "Conversations" not in screen_text(app)
-        assert isinstance(app.focused, PromptInput)
+        assert "Conversations" not in ui.screen_text(app)
+        assert app.focused is ui.prompt(app)
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert "Conversations" in screen_text(app)
+        assert "Conversations" in ui.screen_text(app)
 
 
 async def test_f1_lists_every_key(settings: Settings) -> None:
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with ui.running(settings) as (app, pilot):
         await pilot.press("f1")
         await pilot.pause()
-        seen = flat(screen_text(app))
+        shown = ui.seen(app)
         for phrase in ("Ctrl+N new conversation", "Ctrl+PageDown / Alt+Down next conversation",
                        "Escape stop a streaming reply", "Ctrl+B hide / show the sidebar",
                        "1 … 9 open the Nth conversation", "Ctrl+Q quit"):
-            assert phrase in seen
+            assert phrase in shown
         await pilot.press("escape")
         await pilot.pause()
-        assert "open the Nth conversation" not in screen_text(app)
+        assert "open the Nth conversation" not in ui.screen_text(app)
 
 
 async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    (alpha,) = seed(data_dir, "Alpha")
-    gate = Gate(after="Part one. ")
-    fake_api.enqueue(Reply.text("Part one. Part two.", chunk_size=5, gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        await pilot.press("ctrl+n")
-        await send_until_held(pilot, "Streaming one", gate)
-        streaming_id = app.chat.conversation.id
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    gate = ui.held_reply(fake_api, "Part one. Part two.", after="Part one. ", chunk_size=5)
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        streaming_id = await ui.reply_held_in_a_new_conversation(
+            pilot, app, "Streaming one", gate)
 
         await pilot.press("alt+down")  # to Alpha while the reply streams
-        await wait_open(pilot, app, alpha.id)
-        await pilot.pause()
-        assert "streaming in another conversation" in screen_text(app)
+        await ui.wait_open(pilot, app, alpha.id)
+        assert "streaming in another conversation" in ui.screen_text(app)
         gate.release()
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "Part two." not in seen
-        assert "Reply about Alpha." in seen
+        await ui.wait_idle(pilot, app)
+        shown = ui.seen(app)
+        assert "Part two." not in shown
+        assert "Reply about Alpha." in shown
 
         await pilot.press("alt+up")
-        await wait_open(pilot, app, streaming_id)
-        await pilot.pause()
-        assert "Part one. Part two." in flat(screen_text(app))
+        await ui.wait_open(pilot, app, streaming_id)
+        assert "Part one. Part two." in ui.seen(app)
 
-    alpha_saved = on_disk(data_dir, alpha.id)
+    alpha_saved = ui.on_disk(data_dir, alpha.id)
     assert [m["content"][0]["text"] for m in alpha_saved["messages"]] == [
         "Alpha", "Reply about Alpha."
     ]
-    reply = on_disk(data_dir, streaming_id)["messages"][1]
+    reply = ui.on_disk(data_dir, streaming_id)["messages"][1]
     assert reply["status"] == "complete"
     assert reply["content"][0]["text"] == "Part one. Part two."
 
@@ -192,111 +150,81 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
 async def test_switching_back_mid_stream_shows_what_arrived_and_keeps_following(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    (alpha,) = seed(data_dir, "Alpha")
-    first = Gate(after="One. ")
-    fake_api.enqueue(Reply.text("One. Two. Three.", chunk_size=5, gate=first))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        await pilot.press("ctrl+n")
-        await send_until_held(pilot, "count", first)
-        streaming_id = app.chat.conversation.id
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    first = ui.held_reply(fake_api, "One. Two. Three.", after="One. ", chunk_size=5)
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        streaming_id = await ui.reply_held_in_a_new_conversation(pilot, app, "count", first)
         await pilot.press("alt+down")
-        await wait_open(pilot, app, alpha.id)
+        await ui.wait_open(pilot, app, alpha.id)
         await pilot.press("alt+up")
-        await wait_open(pilot, app, streaming_id)
-        await pilot.pause()
-        assert "One." in screen_text(app)
-        assert "● streaming" in screen_text(app)
+        await ui.wait_open(pilot, app, streaming_id)
+        assert "One." in ui.screen_text(app)
+        assert "● streaming" in ui.screen_text(app)
         first.release()
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "One. Two. Three." in seen
-        assert seen.count("Three.") == 1
+        await ui.wait_idle(pilot, app)
+        shown = ui.seen(app)
+        assert "One. Two. Three." in shown
+        assert shown.count("Three.") == 1
 
 
 async def test_unsent_text_stays_with_the_conversation_it_was_typed_in(
     settings: Settings, data_dir: Path
 ) -> None:
-    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        prompt = app.query_one(PromptInput)
-        await type_text(pilot, "draft for alpha")
+    alpha, bravo = ui.seed(data_dir, "Alpha", "Bravo")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        box = ui.prompt(app)
+        await ui.type_text(pilot, "draft for alpha")
         await pilot.press("alt+down")
-        await wait_open(pilot, app, bravo.id)
-        assert prompt.text == ""
-        await type_text(pilot, "for bravo")
+        await ui.wait_open(pilot, app, bravo.id)
+        assert box.text == ""
+        await ui.type_text(pilot, "for bravo")
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert prompt.text == ""
-        await type_text(pilot, "a new idea")
+        await ui.wait_until(pilot, lambda: not ui.open_conversation(app).messages, what="a new one")
+        assert box.text == ""
+        await ui.type_text(pilot, "a new idea")
         await pilot.press("alt+up")
-        await wait_open(pilot, app, bravo.id)
-        assert prompt.text == "for bravo"
+        await ui.wait_open(pilot, app, bravo.id)
+        assert box.text == "for bravo"
         await pilot.press("alt+up")
-        await wait_open(pilot, app, alpha.id)
-        assert prompt.text == "draft for alpha"
-        await type_text(pilot, "!")  # the cursor is at the end, ready to go on
-        assert prompt.text == "draft for alpha!"
+        await ui.wait_open(pilot, app, alpha.id)
+        assert box.text == "draft for alpha"
+        await ui.type_text(pilot, "!")  # the cursor is at the end, ready to go on
+        assert box.text == "draft for alpha!"
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert prompt.text == "a new idea"
+        await ui.wait_until(pilot, lambda: not ui.open_conversation(app).messages, what="a new one")
+        assert box.text == "a new idea"
 
 
 async def test_the_sidebar_marks_the_conversation_a_reply_streams_into(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    (alpha,) = seed(data_dir, "Alpha")
-    gate = Gate(after="")
-    fake_api.enqueue(Reply.text("Done.", gate=gate))
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        await send_until_held(pilot, "More please", gate)
+    (alpha,) = ui.seed(data_dir, "Alpha")
+    gate = ui.held_reply(fake_api, "Done.", after="")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        await ui.send_until_held(pilot, "More please", gate)
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert "Alpha ● replying…" in flat(screen_text(app))
+        await ui.wait_until(pilot, lambda: "Alpha ● replying…" in ui.seen(app), what="the mark")
         gate.release()
-        await wait_idle(pilot, app)
-        assert "Alpha just now" in flat(screen_text(app))
+        await ui.wait_idle(pilot, app)
+        assert "Alpha just now" in ui.seen(app)
 
 
 async def test_the_command_palette_offers_the_app_actions(
     settings: Settings, data_dir: Path
 ) -> None:
-    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
-        await palette(pilot, app, "next conv", "Next conversation")
-        await wait_open(pilot, app, bravo.id)
+    alpha, bravo = ui.seed(data_dir, "Alpha", "Bravo")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
+        await ui.palette(pilot, app, "next conv", "Next conversation")
+        await ui.wait_open(pilot, app, bravo.id)
 
 
 async def test_a_long_conversation_opens_at_its_newest_and_loads_older_on_scroll_up(
     settings: Settings, data_dir: Path
 ) -> None:
-    from claude_tui.domain.blocks import TextBlock
-    from claude_tui.domain.conversation import Conversation
-    from claude_tui.domain.message import Message
-    from claude_tui.store.conversations import ConversationStore
-    from claude_tui.tui.widgets.message_log import (
-        AssistantMessageView,
-        EarlierMessages,
-        MessageLog,
-    )
-
-    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=100)
-    for n in range(60):
-        conversation.append(Message.user(f"Question number {n}"))
-        conversation.append(Message(role="assistant", content=[TextBlock(f"Answer {n}.")]))
-    ConversationStore(data_dir).save(conversation)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, conversation.id)
+    conversation = ui.save_exchanges(data_dir, 60)
+    async with ui.running(settings, open=conversation.id) as (app, pilot):
         log = app.query_one(MessageLog)
-        assert "Answer 59." in screen_text(app)
+        assert "Answer 59." in ui.screen_text(app)
         assert len(app.query(AssistantMessageView)) < 60  # not all 120 messages mounted
         (marker,) = log.query(EarlierMessages)
         assert "earlier messages: scroll up" in str(marker.render())
@@ -304,12 +232,11 @@ async def test_a_long_conversation_opens_at_its_newest_and_loads_older_on_scroll
             if not log.query(EarlierMessages) and log.scroll_y == 0:
                 break
             await pilot.press("pageup")
-            await pilot.pause(0.02)
         await pilot.pause()
-        seen = flat(screen_text(app))
-        assert "Question number 0 Claude Answer 0." in seen
-        assert "earlier message" not in seen
-        shown = [view.message.text for view in log.children
-                 if isinstance(view, AssistantMessageView)]
-        assert shown == [f"Answer {n}." for n in range(60)]  # in order, none twice
+        shown = ui.seen(app)
+        assert "Question number 0 Claude Answer 0." in shown
+        assert "earlier message" not in shown
+        answers = [view.message.text for view in log.children
+                   if isinstance(view, AssistantMessageView)]
+        assert answers == [f"Answer {n}." for n in range(60)]  # in order, none twice
         assert log.scroll_y == 0

@@ -284,3 +284,19 @@ def test_widgets_use_private_textual_apis_only_through_patches() -> None:
                 private = _private_textual_names(cls)
                 for node in ast.walk(ast.parse(inspect.getsource(cls))):
                     assert _private(node) not in private, (stem, cls.__name__, _private(node))
+
+
+async def test_the_screen_reads_as_its_compositor_draws_it() -> None:
+    """``screen_strips`` reads a private compositor method: if Textual renames it, this
+    fails (and with it every test that reads the screen)."""
+    from textual.widgets import Static
+
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello, screen")
+
+    app = Hello()
+    async with app.run_test(size=(30, 3)):
+        rows = patches.screen_strips(app.screen)
+        assert len(rows) == 3
+        assert rows[0].text.startswith("hello, screen")

@@ -11,18 +11,15 @@ from claude_tui.config import Settings
 from claude_tui.domain.conversation import SCHEMA_VERSION
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
-from claude_tui.tui.widgets.prompt_input import PromptInput
+from tests import ui
 from tests.fake_api import FakeAnthropic
 from tests.test_cli_harness import Cli
-from tests.ui import flat, make_app, screen_text, seed, type_text, wait_until
-
-SIZE = (120, 36)
 
 
 def from_the_future(data_dir: Path, title: str, *, messages: object = None) -> Path:
     """A conversation as a newer claude-tui might write it: a higher schema version and a
     field this version does not know."""
-    (older,) = seed(data_dir, title)
+    (older,) = ui.seed(data_dir, title)
     path = data_dir / "conversations" / f"{older.id}.json"
     data = json.loads(path.read_text())
     data["schema_version"] = SCHEMA_VERSION + 1
@@ -38,23 +35,22 @@ async def test_it_is_shown_read_only_and_nothing_is_sent_or_written(
 ) -> None:
     path = from_the_future(data_dir, "Written tomorrow")
     before = path.read_bytes()
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with ui.running(settings) as (app, pilot):
         notice = "“Written tomorrow” is shown read-only: a newer claude-tui wrote it."
-        await wait_until(pilot, lambda: notice in flat(screen_text(app)), what="the notice")
-        seen = flat(screen_text(app))
-        assert "Reply about Written tomorrow." in seen
-        assert "read-only: written by a newer claude-tui" in seen  # the status bar
-        await type_text(pilot, "one more")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.query_one(PromptInput).text == "one more"  # handed back, not lost
-        assert "This conversation is read-only" in flat(screen_text(app))
+        await ui.wait_until(pilot, lambda: notice in ui.seen(app), what="the notice")
+        shown = ui.seen(app)
+        assert "Reply about Written tomorrow." in shown
+        assert "read-only: written by a newer claude-tui" in shown  # the status bar
+        app.clear_notifications()
+        refused = "This conversation is read-only"
+        await ui.submit(pilot, "one more")
+        await ui.wait_until(pilot, lambda: refused in ui.seen(app), what="the refusal")
+        assert ui.prompt(app).text == "one more"  # handed back, not lost
         app.clear_notifications()
         await pilot.press("f2")  # renaming would write it too
-        await wait_until(pilot, lambda: "read-only" in flat(screen_text(app)))
-        assert "Rename conversation" not in screen_text(app)
-        assert app.chat.conversation.title == "Written tomorrow"
+        await ui.wait_until(pilot, lambda: refused in ui.seen(app), what="the refusal to rename")
+        assert "Rename conversation" not in ui.screen_text(app)
+        assert ui.open_conversation(app).title == "Written tomorrow"
     assert fake_api.requests == []
     assert path.read_bytes() == before
     assert not (data_dir / "quarantine").exists()
@@ -65,12 +61,11 @@ async def test_one_this_version_cannot_read_is_left_alone_and_the_rest_load(
 ) -> None:
     path = from_the_future(data_dir, "Unreadable here", messages={"tree": []})
     before = path.read_bytes()
-    seed(data_dir, "An ordinary one")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: "Reply about An ordinary one." in screen_text(app),
+    ui.seed(data_dir, "An ordinary one")
+    async with ui.running(settings) as (app, pilot):
+        await ui.wait_until(pilot, lambda: "Reply about An ordinary one." in ui.screen_text(app),
                          what="the other conversation to open")
-        assert "Unreadable here" not in screen_text(app)
+        assert "Unreadable here" not in ui.screen_text(app)
     assert path.read_bytes() == before
     assert not (data_dir / "quarantine").exists()
 

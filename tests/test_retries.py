@@ -8,27 +8,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from claude_tui.api.retry import retry_after
 from claude_tui.config import Settings
 from claude_tui.domain.events import wait_words
+from claude_tui.tui.app import ClaudeTUI
 from claude_tui.tui.widgets.status_bar import StatusBar
+from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
-from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
-    type_text,
-    wait_idle,
-    wait_until,
-)
-
-SIZE = (120, 36)
 
 
 @pytest.fixture
@@ -36,36 +28,37 @@ def retrying(settings: Settings) -> Settings:
     return replace(settings, max_retries=2)
 
 
-def status_text(app: object) -> str:
-    bar = app.query_one(StatusBar)  # type: ignore[attr-defined]
-    return str(bar.render())
+def status_text(app: ClaudeTUI) -> str:
+    return str(app.query_one(StatusBar).render())
+
+
+async def sent_and_waiting_to_retry(pilot: Pilot[Any], app: ClaudeTUI) -> None:
+    """Send "Hello" and wait until the status bar counts down to the next attempt."""
+    await ui.submit(pilot, "Hello")
+    await ui.wait_until(pilot, lambda: "retrying in" in status_text(app), what="the countdown")
 
 
 async def test_a_rate_limit_is_waited_out_as_asked_and_shown_while_waiting(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(429, "slow down", retry_after=2), Reply.text("Got there."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the countdown")
+    async with ui.running(retrying) as (app, pilot):
+        await sent_and_waiting_to_retry(pilot, app)
         shown = status_text(app)
         assert re.search(r"Rate limited: too many requests for now · retrying in [12] s "
                          r"\(attempt 2 of 3\) · Escape stops", shown), shown
         # the notification says it too
-        assert "Rate limited: too many requests for now. Retrying in" in flat(screen_text(app))
-        await wait_until(pilot, lambda: "retrying in 1 s" in status_text(app),
+        assert "Rate limited: too many requests for now. Retrying in" in ui.seen(app)
+        await ui.wait_until(pilot, lambda: "retrying in 1 s" in status_text(app),
                          what="the countdown to tick")
-        await wait_idle(pilot, app)
-        assert "Got there." in flat(screen_text(app))
+        await ui.wait_idle(pilot, app)
+        assert "Got there." in ui.seen(app)
         assert "retrying" not in status_text(app)
 
     first, second = fake_api.requests
     assert second.received_at - first.received_at >= 1.9  # retry-after: 2 was obeyed
     assert second.body["messages"] == first.body["messages"]
-    (path,) = conversation_files(data_dir)
-    messages = on_disk(data_dir, path.stem)["messages"]
+    messages = ui.the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "complete"]  # one reply, not two
 
 
@@ -74,21 +67,17 @@ async def test_overload_that_persists_fails_after_the_last_retry_and_says_so(
 ) -> None:
     fake_api.enqueue(*[Reply.error(529, "Overloaded", retry_after=0) for _ in range(3)],
                      Reply.text("Finally."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "Claude is overloaded right now." in seen
-        assert "Tried 3 times." in seen
-        assert "Press Ctrl+R to retry." in seen
+    async with ui.running(retrying) as (app, pilot):
+        await ui.send(pilot, app, "Hello")
+        shown = ui.seen(app)
+        assert "Claude is overloaded right now." in shown
+        assert "Tried 3 times." in shown
+        assert "Press Ctrl+R to retry." in shown
         assert len(fake_api.requests) == 3
         await pilot.press("ctrl+r")  # the user's retry gets the same chances
-        await wait_idle(pilot, app)
-        assert "Finally." in flat(screen_text(app))
-    (path,) = conversation_files(data_dir)
-    messages = on_disk(data_dir, path.stem)["messages"]
+        await ui.wait_idle(pilot, app)
+        assert "Finally." in ui.seen(app)
+    messages = ui.the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "failed", "complete"]
     assert messages[1]["error"]["detail"] == "Overloaded. Tried 3 times."
 
@@ -97,17 +86,14 @@ async def test_a_wait_beyond_the_cap_is_not_sat_out(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(429, "slow down", retry_after=3600))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        seen = flat(screen_text(app))
-        assert "Rate limited: too many requests for now." in seen
-        assert "The API asks to wait 60 min before retrying." in seen
-        assert "Press Ctrl+R to retry." in seen
-        await type_text(pilot, "still typing")  # never frozen
-        assert "still typing" in flat(screen_text(app))
+    async with ui.running(retrying) as (app, pilot):
+        await ui.send(pilot, app, "Hello")
+        shown = ui.seen(app)
+        assert "Rate limited: too many requests for now." in shown
+        assert "The API asks to wait 60 min before retrying." in shown
+        assert "Press Ctrl+R to retry." in shown
+        await ui.type_text(pilot, "still typing")  # never frozen
+        assert "still typing" in ui.seen(app)
     assert len(fake_api.requests) == 1
 
 
@@ -116,13 +102,9 @@ async def test_a_request_refused_for_good_is_not_sent_again(
     fake_api: FakeAnthropic, retrying: Settings, status: int
 ) -> None:
     fake_api.enqueue(Reply.error(status, "no", retry_after=0), Reply.text("Should not be used."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        assert "Retrying" not in flat(screen_text(app))
-        assert "Tried" not in flat(screen_text(app))
+    shown = await ui.screen_after_sending(retrying, "Hello")
+    assert "Retrying" not in shown
+    assert "Tried" not in shown
     assert len(fake_api.requests) == 1
 
 
@@ -130,18 +112,14 @@ async def test_escape_during_the_wait_stops_without_sending_again(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(529, "Overloaded", retry_after=30), Reply.text("Not wanted."))
-    app = make_app(retrying)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await type_text(pilot, "Hello")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "retrying in" in status_text(app), what="the wait")
+    async with ui.running(retrying) as (app, pilot):
+        await sent_and_waiting_to_retry(pilot, app)
         await pilot.press("escape")
-        await wait_idle(pilot, app)
+        await ui.wait_idle(pilot, app)
         assert "retrying" not in status_text(app)
-        assert "Press Ctrl+R to retry." in flat(screen_text(app))
+        assert "Press Ctrl+R to retry." in ui.seen(app)
     assert len(fake_api.requests) == 1
-    (path,) = conversation_files(data_dir)
-    user, reply = on_disk(data_dir, path.stem)["messages"]
+    user, reply = ui.the_saved_conversation(data_dir)["messages"]
     assert user["content"][0]["text"] == "Hello"
     assert reply["status"] == "stopped"
 

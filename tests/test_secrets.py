@@ -11,24 +11,11 @@ import pytest
 
 from claude_tui.config import Settings, load_settings
 from claude_tui.tui.screens.dialogs import Confirm
+from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
-from tests.ui import (
-    conversation_files,
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
-    seed,
-    send,
-    type_text,
-    wait_open,
-    wait_until,
-)
 
 SECRET = "sk-ant-test-SECRET-123"
-SIZE = (120, 36)
-
 
 def holding_the_key(folder: Path, key: str = SECRET) -> list[Path]:
     """Every file under ``folder`` whose bytes hold ``key`` (or its distinctive part)."""
@@ -44,20 +31,19 @@ def mode(path: Path) -> int:
 async def test_after_a_session_the_key_is_in_no_file_and_every_file_is_private(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
 ) -> None:
-    seed(data_dir, "Saved before")  # so that the start lists a file and writes the index
+    ui.seed(data_dir, "Saved before")  # so that the start lists a file and writes the index
     fake_api.enqueue(Reply.text("Kept."), Reply.text("Thrown away."))
-    app = make_app(replace(settings, api_key=SECRET))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "A conversation to keep")
-        kept = app.chat.conversation.id
+    async with ui.running(replace(settings, api_key=SECRET)) as (app, pilot):
+        await ui.send(pilot, app, "A conversation to keep")
+        kept = ui.open_conversation(app).id
         await pilot.press("ctrl+n")
-        await send(pilot, app, "A conversation to delete")
+        await ui.send(pilot, app, "A conversation to delete")
         await pilot.press("f8")  # to the trash
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm), what="the question")
+        await ui.wait_for_screen(pilot, app, Confirm)
         await pilot.press("enter")
-        await wait_open(pilot, app, kept)
-        await type_text(pilot, "a draft left unsent")
-        await pilot.press("ctrl+q")
+        await ui.wait_open(pilot, app, kept)
+        await ui.type_text(pilot, "a draft left unsent")
+        await ui.quit_app(pilot, app)
     assert fake_api.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was used
 
     files = sorted(path.relative_to(data_dir).as_posix()
@@ -139,14 +125,10 @@ async def test_an_error_on_screen_never_shows_the_key(
 ) -> None:
     if reply is not None:
         fake_api.enqueue(reply)
-    app = make_app(replace(settings, api_key=key))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "hello")
-        seen = flat(screen_text(app))
-        assert headline in seen
-        assert "SECRET" not in seen
-    (path,) = conversation_files(data_dir)
-    assert on_disk(data_dir, path.stem)["messages"][1]["status"] == "failed"
+    shown = ui.flat(await ui.screen_after_sending(replace(settings, api_key=key), "hello"))
+    assert headline in shown
+    assert "SECRET" not in shown
+    assert ui.the_saved_conversation(data_dir)["messages"][1]["status"] == "failed"
     assert holding_the_key(data_dir) == []
 
 
@@ -172,13 +154,10 @@ async def test_a_key_the_endpoint_echoes_back_is_not_shown_or_saved(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     fake_api.enqueue(Reply.error(401, ECHOED))
-    app = make_app(replace(settings, api_key=SECRET))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await send(pilot, app, "hello")
-        seen = flat(screen_text(app))
-        assert "The API key was refused." in seen
-        assert "invalid x-api-key: (your API key)" in seen  # the rest is still useful
-        assert "SECRET" not in seen
+    shown = ui.flat(await ui.screen_after_sending(replace(settings, api_key=SECRET), "hello"))
+    assert "The API key was refused." in shown
+    assert "invalid x-api-key: (your API key)" in shown  # the rest is still useful
+    assert "SECRET" not in shown
     assert holding_the_key(data_dir) == []
 
 
@@ -197,14 +176,14 @@ def test_a_key_the_endpoint_echoes_back_is_not_printed(
 async def test_a_crash_report_shows_no_local_variables(
     settings: Settings, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    app = make_app(replace(settings, api_key=SECRET))
+    settings = replace(settings, api_key=SECRET)
 
     def crash() -> None:
-        key = app.settings.api_key  # a local a crash report with locals would print
+        key = settings.api_key  # a local a crash report with locals would print
         raise RuntimeError(f"a bug near a key of {len(key or '')} characters")
 
     with pytest.raises(RuntimeError):
-        async with app.run_test(size=SIZE) as pilot:
+        async with ui.running(settings, notifications=False) as (app, pilot):
             app.call_later(crash)
             await pilot.pause()
     printed = capfd.readouterr()

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from claude_tui.config import Settings
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
@@ -19,23 +21,9 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.store.trash import Trash
-from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests import ui
+from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
-from tests.ui import (
-    flat,
-    make_app,
-    on_disk,
-    screen_text,
-    seed,
-    send,
-    send_until_held,
-    sidebar_text,
-    wait_idle,
-    wait_open,
-    wait_until,
-)
-
-SIZE = (120, 36)
 
 
 def copy(data_dir: Path) -> ConversationKeeper:
@@ -48,7 +36,7 @@ def reply(text: str, status: TurnStatus = TurnStatus.COMPLETE) -> Message:
 
 def texts(data_dir: Path, conversation_id: str) -> list[str]:
     return [" ".join(block["text"] for block in message["content"])
-            for message in on_disk(data_dir, conversation_id)["messages"]]
+            for message in ui.on_disk(data_dir, conversation_id)["messages"]]
 
 
 async def started(data_dir: Path) -> str:
@@ -98,13 +86,13 @@ async def test_the_copy_streaming_a_reply_keeps_it_whole(data_dir: Path) -> None
     streaming.content[0] = TextBlock("the first half and the second half")
     streaming.status = TurnStatus.COMPLETE
     assert await one.save(mine) is True
-    saved = on_disk(data_dir, conversation_id)["messages"]
+    saved = ui.on_disk(data_dir, conversation_id)["messages"]
     assert [m.get("status") for m in saved] == [None, "complete", None, "complete", None]
     assert saved[3]["content"][0]["text"] == "the first half and the second half"
 
     theirs.append(Message.user("and more"))
     await two.save(theirs)  # its cut-short copy of the reply does not win
-    saved = on_disk(data_dir, conversation_id)["messages"]
+    saved = ui.on_disk(data_dir, conversation_id)["messages"]
     assert saved[3]["status"] == "complete"
     assert saved[3]["content"][0]["text"] == "the first half and the second half"
     assert [m["content"][0]["text"] for m in saved][-2:] == [
@@ -122,7 +110,7 @@ async def test_a_reply_read_as_cut_short_is_saved_as_cut_short(data_dir: Path) -
     theirs = await two.load(conversation_id)
     theirs.append(Message.user("next"))
     await two.save(theirs)
-    saved = on_disk(data_dir, conversation_id)["messages"][2]
+    saved = ui.on_disk(data_dir, conversation_id)["messages"][2]
     assert (saved["status"], saved["error"]["kind"]) == ("failed", INTERRUPTED.kind)
 
 
@@ -134,14 +122,14 @@ async def test_a_rename_in_one_copy_survives_a_turn_in_the_other(data_dir: Path)
     await one.save(mine)
     theirs.append(Message.user("a turn in two"))
     await two.save(theirs)
-    saved = on_disk(data_dir, conversation_id)
+    saved = ui.on_disk(data_dir, conversation_id)
     assert (saved["title"], saved["title_set_by_user"]) == ("Renamed in one", True)
     assert saved["messages"][-1]["content"][0]["text"] == "a turn in two"
     theirs.title = "Renamed in two, later"  # both changed it: the later save wins
     await two.save(theirs)
     mine.append(Message.user("a turn in one"))
     await one.save(mine)
-    assert on_disk(data_dir, conversation_id)["title"] == "Renamed in two, later"
+    assert ui.on_disk(data_dir, conversation_id)["title"] == "Renamed in two, later"
     assert texts(data_dir, conversation_id)[-2:] == ["a turn in two", "a turn in one"]
 
 
@@ -159,22 +147,23 @@ async def test_a_conversation_the_other_copy_deleted_is_written_again(data_dir: 
 
 
 async def test_the_open_conversation_shows_a_turn_another_copy_added(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    (plans,) = seed(data_dir, "Plans")
+    ui.disk_checked_every(monkeypatch, 0.25)
+    (plans,) = ui.seed(data_dir, "Plans")
     fake_api.enqueue(Reply.text("Answer in the terminal."), Reply.text("Answer in the app."))
     cli = Cli.make(fake_api.url, tmp_path)
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
+    async with ui.running(settings, open=plans.id) as (app, pilot):
         result = await asyncio.to_thread(
             cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
         assert result.returncode == 0, result.stderr
-        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+        await ui.wait_until(pilot, lambda: "Answer in the terminal." in ui.seen(app),
                          what="the other copy's turn to show")
-        assert "was changed by another claude-tui" in flat(screen_text(app))
-        await send(pilot, app, "Asked in the app")
-        assert "Answer in the app." in flat(screen_text(app))
+        await ui.wait_until(pilot, lambda: "was changed by another claude-tui" in ui.seen(app),
+                            what="the notice (it follows the redraw)")
+        await ui.send(pilot, app, "Asked in the app")
+        assert "Answer in the app." in ui.seen(app)
     assert texts(data_dir, plans.id)[-4:] == [
         "Asked in the terminal", "Answer in the terminal.", "Asked in the app",
         "Answer in the app."]
@@ -183,63 +172,62 @@ async def test_the_open_conversation_shows_a_turn_another_copy_added(
 async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path
 ) -> None:
-    (plans,) = seed(data_dir, "Plans")
-    gate = Gate(after="Streaming ")
+    (plans,) = ui.seed(data_dir, "Plans")
     slowly = "Streaming in the app, slowly, for a few seconds after the other copy saved."
-    fake_api.enqueue(Reply.text(slowly, chunk_size=2, delay=0.05, gate=gate),
-                     Reply.text("Answer in the terminal."))
+    gate = ui.held_reply(fake_api, slowly, after="Streaming ", chunk_size=2, delay=0.05)
+    fake_api.enqueue(Reply.text("Answer in the terminal."))
     cli = Cli.make(fake_api.url, tmp_path)
-    app = make_app(replace(settings, request_timeout=60))  # held while the other copy runs
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
-        await send_until_held(pilot, "Asked in the app", gate)
-        await wait_until(pilot, lambda: on_disk(data_dir, plans.id)["messages"][-1]
+    held = replace(settings, request_timeout=60)  # held while the other copy runs
+    async with ui.running(held, open=plans.id) as (app, pilot):
+        await ui.send_until_held(pilot, "Asked in the app", gate)
+        await ui.wait_until(pilot, lambda: ui.on_disk(data_dir, plans.id)["messages"][-1]
                          ["content"][0]["text"] == "Streaming ", what="a checkpoint")
         result = await asyncio.to_thread(
             cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
         assert result.returncode == 0, result.stderr
         gate.release()
-        await wait_until(pilot, lambda: "Answer in the terminal." in flat(screen_text(app)),
+        await ui.wait_until(pilot, lambda: "Answer in the terminal." in ui.seen(app),
                          what="the merged turn to show")
-        assert app.chat.session.busy  # merged by a checkpoint, shown while the reply streams
-        assert "Another claude-tui saved “Plans” too." in flat(screen_text(app))
-        await wait_idle(pilot, app)
-        assert slowly in flat(screen_text(app))
-    saved = on_disk(data_dir, plans.id)["messages"]
+        assert ui.replying(app)  # merged by a checkpoint, shown while the reply streams
+        assert "Another claude-tui saved “Plans” too." in ui.seen(app)
+        await ui.wait_idle(pilot, app)
+        assert slowly in ui.seen(app)
+    saved = ui.on_disk(data_dir, plans.id)["messages"]
     assert [m["content"][0]["text"] for m in saved][-4:] == [
         "Asked in the app", slowly, "Asked in the terminal", "Answer in the terminal."]
     assert [m.get("status") for m in saved][-4:] == [None, "complete", None, "complete"]
 
 
 async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the_screen(
-    settings: Settings, data_dir: Path
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (plans,) = seed(data_dir, "Plans")
+    ui.disk_checked_every(monkeypatch, 0.25)
+    (plans,) = ui.seed(data_dir, "Plans")
     path = data_dir / "conversations" / f"{plans.id}.json"
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, plans.id)
-        path.write_text("oops")
-        await wait_until(pilot, lambda: "The copy on screen is saved in its place."
-                         in flat(screen_text(app)), what="the notice")
-        assert f"{plans.id}.json" in flat(screen_text(app))
+    async with ui.running(settings, open=plans.id) as (app, pilot):
+        broken = data_dir / "broken.tmp"
+        broken.write_text("oops")
+        broken.replace(path)  # at once: never seen half written
+        await ui.wait_until(pilot, lambda: "The copy on screen is saved in its place."
+                         in ui.seen(app), what="the notice")
+        assert f"{plans.id}.json" in ui.seen(app)
+        await ui.wait_idle(pilot, app)  # the save the notice speaks of (it comes first)
     assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
     assert texts(data_dir, plans.id) == ["Plans", "Reply about Plans."]
 
 
 async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_list(
-    settings: Settings, data_dir: Path
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alpha, bravo = seed(data_dir, "Alpha", "Bravo")
-    app = make_app(settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_open(pilot, app, alpha.id)
+    ui.disk_checked_every(monkeypatch, 0.25)
+    alpha, bravo = ui.seed(data_dir, "Alpha", "Bravo")
+    async with ui.running(settings, open=alpha.id) as (app, pilot):
         elsewhere = Conversation(model="m", max_tokens=100)
         elsewhere.append(Message.user("Made in the other window"))
         await copy(data_dir).save(elsewhere)
-        await wait_until(pilot, lambda: "Made in the other window" in sidebar_text(app),
+        await ui.wait_until(pilot, lambda: "Made in the other window" in ui.sidebar_text(app),
                          what="the new conversation listed")
         Trash(ConversationStore(data_dir)).put(bravo.id, datetime.now(UTC))  # by the other
-        await wait_until(pilot, lambda: "Bravo" not in sidebar_text(app),
+        await ui.wait_until(pilot, lambda: "Bravo" not in ui.sidebar_text(app),
                          what="the deleted one gone")
-        assert "Alpha" in sidebar_text(app)
+        assert "Alpha" in ui.sidebar_text(app)

@@ -31,6 +31,8 @@ from rich.segment import Segments
 from rich.style import Style as RichStyle
 from textual._styles_cache import StylesCache
 from textual.app import App
+from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
 
@@ -137,3 +139,17 @@ def report_crash_without_locals(cls: AppType) -> AppType:
 
     cls._fatal_error = fatal_error  # type: ignore[method-assign]
     return cls
+
+
+# -- reading the screen ------------------------------------------------------------------
+
+
+def screen_strips(screen: Screen[Any]) -> list[Strip]:
+    """The screen as drawn, a strip of styled segments a row, from its compositor.
+
+    Textual gives a screen out only as an SVG (``App.export_screenshot``), without the
+    styles and links the segments carry; the tests read the screen as a user sees it
+    through this.
+    """
+    strips: list[Strip] = screen._compositor.render_strips()
+    return strips

@@ -139,10 +139,11 @@ class ChatScreen(Screen[None]):
 
     # -- following the state -------------------------------------------------------
 
-    def watch_conversation(self, conversation: Conversation) -> None:
-        with contextlib.suppress(NoMatches):  # (set before the widgets exist)
-            self.prompt.owner = conversation.id
-            self.sidebar.highlight(conversation.id)
+    def watch_conversation(self, before: Conversation, conversation: Conversation) -> None:
+        if conversation is not before:  # another one is open (not one changed in place:
+            with contextlib.suppress(NoMatches):  # the user's place in the list stays)
+                self.prompt.owner = conversation.id
+                self.sidebar.highlight(conversation.id)
         self._follow_actions()
 
     def watch_summaries(self) -> None:

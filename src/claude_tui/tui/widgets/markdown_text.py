@@ -110,7 +110,7 @@ class MarkdownText(Widget):
 
     # Drawing
 
-    def _all_rows(self, width: int) -> list[Strip]:
+    def rows_at(self, width: int) -> list[Strip]:
         style = self.visual_style.rich_style
         drawn_for = (width, self.app.theme, style)
         if drawn_for != self._drawn_for:
@@ -134,12 +134,12 @@ class MarkdownText(Widget):
         return self._rows
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._all_rows(width)) if width > 0 else 0
+        return len(self.rows_at(width)) if width > 0 else 0
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         style = self.visual_style.rich_style
-        rows = self._all_rows(width) if width > 0 else []
+        rows = self.rows_at(width) if width > 0 else []
         if y >= len(rows):
             return Strip.blank(width, style)
         selection = self.text_selection
@@ -148,7 +148,7 @@ class MarkdownText(Widget):
         return rows[y]
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        rows = self._all_rows(self.size.width) if self.size.width > 0 else []
+        rows = self.rows_at(self.size.width) if self.size.width > 0 else []
         text = "\n".join(row.text.rstrip() for row in rows)
         return selection.extract(text), "\n"
 
