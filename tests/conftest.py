@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from claude_tui.config import Settings
 from tests.fake_api import FakeAnthropic
+
+if TYPE_CHECKING:
+    from tests.test_cli_harness import Cli
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -46,3 +50,11 @@ def settings(fake_api: FakeAnthropic, data_dir: Path) -> Settings:
         max_retries=0,
         request_timeout=5.0,
     )
+
+
+@pytest.fixture
+def cli(fake_api: FakeAnthropic, tmp_path: Path) -> Cli:
+    """``claude-tui`` as a user runs it, in a process of its own, against the fake API."""
+    from tests.test_cli_harness import Cli
+
+    return Cli.make(fake_api.url, tmp_path)

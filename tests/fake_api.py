@@ -203,35 +203,11 @@ class Reply:
             raise ValueError(f"chunk_size must be at least 1, not {self.chunk_size}")
 
     @classmethod
-    def text(
-        cls,
-        text: str,
-        *,
-        chunk_size: int = 20,
-        delay: float = 0.0,
-        model: str | None = None,
-        stop_reason: str = "end_turn",
-        input_tokens: int = 10,
-        output_tokens: int | None = None,
-        cache_creation_input_tokens: int = 0,
-        cache_read_input_tokens: int = 0,
-        message_id: str | None = None,
-        gate: Gate | None = None,
-    ) -> Reply:
-        """A reply with one text block."""
-        return cls.blocks(
-            [{"type": "text", "text": text}],
-            chunk_size=chunk_size,
-            delay=delay,
-            model=model,
-            stop_reason=stop_reason,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cache_creation_input_tokens=cache_creation_input_tokens,
-            cache_read_input_tokens=cache_read_input_tokens,
-            message_id=message_id,
-            gate=gate,
-        )
+    def text(cls, text: str, **options: Any) -> Reply:
+        """A reply with one text block; ``options`` as for :meth:`blocks` (chunk_size,
+        delay, model, stop_reason — "end_turn" unless given —, the token counts,
+        message_id, gate)."""
+        return cls.blocks([{"type": "text", "text": text}], **options)
 
     @classmethod
     def blocks(

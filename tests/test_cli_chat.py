@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.store.conversations import ConversationStore
 from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli, said
-
-
-@pytest.fixture
-def cli(fake_api: FakeAnthropic, tmp_path: Path) -> Cli:
-    return Cli.make(fake_api.url, tmp_path)
 
 
 def test_a_conversation_over_a_pipe_keeps_its_history_and_quit_is_never_sent(

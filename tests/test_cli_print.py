@@ -16,11 +16,6 @@ from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import KEY, Cli, Running, said
 
 
-@pytest.fixture
-def cli(fake_api: FakeAnthropic, tmp_path: Path) -> Cli:
-    return Cli.make(fake_api.url, tmp_path)
-
-
 def test_the_reply_streams_to_stdout_and_the_exchange_is_saved(
     cli: Cli, fake_api: FakeAnthropic
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from claude_tui.session import ChatSession, NotSent, TurnEnded, TurnStarted, Tur
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
 from tests.fake_api import FakeAnthropic, Gate, Reply
+from tests.ui import until
 
 MODEL = "claude-sonnet-5-5"
 
@@ -84,16 +85,6 @@ def saved_text(reply: dict[str, Any] | None) -> str | None:
     if reply is None:
         return None
     return "".join(block["text"] for block in reply["content"] if block["type"] == "text")
-
-
-async def until(predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    """Wait for ``predicate`` to hold (a generous limit: the machines are shared)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 async def collect(session: ChatSession, conversation: Conversation,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import unicodedata
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -148,16 +148,22 @@ def highlighted_row(app: ClaudeTUI) -> int | None:
 # -- waiting -------------------------------------------------------------------------
 
 
-async def wait_until(
-    pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0, what: str = ""
-) -> None:
-    """Let the app run until ``predicate()`` holds."""
+async def until(predicate: Callable[[], bool], what: str = "", timeout: float = 15.0,
+                pause: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+    """Wait (``pause`` at a time) until ``predicate()`` holds; fail after ``timeout``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
-        await pilot.pause(0.02)
+        await pause(0.02)
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0, what: str = ""
+) -> None:
+    """Let the app run until ``predicate()`` holds."""
+    await until(predicate, what, timeout, pilot.pause)
 
 
 async def wait_open(pilot: Pilot[Any], app: ClaudeTUI, conversation_id: str) -> None:
