@@ -44,8 +44,13 @@ class BareApp(App[None]):
             with Vertical(id="chat"):
                 with VerticalScroll(id="log"):
                     yield Static("Start a conversation: type below and press Enter.")
-                yield TextArea(placeholder=PLACEHOLDER, compact=True, soft_wrap=True,
-                               show_line_numbers=False, id="prompt")
+                yield TextArea(
+                    placeholder=PLACEHOLDER,
+                    compact=True,
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    id="prompt",
+                )
         yield Static("claude-sonnet-5-5", id="status")
         yield Footer()
 

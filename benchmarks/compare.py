@@ -43,7 +43,7 @@ def median(values: list[str]) -> str:
     numbers = [NUMBER.match(value) for value in values]
     if not values or not all(numbers):
         return values[-1] if values else "—"
-    unit = values[0][numbers[0].end():] if numbers[0] else ""  # type: ignore[union-attr]
+    unit = values[0][numbers[0].end() :] if numbers[0] else ""  # type: ignore[union-attr]
     middle = statistics.median(float(n.group().replace(",", "")) for n in numbers if n)
     return f"{middle:,.2f}".rstrip("0").rstrip(".") + unit
 
@@ -70,8 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"run {number} of {len(runs)}: {side} ({sides[side]})")
         for name, value in run_suite(sides[side], args.only).items():
             seen[side].setdefault(name, []).append(value)
-    print(f"Medians of {args.rounds} rounds each, ABBA order; this = {sides['this']}, "
-          f"other = {sides['other']}")
+    print(
+        f"Medians of {args.rounds} rounds each, ABBA order; this = {sides['this']}, "
+        f"other = {sides['other']}"
+    )
     print()
     print("| Figure | other | this | this ÷ other |")
     print("|---|---|---|---|")

@@ -60,7 +60,7 @@ _LANGUAGES = {
         "    return total",
         "",
         "result = {name}(list(range({m})))",
-        "print(f\"{{result=}}\")",
+        'print(f"{{result=}}")',
     ],
     "rust": [
         "fn {name}(items: &[i64]) -> i64 {{",
@@ -121,8 +121,10 @@ class Writer:
         return f"```{language}\n" + "\n".join(lines) + "\n```"
 
     def bullet_list(self) -> str:
-        return "\n".join(f"- {self.sentence(self.random.randint(4, 10))}"
-                         for _ in range(self.random.randint(2, 5)))
+        return "\n".join(
+            f"- {self.sentence(self.random.randint(4, 10))}"
+            for _ in range(self.random.randint(2, 5))
+        )
 
     def reply(self, length: int) -> str:
         """A Markdown reply of about ``length`` characters."""
@@ -180,8 +182,12 @@ class ConversationFactory:
                 text = rng.choice(self.replies)
                 output = len(text) // 4
                 message = Message(
-                    role="assistant", content=[TextBlock(text)], status=TurnStatus.COMPLETE,
-                    model=MODEL, stop_reason="end_turn", response_id=f"msg_bench{number:06d}",
+                    role="assistant",
+                    content=[TextBlock(text)],
+                    status=TurnStatus.COMPLETE,
+                    model=MODEL,
+                    stop_reason="end_turn",
+                    response_id=f"msg_bench{number:06d}",
                     usage=Usage(input_tokens=prompt_tokens + 20, output_tokens=output),
                 )
                 prompt_tokens += output + 20

@@ -44,6 +44,13 @@ def run(ctx: Context) -> list[Row]:
     return [
         row("1", "First paint: claude-tui", app, ms, runs=ctx.runs),
         row("1", "First paint: bare Textual app, same widgets", bare, ms, runs=ctx.runs),
-        row("1", "First paint: claude-tui ÷ bare", app / bare, lambda v: f"{v:.2f}x",
-            "≤ 1.5x", lambda v: v <= 1.5, ctx.runs),
+        row(
+            "1",
+            "First paint: claude-tui ÷ bare",
+            app / bare,
+            lambda v: f"{v:.2f}x",
+            "≤ 1.5x",
+            lambda v: v <= 1.5,
+            ctx.runs,
+        ),
     ]

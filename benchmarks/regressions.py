@@ -52,8 +52,10 @@ PATCHES = {"rerender": _rerender, "parse-all": _parse_all}
 
 def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in PATCHES:
-        print(f"usage: python -m benchmarks.regressions {{{','.join(PATCHES)}}} [ARGS]",
-              file=sys.stderr)
+        print(
+            f"usage: python -m benchmarks.regressions {{{','.join(PATCHES)}}} [ARGS]",
+            file=sys.stderr,
+        )
         return 2
     PATCHES[sys.argv[1]]()
     from claude_tui.cli import main as claude_tui

@@ -49,17 +49,24 @@ class Row:
         return "met" if self.met else "MISSED"
 
 
-def row(figure: str, what: str, value: float, shown: Callable[[float], str],
-        target: str = "", passes: Callable[[float], bool] | None = None,
-        runs: int = 0) -> Row:
-    return Row(figure, what, shown(value), target,
-               None if passes is None else passes(value), runs)
+def row(
+    figure: str,
+    what: str,
+    value: float,
+    shown: Callable[[float], str],
+    target: str = "",
+    passes: Callable[[float], bool] | None = None,
+    runs: int = 0,
+) -> Row:
+    return Row(figure, what, shown(value), target, None if passes is None else passes(value), runs)
 
 
 def table(rows: Sequence[Row]) -> str:
     header = ("#", "Figure", "Median", "Runs", "Target", "")
-    lines = [header, *((r.figure, r.what, r.value, str(r.runs or ""), r.target, r.verdict)
-                       for r in rows)]
+    lines = [
+        header,
+        *((r.figure, r.what, r.value, str(r.runs or ""), r.target, r.verdict) for r in rows),
+    ]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
 
     def format_line(cells: Sequence[str]) -> str:
@@ -81,17 +88,21 @@ def machine() -> str:
         pass
     versions = ", ".join(f"{name} {_version(name)}" for name in ("textual", "anthropic"))
     cpus = len(os.sched_getaffinity(0))
-    return (f"{datetime.now(UTC):%Y-%m-%d}, {cpus} CPUs ({cpu}), "
-            f"Python {platform.python_version()}, {versions}, {platform.system()} "
-            f"{platform.release()}")
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d}, {cpus} CPUs ({cpu}), "
+        f"Python {platform.python_version()}, {versions}, {platform.system()} "
+        f"{platform.release()}"
+    )
 
 
 def revision(repo: Path) -> str:
     """The commit measured, and whether src/ had changes not committed."""
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                                  check=True).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return ""
 

@@ -34,17 +34,30 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Measure claude-tui: first paint, streaming, long and many "
         "conversations, saving, memory. Prints a Markdown table of medians.",
     )
-    parser.add_argument("--runs", type=int, default=None, metavar="N",
-                        help="runs per figure, the median is shown (default 5; 1 with --quick)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a fast smoke run: one run, smaller data (figures not comparable)")
-    parser.add_argument("--only", metavar="LIST", default="",
-                        help="only these figures, e.g. 1,2 (3 includes 6)")
-    parser.add_argument("--simulate", choices=sorted(regressions.PATCHES),
-                        help="break the app on purpose first (benchmarks/regressions.py), "
-                        "to see that the figures catch it")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary folder (its path is printed)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="runs per figure, the median is shown (default 5; 1 with --quick)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a fast smoke run: one run, smaller data (figures not comparable)",
+    )
+    parser.add_argument(
+        "--only", metavar="LIST", default="", help="only these figures, e.g. 1,2 (3 includes 6)"
+    )
+    parser.add_argument(
+        "--simulate",
+        choices=sorted(regressions.PATCHES),
+        help="break the app on purpose first (benchmarks/regressions.py), "
+        "to see that the figures catch it",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (its path is printed)"
+    )
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = 1 if args.quick else 5
@@ -78,9 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     rows += FIGURES[key](context)
                 except Exception as error:  # one figure failing does not lose the others
                     traceback.print_exc()
-                    rows.append(Row(key, f"FAILED: {type(error).__name__}",
-                                    str(error).splitlines()[0][:60] if str(error) else "",
-                                    met=False))
+                    rows.append(
+                        Row(
+                            key,
+                            f"FAILED: {type(error).__name__}",
+                            str(error).splitlines()[0][:60] if str(error) else "",
+                            met=False,
+                        )
+                    )
         finally:
             sandbox.cleanup()
     elapsed = time.perf_counter() - started
@@ -88,14 +106,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         measured += f", then {revision(REPO)} (src/ changed during the run)"
     progress(f"done in {elapsed:.0f} s")
     mode = " (--quick: smaller data, not comparable)" if args.quick else ""
-    simulated = f" (--simulate {args.simulate}: the app broken on purpose)" \
-        if args.simulate else ""
-    print(f"claude-tui benchmarks{mode}{simulated}, {measured}: {machine()}; "
-          f"took {elapsed / 60:.1f} min")
+    simulated = f" (--simulate {args.simulate}: the app broken on purpose)" if args.simulate else ""
+    print(
+        f"claude-tui benchmarks{mode}{simulated}, {measured}: {machine()}; "
+        f"took {elapsed / 60:.1f} min"
+    )
     print()
     print(table(rows))
     missed = [r for r in rows if r.met is False]
     print()
-    print(f"{len(missed)} target{'s' if len(missed) != 1 else ''} missed." if missed
-          else "Every target met.")
+    print(
+        f"{len(missed)} target{'s' if len(missed) != 1 else ''} missed."
+        if missed
+        else "Every target met."
+    )
     return 0

@@ -63,8 +63,15 @@ class Sandbox:
 
     def isolate_this_process(self) -> None:
         """The same isolation for this process (it runs the store and search in-process)."""
-        for name in ("ANTHROPIC_AUTH_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                     "http_proxy", "https_proxy", "all_proxy"):
+        for name in (
+            "ANTHROPIC_AUTH_TOKEN",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ):
             os.environ.pop(name, None)
         for name, value in self.env().items():
             if name not in ("TERM", "COLORTERM", "PATH", "LANG"):
@@ -79,8 +86,14 @@ def app_command(data_dir: Path, simulate: str | None = None) -> list[str]:
     """``python -m claude_tui --data-dir DIR``: the app as a user starts it; with
     ``simulate``, through ``benchmarks/regressions.py``, which first breaks it on purpose."""
     if simulate:
-        return [sys.executable, "-m", "benchmarks.regressions", simulate,
-                "--data-dir", str(data_dir)]
+        return [
+            sys.executable,
+            "-m",
+            "benchmarks.regressions",
+            simulate,
+            "--data-dir",
+            str(data_dir),
+        ]
     return [sys.executable, "-m", "claude_tui", "--data-dir", str(data_dir)]
 
 
@@ -108,8 +121,9 @@ class Context:
     def launch(self, data_dir: Path, size: tuple[int, int] = (120, 40)) -> Terminal:
         """The app, started on ``data_dir`` as a user starts it, in a pseudo-terminal."""
         forget_session(data_dir)
-        return Terminal(app_command(data_dir, self.simulate), env=self.sandbox.env(),
-                        cwd=REPO, size=size)
+        return Terminal(
+            app_command(data_dir, self.simulate), env=self.sandbox.env(), cwd=REPO, size=size
+        )
 
     def launch_ready(self, data_dir: Path, *drawn: str) -> Terminal:
         """The app, once it has drawn its first screen (and ``drawn``) and gone idle

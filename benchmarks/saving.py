@@ -41,8 +41,9 @@ async def _ticker(gaps: list[float], stop: asyncio.Event) -> None:
         last = now
 
 
-async def _save(keeper: ConversationKeeper, conversation: Conversation,
-                *, watch_loop: bool = False) -> tuple[float, float, float]:
+async def _save(
+    keeper: ConversationKeeper, conversation: Conversation, *, watch_loop: bool = False
+) -> tuple[float, float, float]:
     """(CPU time of the event-loop thread during the save, wall time of the save, longest
     event-loop stall); the stall only with ``watch_loop`` (the ticker costs loop time)."""
     gaps: list[float] = []
@@ -69,10 +70,16 @@ async def _measure(ctx: Context, runs: int) -> dict[str, list[float]]:
 
     def add_turn(conversation: Conversation) -> None:
         conversation.append(Message.user(factory.random.choice(factory.questions)))
-        conversation.append(Message(
-            role="assistant", status=TurnStatus.COMPLETE, model=MODEL,
-            content=[TextBlock(factory.random.choice(factory.replies))],
-            usage=Usage(input_tokens=90_000, output_tokens=300), stop_reason="end_turn"))
+        conversation.append(
+            Message(
+                role="assistant",
+                status=TurnStatus.COMPLETE,
+                model=MODEL,
+                content=[TextBlock(factory.random.choice(factory.replies))],
+                usage=Usage(input_tokens=90_000, output_tokens=300),
+                stop_reason="end_turn",
+            )
+        )
 
     names = ("first_loop", "first_total", "next_loop", "next_total", "stall")
     figures: dict[str, list[float]] = {name: [] for name in names}
@@ -88,8 +95,9 @@ async def _measure(ctx: Context, runs: int) -> dict[str, list[float]]:
         add_turn(conversation)
         _, _, stall = await _save(keeper, conversation, watch_loop=True)
         if run_number:
-            for name, value in zip(names, (first_loop, first_total, next_loop, next_total,
-                                           stall), strict=True):
+            for name, value in zip(
+                names, (first_loop, first_total, next_loop, next_total, stall), strict=True
+            ):
                 figures[name].append(value)
     return figures
 
@@ -106,14 +114,47 @@ def run(ctx: Context) -> list[Row]:
         return value < TARGET
 
     return [
-        row("5", "Save a turn, 2,000 messages, first save after opening: event loop",
-            middle("first_loop"), ms, "< 20 ms", under, runs),
-        row("5", "Save a turn, 2,000 messages, first save after opening: total",
-            middle("first_total"), ms, "< 20 ms", under, runs),
-        row("5", "Save a turn, 2,000 messages, next saves: event loop", middle("next_loop"),
-            ms, "< 20 ms", under, runs),
-        row("5", "Save a turn, 2,000 messages, next saves: total", middle("next_total"), ms,
-            "< 20 ms", under, runs),
-        row("5", "Save a turn: longest event-loop stall during a save", middle("stall"), ms,
-            runs=runs),
+        row(
+            "5",
+            "Save a turn, 2,000 messages, first save after opening: event loop",
+            middle("first_loop"),
+            ms,
+            "< 20 ms",
+            under,
+            runs,
+        ),
+        row(
+            "5",
+            "Save a turn, 2,000 messages, first save after opening: total",
+            middle("first_total"),
+            ms,
+            "< 20 ms",
+            under,
+            runs,
+        ),
+        row(
+            "5",
+            "Save a turn, 2,000 messages, next saves: event loop",
+            middle("next_loop"),
+            ms,
+            "< 20 ms",
+            under,
+            runs,
+        ),
+        row(
+            "5",
+            "Save a turn, 2,000 messages, next saves: total",
+            middle("next_total"),
+            ms,
+            "< 20 ms",
+            under,
+            runs,
+        ),
+        row(
+            "5",
+            "Save a turn: longest event-loop stall during a save",
+            middle("stall"),
+            ms,
+            runs=runs,
+        ),
     ]

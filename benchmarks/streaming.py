@@ -118,15 +118,17 @@ async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
     from claude_tui.tui.widgets.message_log import TextBlockView
 
     data_dir = ctx.sandbox.folder(f"stream-widget-{len(text)}")
-    settings = Settings(api_key=DUMMY_KEY, base_url=ctx.fake.url, data_dir=data_dir,
-                        max_retries=0)
+    settings = Settings(api_key=DUMMY_KEY, base_url=ctx.fake.url, data_dir=data_dir, max_retries=0)
     app = ClaudeTUI(settings)
     ctx.fake.enqueue(Reply.text(text, chunk_size=CHUNK, delay=DELAY))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("g", "o", "enter")
         deadline = time.perf_counter() + TIMEOUT
-        while not (len(app.conversation.messages) == 2 and app.turn is None
-                   and app.conversation.messages[-1].status is not TurnStatus.STREAMING):
+        while not (
+            len(app.conversation.messages) == 2
+            and app.turn is None
+            and app.conversation.messages[-1].status is not TurnStatus.STREAMING
+        ):
             if time.perf_counter() > deadline:
                 raise TimeoutError("the headless reply did not finish")
             await pilot.pause(0.05)
@@ -140,8 +142,7 @@ async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
 
 def run(ctx: Context) -> list[Row]:
     sizes = (10_000, 20_000) if ctx.quick else (25_000, 50_000)
-    texts = {size: streamed_reply(size - len(LAST_PARAGRAPH)) + LAST_PARAGRAPH
-             for size in sizes}
+    texts = {size: streamed_reply(size - len(LAST_PARAGRAPH)) + LAST_PARAGRAPH for size in sizes}
     latencies: dict[int, list[float]] = {size: [] for size in sizes}
     cpu_per_kb: dict[int, list[float]] = {size: [] for size in sizes}
     busy: dict[int, list[float]] = {size: [] for size in sizes}
@@ -150,8 +151,9 @@ def run(ctx: Context) -> list[Row]:
         order = sizes if run_number % 2 == 0 else tuple(reversed(sizes))
         for size in order:
             text = texts[size]
-            progress(f"2 streaming: {len(text) / 1000:.0f} KB reply, run {run_number + 1}"
-                     f"/{ctx.runs}")
+            progress(
+                f"2 streaming: {len(text) / 1000:.0f} KB reply, run {run_number + 1}/{ctx.runs}"
+            )
             latency, cpu, wall, same = _one_stream(ctx, text, run_number)
             latencies[size].append(latency)
             cpu_per_kb[size].append(cpu / (len(text.encode()) / 1000))
@@ -169,20 +171,44 @@ def run(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     for size in sizes:
         kb = f"{len(texts[size].encode()) / 1000:.0f} KB"
-        rows.append(row("2", f"Streaming {kb}: last chunk sent → drawn",
-                        median(latencies[size]), ms, "< 100 ms", lambda v: v < 0.1, ctx.runs))
+        rows.append(
+            row(
+                "2",
+                f"Streaming {kb}: last chunk sent → drawn",
+                median(latencies[size]),
+                ms,
+                "< 100 ms",
+                lambda v: v < 0.1,
+                ctx.runs,
+            )
+        )
     for size in sizes:
         kb = f"{len(texts[size].encode()) / 1000:.0f} KB"
-        rows.append(row("2", f"Streaming {kb}: app CPU per KB", median(cpu_per_kb[size]), ms,
-                        runs=ctx.runs))
+        rows.append(
+            row("2", f"Streaming {kb}: app CPU per KB", median(cpu_per_kb[size]), ms, runs=ctx.runs)
+        )
     for size in sizes:
         kb = f"{len(texts[size].encode()) / 1000:.0f} KB"
-        rows.append(row("2", f"Streaming {kb}: app CPU use, Enter → drawn (100% = a core)",
-                        median(busy[size]), lambda v: f"{v:.0%}", runs=ctx.runs))
+        rows.append(
+            row(
+                "2",
+                f"Streaming {kb}: app CPU use, Enter → drawn (100% = a core)",
+                median(busy[size]),
+                lambda v: f"{v:.0%}",
+                runs=ctx.runs,
+            )
+        )
     small, large = sizes
     ratio = median(cpu_per_kb[large]) / median(cpu_per_kb[small])
-    ratio_row = row("2", "Streaming: CPU per KB, larger ÷ smaller reply", ratio,
-                    lambda v: f"{v:.2f}x", "≤ 1.3x (flat)", lambda v: v <= 1.3, ctx.runs)
+    ratio_row = row(
+        "2",
+        "Streaming: CPU per KB, larger ÷ smaller reply",
+        ratio,
+        lambda v: f"{v:.2f}x",
+        "≤ 1.3x (flat)",
+        lambda v: v <= 1.3,
+        ctx.runs,
+    )
     if max(median(busy[size]) for size in sizes) >= SATURATED:
         # The app could not keep up: it worked all the time the reply took, so its CPU
         # time follows the stream's duration (the rate), whatever its work per chunk.
@@ -193,8 +219,15 @@ def run(ctx: Context) -> list[Row]:
     widgets = sum(widget_exact.values())
     lost = all_saved < total or widgets < len(widget_exact)
     unchecked = len(sizes) - len(widget_exact)
-    rows.append(Row("2", "Streaming: text lost (saved file / Markdown widget)",
-                    f"saved exact {all_saved}/{total}, widget exact {widgets}/{len(sizes)}"
-                    + (f" ({unchecked} timed out)" if unchecked else ""),
-                    "none lost", not lost, ctx.runs))
+    rows.append(
+        Row(
+            "2",
+            "Streaming: text lost (saved file / Markdown widget)",
+            f"saved exact {all_saved}/{total}, widget exact {widgets}/{len(sizes)}"
+            + (f" ({unchecked} timed out)" if unchecked else ""),
+            "none lost",
+            not lost,
+            ctx.runs,
+        )
+    )
     return rows

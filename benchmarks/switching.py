@@ -63,8 +63,7 @@ def _switch_through(terminal: Terminal, batch: int) -> dict[str, float]:
 
 def run(ctx: Context) -> list[Row]:
     batch = 10 if ctx.quick else 50
-    progress("3/6 long conversation: writing 2,000 messages and "
-             f"{2 * batch + 1} others")
+    progress(f"3/6 long conversation: writing 2,000 messages and {2 * batch + 1} others")
     data_dir = ctx.sandbox.folder("switching")
     switching_conversations(data_dir, others=2 * batch + 1)
     opened: list[dict[str, float]] = []
@@ -89,21 +88,66 @@ def run(ctx: Context) -> list[Row]:
     runs = ctx.runs
     memory = f"< {MEMORY_TARGET_MB:.0f} MB"
     return [
-        row("3", "Open 2,000-message conversation: newest drawn", middle("drawn"), ms,
-            runs=runs),
-        row("3", "Open 2,000-message conversation: drawn and typing shown", middle("ready"),
-            ms, "< 300 ms", lambda v: v < 0.3, runs),
-        row("3", "Switch between 10-60-message conversations (median switch)",
-            switched["switch"], ms, runs=1),
-        row("6", "Peak RSS, 2,000-message conversation open", middle("peak_long"), mb,
-            memory, lambda v: v < MEMORY_TARGET_MB, runs),
-        row("6", f"RSS after switching through {batch} more", switched["rss_first"], mb,
-            memory, lambda v: v < MEMORY_TARGET_MB, 1),
-        row("6", f"RSS after {2 * batch}", switched["rss_second"], mb, memory,
-            lambda v: v < MEMORY_TARGET_MB, 1),
-        row("6", f"RSS growth over switches {batch + 1}-{2 * batch}", growth,
-            lambda v: f"{v:+,.1f} MB", f"flat (≤ {FLAT_MB:.0f} MB)", lambda v: v <= FLAT_MB,
-            1),
-        row("6", f"Peak RSS after {2 * batch} switches", switched["peak_end"], mb, memory,
-            lambda v: v < MEMORY_TARGET_MB, 1),
+        row("3", "Open 2,000-message conversation: newest drawn", middle("drawn"), ms, runs=runs),
+        row(
+            "3",
+            "Open 2,000-message conversation: drawn and typing shown",
+            middle("ready"),
+            ms,
+            "< 300 ms",
+            lambda v: v < 0.3,
+            runs,
+        ),
+        row(
+            "3",
+            "Switch between 10-60-message conversations (median switch)",
+            switched["switch"],
+            ms,
+            runs=1,
+        ),
+        row(
+            "6",
+            "Peak RSS, 2,000-message conversation open",
+            middle("peak_long"),
+            mb,
+            memory,
+            lambda v: v < MEMORY_TARGET_MB,
+            runs,
+        ),
+        row(
+            "6",
+            f"RSS after switching through {batch} more",
+            switched["rss_first"],
+            mb,
+            memory,
+            lambda v: v < MEMORY_TARGET_MB,
+            1,
+        ),
+        row(
+            "6",
+            f"RSS after {2 * batch}",
+            switched["rss_second"],
+            mb,
+            memory,
+            lambda v: v < MEMORY_TARGET_MB,
+            1,
+        ),
+        row(
+            "6",
+            f"RSS growth over switches {batch + 1}-{2 * batch}",
+            growth,
+            lambda v: f"{v:+,.1f} MB",
+            f"flat (≤ {FLAT_MB:.0f} MB)",
+            lambda v: v <= FLAT_MB,
+            1,
+        ),
+        row(
+            "6",
+            f"Peak RSS after {2 * batch} switches",
+            switched["peak_end"],
+            mb,
+            memory,
+            lambda v: v < MEMORY_TARGET_MB,
+            1,
+        ),
     ]

@@ -69,8 +69,14 @@ class Terminal:
         self._closed = False
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
-            start_new_session=True, close_fds=True,
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
@@ -122,8 +128,9 @@ class Terminal:
                     end = max(found.values())
                     return self._times[bisect.bisect_left(self._ends, end)]
                 if self._closed:
-                    raise TerminalError(f"the program exited before drawing {texts!r}:\n"
-                                        f"{self.tail()}")
+                    raise TerminalError(
+                        f"the program exited before drawing {texts!r}:\n{self.tail()}"
+                    )
                 left = deadline - time.perf_counter()
                 if left <= 0:
                     raise TerminalError(f"{texts!r} not drawn in {timeout:g} s:\n{self.tail()}")

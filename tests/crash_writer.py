@@ -62,8 +62,14 @@ def advance(conversation: Conversation) -> None:
         conversation.append(Message.user(text_of(conversation.id, index)))
         return
     if last.role == "user":
-        conversation.append(Message(role="assistant", content=[TextBlock("")],
-                                    status=TurnStatus.STREAMING, model="claude-sonnet-5-5"))
+        conversation.append(
+            Message(
+                role="assistant",
+                content=[TextBlock("")],
+                status=TurnStatus.STREAMING,
+                model="claude-sonnet-5-5",
+            )
+        )
         last = conversation.messages[-1]
     # A reply streaming, or cut off by a kill (it reads back as failed): it goes on.
     whole = text_of(conversation.id, len(conversation.messages) - 1)

@@ -58,15 +58,23 @@ def test_the_domain_imports_nothing_of_ours_but_itself() -> None:
     for path in modules:
         assert _ours(path) <= {n for n in _ours(path) if n.startswith("claude_tui.domain")}, path
         for name in _imports(path):
-            assert name.split(".")[0] not in ("os", "io", "pathlib", "asyncio", "textual",
-                                              "anthropic", "httpx2"), (path, name)
+            assert name.split(".")[0] not in (
+                "os",
+                "io",
+                "pathlib",
+                "asyncio",
+                "textual",
+                "anthropic",
+                "httpx2",
+            ), (path, name)
 
 
 def test_the_store_imports_no_api_and_no_ui() -> None:
     for path in _modules("store"):
         for name in _ours(path) | _imports(path):
-            assert not name.startswith(("claude_tui.api", "claude_tui.session",
-                                        "anthropic", *UI)), (path, name)
+            assert not name.startswith(
+                ("claude_tui.api", "claude_tui.session", "anthropic", *UI)
+            ), (path, name)
 
 
 def test_the_core_loads_without_textual_or_the_sdk() -> None:
@@ -90,8 +98,9 @@ def test_widgets_import_only_the_domain_and_each_other() -> None:
     assert widgets
     for path in widgets:
         for name in _ours(path):
-            assert name.startswith(("claude_tui.domain", "claude_tui.tui.widgets",
-                                    "claude_tui.tui.patches")), (path, name)
+            assert name.startswith(
+                ("claude_tui.domain", "claude_tui.tui.widgets", "claude_tui.tui.patches")
+            ), (path, name)
 
 
 def test_only_the_api_package_imports_the_sdk() -> None:

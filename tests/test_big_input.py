@@ -42,8 +42,7 @@ def paste(app: ClaudeTUI, text: str) -> None:
 async def paste_and_send(pilot: Pilot[Any], app: ClaudeTUI, text: str) -> None:
     """Paste ``text``, wait until the input box holds it, send it, wait for the reply."""
     paste(app, text)
-    await ui.wait_until(pilot, lambda: ui.prompt(app).text == text,
-                     what="the paste in the box")
+    await ui.wait_until(pilot, lambda: ui.prompt(app).text == text, what="the paste in the box")
     await pilot.press("enter")
     await ui.wait_idle(pilot, app)
 
@@ -159,8 +158,11 @@ async def test_a_reply_that_outgrows_markdown_is_drawn_plain_from_then_on(
     gate = ui.held_reply(fake_api, text, after=first, chunk_size=4_000)
     async with ui.running(settings) as (app, pilot):
         await ui.send_until_held(pilot, "Write a lot", gate)
-        await ui.wait_until(pilot, lambda: [v.source for v in app.query(TextBlockView)] == [first],
-                         what="the first part drawn as Markdown")
+        await ui.wait_until(
+            pilot,
+            lambda: [v.source for v in app.query(TextBlockView)] == [first],
+            what="the first part drawn as Markdown",
+        )
         app.query_one(MessageLog).scroll_home(animate=False)
         await pilot.pause()
         assert "A heading" in ui.screen_text(app)
@@ -222,11 +224,15 @@ async def test_long_thinking_is_drawn_plain_and_kept_whole(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
     thinking = "".join(f"thought {n}\n" for n in range(8_000)) + "Last thought."
-    fake_api.enqueue(Reply.blocks(
-        [{"type": "thinking", "thinking": thinking, "signature": "sig"},
-         {"type": "text", "text": "The answer, after all that."}],
-        chunk_size=10_000,
-    ))
+    fake_api.enqueue(
+        Reply.blocks(
+            [
+                {"type": "thinking", "thinking": thinking, "signature": "sig"},
+                {"type": "text", "text": "The answer, after all that."},
+            ],
+            chunk_size=10_000,
+        )
+    )
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "Think hard")
         (view,) = app.query(LongThinkingBlockView)
@@ -250,8 +256,9 @@ async def test_a_reopened_big_conversation_is_drawn_at_its_end(
         await paste_and_send(pilot, app, PASTE)
 
     async with ui.running(settings) as (app, pilot):  # a new start opens it again, from the file
-        await ui.wait_until(pilot, lambda: "The very last line." in ui.screen_text(app),
-                         what="the reopened reply")
+        await ui.wait_until(
+            pilot, lambda: "The very last line." in ui.screen_text(app), what="the reopened reply"
+        )
         assert PLAIN_NOTE in ui.seen(app)
         (user,) = app.query(LongUserMessageView)
         assert user.text == PASTE
@@ -272,10 +279,8 @@ async def test_unreadable_files_in_the_data_folder_are_set_aside_with_a_notice(
         (data_dir / name).write_bytes(not_utf8)
     fake_api.enqueue(Reply.text("Still answering."))
     async with ui.running(settings) as (app, pilot):
-        await ui.wait_until(pilot, lambda: "latin.json" in ui.seen(app),
-                         what="the notice")
-        await ui.wait_until(pilot, lambda: "stray.json" in ui.seen(app),
-                         what="the second notice")
+        await ui.wait_until(pilot, lambda: "latin.json" in ui.seen(app), what="the notice")
+        await ui.wait_until(pilot, lambda: "stray.json" in ui.seen(app), what="the second notice")
         shown = ui.seen(app)
         assert "Conversation file not read" in shown
         assert "not UTF-8" in shown

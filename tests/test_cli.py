@@ -16,7 +16,10 @@ from claude_tui.cli import split_command
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "claude_tui", *args],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -27,12 +30,19 @@ def test_version() -> None:
 
 
 def test_help_names_the_flags_the_environment_and_where_files_live(tmp_path: Path) -> None:
-    result = _run("--help", env={"XDG_DATA_HOME": str(tmp_path / "d"),
-                                 "XDG_CONFIG_HOME": str(tmp_path / "c")})
+    result = _run(
+        "--help", env={"XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    )
     assert result.returncode == 0
-    for phrase in ("--model", "--max-tokens", "--system", "ANTHROPIC_API_KEY",
-                   "ANTHROPIC_BASE_URL", str(tmp_path / "c" / "claude-tui" / "config.toml"),
-                   str(tmp_path / "d" / "claude-tui")):
+    for phrase in (
+        "--model",
+        "--max-tokens",
+        "--system",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+        str(tmp_path / "c" / "claude-tui" / "config.toml"),
+        str(tmp_path / "d" / "claude-tui"),
+    ):
         assert phrase in result.stdout
 
 
@@ -59,29 +69,42 @@ def test_bad_flag_values_are_refused() -> None:
 def test_help_lists_the_commands_with_examples() -> None:
     result = _run("--help")
     assert result.returncode == 0
-    for phrase in ("claude-tui chat [options]", "claude-tui list [--json]",
-                   "claude-tui export (ID | --last)", "-p, --print", "-c, --continue",
-                   "examples:", 'claude-tui -p "Name three fruits"',
-                   "git diff | claude-tui -p", "claude-tui -p -- list"):
+    for phrase in (
+        "claude-tui chat [options]",
+        "claude-tui list [--json]",
+        "claude-tui export (ID | --last)",
+        "-p, --print",
+        "-c, --continue",
+        "examples:",
+        'claude-tui -p "Name three fruits"',
+        "git diff | claude-tui -p",
+        "claude-tui -p -- list",
+    ):
         assert phrase in result.stdout, phrase
-    for command, phrase in (("chat", "quit, exit or Ctrl+D leaves"),
-                            ("list", "--json"), ("export", "--force")):
+    for command, phrase in (
+        ("chat", "quit, exit or Ctrl+D leaves"),
+        ("list", "--json"),
+        ("export", "--force"),
+    ):
         sub = _run(command, "--help")
         assert sub.returncode == 0, command
         assert f"usage: claude-tui {command}" in sub.stdout
         assert phrase in sub.stdout
 
 
-@pytest.mark.parametrize(("argv", "command", "rest"), [
-    (["list"], "list", []),
-    (["--data-dir", "d", "list", "--json"], "list", ["--data-dir", "d", "--json"]),
-    (["--model", "list", "export", "--last"], "export", ["--model", "list", "--last"]),
-    (["--model=x", "chat", "-c"], "chat", ["--model=x", "-c"]),
-    (["-p", "--", "list"], None, ["-p", "--", "list"]),
-    (["--", "chat"], None, ["--", "chat"]),
-    (["--model", "X", "hello", "list"], None, ["--model", "X", "hello", "list"]),
-    (["-p", "-c", "what is a list?"], None, ["-p", "-c", "what is a list?"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "command", "rest"),
+    [
+        (["list"], "list", []),
+        (["--data-dir", "d", "list", "--json"], "list", ["--data-dir", "d", "--json"]),
+        (["--model", "list", "export", "--last"], "export", ["--model", "list", "--last"]),
+        (["--model=x", "chat", "-c"], "chat", ["--model=x", "-c"]),
+        (["-p", "--", "list"], None, ["-p", "--", "list"]),
+        (["--", "chat"], None, ["--", "chat"]),
+        (["--model", "X", "hello", "list"], None, ["--model", "X", "hello", "list"]),
+        (["-p", "-c", "what is a list?"], None, ["-p", "-c", "what is a list?"]),
+    ],
+)
 def test_a_command_is_the_first_word_that_is_not_an_option(
     argv: list[str], command: str | None, rest: list[str]
 ) -> None:
@@ -96,8 +119,11 @@ def test_options_of_the_prompt_are_not_taken_by_commands(tmp_path: Path) -> None
 
 def test_the_full_screen_app_needs_a_terminal(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "claude_tui", "--data-dir", str(tmp_path), "--model", "X",
-         "hello"], input="", capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "claude_tui", "--data-dir", str(tmp_path), "--model", "X", "hello"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "the full-screen app needs a terminal" in result.stderr

@@ -28,11 +28,17 @@ def test_a_conversation_over_a_pipe_keeps_its_history_and_quit_is_never_sent(
     assert "Talking with claude-sonnet-5-5" in result.stderr
     assert len(fake_api.requests) == 2
     assert said(fake_api.requests[1].body) == [
-        ("user", "Hi there"), ("assistant", "Hello! How can I help?"),
-        ("user", "Capital of France?")]
+        ("user", "Hi there"),
+        ("assistant", "Hello! How can I help?"),
+        ("user", "Capital of France?"),
+    ]
     saved = cli.only_conversation()
     assert [m["content"][0]["text"] for m in saved["messages"]] == [
-        "Hi there", "Hello! How can I help?", "Capital of France?", "Paris."]
+        "Hi there",
+        "Hello! How can I help?",
+        "Capital of France?",
+        "Paris.",
+    ]
     assert cli.last_open() == saved["id"]
 
 
@@ -45,8 +51,11 @@ def test_end_of_input_ends_the_chat_and_errors_do_not(cli: Cli, fake_api: FakeAn
     assert len(fake_api.requests) == 2
     # the failed reply is kept on disk, and left out of what is sent next
     assert fake_api.requests[1].body["messages"] == [
-        {"role": "user", "content": [{"type": "text", "text": "one"},
-                                     {"type": "text", "text": "two"}]}]
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}],
+        }
+    ]
     statuses = [m.get("status") for m in cli.only_conversation()["messages"]]
     assert statuses == [None, "failed", None, "complete"]
 
@@ -63,10 +72,12 @@ def test_continue_picks_up_the_conversation_used_last(cli: Cli, fake_api: FakeAn
     assert result.returncode == 0, result.stderr
     assert "Continuing “First question” (2 messages, claude-haiku-5-5)" in result.stderr
     body = fake_api.requests[0].body
-    assert (body["model"], body["max_tokens"], "system" in body) == ("claude-haiku-5-5", 500,
-                                                                     False)
+    assert (body["model"], body["max_tokens"], "system" in body) == ("claude-haiku-5-5", 500, False)
     assert said(body) == [
-        ("user", "First question"), ("assistant", "First question!"), ("user", "Follow-up")]
+        ("user", "First question"),
+        ("assistant", "First question!"),
+        ("user", "Follow-up"),
+    ]
     assert len(cli.only_conversation_titled("First question")["messages"]) == 4
 
 
@@ -93,10 +104,17 @@ def test_ctrl_c_stops_a_streaming_reply_and_the_chat_goes_on(
     assert running.stdout.endswith("You: Shorter, please\nClaude: Sure.\n\nYou: \n")
     # the stopped reply is sent as history: it is what the user saw
     assert said(fake_api.requests[1].body) == [
-        ("user", "Tell me a story"), ("assistant", "Once upon "), ("user", "Shorter, please")]
+        ("user", "Tell me a story"),
+        ("assistant", "Once upon "),
+        ("user", "Shorter, please"),
+    ]
     messages = cli.only_conversation()["messages"]
     assert [(m["role"], m.get("status")) for m in messages] == [
-        ("user", None), ("assistant", "stopped"), ("user", None), ("assistant", "complete")]
+        ("user", None),
+        ("assistant", "stopped"),
+        ("user", None),
+        ("assistant", "complete"),
+    ]
     assert messages[1]["content"] == [{"type": "text", "text": "Once upon "}]
 
 

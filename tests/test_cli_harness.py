@@ -45,26 +45,40 @@ class Cli:
         return [*COMMAND, "--data-dir", str(self.data_dir), "--config", str(self.config), *args]
 
     def environment(self, key: str | None) -> dict[str, str]:
-        env = {**os.environ, "ANTHROPIC_BASE_URL": self.url, "TZ": "UTC",
-               "PYTHONUNBUFFERED": "1", **self.env}
+        env = {
+            **os.environ,
+            "ANTHROPIC_BASE_URL": self.url,
+            "TZ": "UTC",
+            "PYTHONUNBUFFERED": "1",
+            **self.env,
+        }
         env.pop("ANTHROPIC_API_KEY", None)
         if key is not None:
             env["ANTHROPIC_API_KEY"] = key
         return env
 
-    def run(self, *args: str, stdin: str | None = None, key: str | None = KEY,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, stdin: str | None = None, key: str | None = KEY, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         """Run to the end; no terminal on any side (stdin is empty unless given)."""
         return subprocess.run(
-            self.argv(*args), input=stdin if stdin is not None else "", capture_output=True,
-            text=True, timeout=timeout, env=self.environment(key),
+            self.argv(*args),
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=self.environment(key),
         )
 
     def start(self, *args: str, key: str | None = KEY) -> Running:
         """Start it with pipes on every side, to talk to it and interrupt it."""
         process = subprocess.Popen(
-            self.argv(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env=self.environment(key), preexec_fn=_PREEXEC,
+            self.argv(*args),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=self.environment(key),
+            preexec_fn=_PREEXEC,
         )
         return Running(process)
 
@@ -74,8 +88,9 @@ class Cli:
         """Every saved conversation file, oldest first."""
         folder = self.data_dir / "conversations"
         files = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        return sorted((json.loads(path.read_text()) for path in files),
-                      key=lambda data: data["created_at"])
+        return sorted(
+            (json.loads(path.read_text()) for path in files), key=lambda data: data["created_at"]
+        )
 
     def only_conversation(self) -> dict[str, Any]:
         conversations = self.conversations()
@@ -133,8 +148,9 @@ class Running:
         deadline = time.monotonic() + timeout
         while text not in self.stdout:
             if time.monotonic() > deadline or self.process.poll() is not None:
-                raise AssertionError(f"{text!r} never came; stdout: {self.stdout!r}, "
-                                     f"stderr: {self.stderr!r}")
+                raise AssertionError(
+                    f"{text!r} never came; stdout: {self.stdout!r}, stderr: {self.stderr!r}"
+                )
             time.sleep(0.01)
 
     def close_input(self) -> None:

@@ -9,13 +9,16 @@ from claude_tui.store.lookup import NotFound, most_recently_used, resolve
 IDS = ["c3", "b2", "a1b", "a1c"]  # newest first
 
 
-@pytest.mark.parametrize(("last_open", "ids", "expected"), [
-    ("b2", IDS, "b2"),  # open last in the app, though not the newest
-    ("gone", IDS, "c3"),  # deleted since: the newest instead
-    (None, IDS, "c3"),
-    (None, [], None),
-    ("b2", [], None),
-])
+@pytest.mark.parametrize(
+    ("last_open", "ids", "expected"),
+    [
+        ("b2", IDS, "b2"),  # open last in the app, though not the newest
+        ("gone", IDS, "c3"),  # deleted since: the newest instead
+        (None, IDS, "c3"),
+        (None, [], None),
+        ("b2", [], None),
+    ],
+)
 def test_most_recently_used(last_open: str | None, ids: list[str], expected: str | None) -> None:
     assert most_recently_used(last_open, ids) == expected
 

@@ -20,19 +20,34 @@ def test_the_reply_streams_to_stdout_and_the_exchange_is_saved(
     cli: Cli, fake_api: FakeAnthropic
 ) -> None:
     fake_api.enqueue(Reply.text("Apples, pears and plums.", chunk_size=5))
-    result = cli.run("-p", "--model", "claude-haiku-5-5", "--system", "Be brief.",
-                     "--max-tokens", "300", "Name three fruits")
+    result = cli.run(
+        "-p",
+        "--model",
+        "claude-haiku-5-5",
+        "--system",
+        "Be brief.",
+        "--max-tokens",
+        "300",
+        "Name three fruits",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Apples, pears and plums.\n"
     assert result.stderr == ""
     body = fake_api.requests[0].body
     assert body["stream"] is True
     assert (body["model"], body["system"], body["max_tokens"]) == (
-        "claude-haiku-5-5", "Be brief.", 300)
+        "claude-haiku-5-5",
+        "Be brief.",
+        300,
+    )
     assert said(body) == [("user", "Name three fruits")]
     saved = cli.only_conversation()
     assert (saved["title"], saved["model"], saved["system"], saved["max_tokens"]) == (
-        "Name three fruits", "claude-haiku-5-5", "Be brief.", 300)
+        "Name three fruits",
+        "claude-haiku-5-5",
+        "Be brief.",
+        300,
+    )
     user, reply = saved["messages"]
     assert user["content"] == [{"type": "text", "text": "Name three fruits"}]
     assert reply["status"] == "complete"
@@ -48,7 +63,8 @@ def test_the_prompt_can_come_from_stdin_or_from_both(cli: Cli, fake_api: FakeAnt
     assert (both.returncode, both.stdout) == (0, "two\n")
     assert said(fake_api.requests[0].body) == [("user", "What is 2+2?")]
     assert said(fake_api.requests[1].body) == [
-        ("user", "Summarize this:\n\nline one\n  indented line")]
+        ("user", "Summarize this:\n\nline one\n  indented line")
+    ]
     assert len(cli.conversations()) == 2
 
 
@@ -65,7 +81,10 @@ def test_continue_sends_the_history_and_keeps_the_conversation_settings(
     second = fake_api.requests[1].body
     assert second["model"] == "claude-sonnet-5-5"  # the conversation's own, not --model
     assert said(second) == [
-        ("user", "Count in Spanish"), ("assistant", "Uno."), ("user", "And then?")]
+        ("user", "Count in Spanish"),
+        ("assistant", "Uno."),
+        ("user", "And then?"),
+    ]
     saved = cli.only_conversation()
     assert [m["role"] for m in saved["messages"]] == ["user", "assistant"] * 2
 
@@ -81,7 +100,8 @@ def test_a_refused_key_is_explained_on_stderr_and_saved_as_failed(
     assert lines[0] == "claude-tui: The API key was refused."
     assert "invalid x-api-key · HTTP 401 · request id req_" in lines[1]
     assert lines[2] == (
-        "  Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui.")
+        "  Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui."
+    )
     user, reply = cli.only_conversation()["messages"]
     assert user["content"][0]["text"] == "hello"  # saved before the request went out
     assert (reply["status"], reply["error"]["kind"], reply["content"]) == ("failed", "auth", [])
@@ -121,8 +141,9 @@ def test_without_a_key_nothing_is_sent_or_saved(cli: Cli, fake_api: FakeAnthropi
 
 
 @pytest.mark.parametrize("args", [("-p",), ("-p", "   ")])
-def test_an_empty_prompt_is_a_usage_error(cli: Cli, fake_api: FakeAnthropic,
-                                          args: tuple[str, ...]) -> None:
+def test_an_empty_prompt_is_a_usage_error(
+    cli: Cli, fake_api: FakeAnthropic, args: tuple[str, ...]
+) -> None:
     result = cli.run(*args, stdin="\n \n")
     assert result.returncode == 2
     assert "claude-tui: nothing to send" in result.stderr
@@ -138,7 +159,8 @@ def test_control_codes_never_reach_the_terminal_and_crlf_split_across_chunks_is_
     assert result.stdout == "ab\ncd\u241b[2J\u2407\tend\n"
     # the file keeps the reply as it came
     assert cli.only_conversation()["messages"][1]["content"][0]["text"] == (
-        "ab\r\ncd\x1b[2J\x07\tend")
+        "ab\r\ncd\x1b[2J\x07\tend"
+    )
 
 
 def test_ctrl_c_stops_the_reply_saves_it_as_stopped_and_exits_130(
@@ -221,7 +243,8 @@ def test_a_message_that_cannot_be_saved_is_not_sent(cli: Cli, fake_api: FakeAnth
     assert result.stdout == ""
     assert result.stderr.startswith(
         f"claude-tui: not sent, because it could not be saved: Could not save to "
-        f"{cli.data_dir / 'conversations'}")
+        f"{cli.data_dir / 'conversations'}"
+    )
     assert fake_api.requests == []
 
 
@@ -230,9 +253,13 @@ def test_a_reader_that_stops_early_ends_it_with_141_and_the_reply_saved_as_stopp
 ) -> None:
     gate = Gate(after="line one\n")
     fake_api.enqueue(Reply.text("line one\nline two\n", chunk_size=9, gate=gate))
-    process = subprocess.Popen(cli.argv("-p", "two lines"), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=cli.environment(KEY))
+    process = subprocess.Popen(
+        cli.argv("-p", "two lines"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli.environment(KEY),
+    )
     assert process.stdout is not None and process.stderr is not None
     try:
         assert process.stdout.readline() == b"line one\n"  # like `| head -1`
@@ -271,11 +298,13 @@ def test_a_turn_another_copy_saved_meanwhile_is_merged_and_said(
         running.kill()
     assert status == 0, running.stderr
     assert running.stdout == "Mine in the terminal.\n"
-    assert running.stderr == ("(Another claude-tui saved this conversation meanwhile; its "
-                              "messages were merged in.)\n")
+    assert running.stderr == (
+        "(Another claude-tui saved this conversation meanwhile; its messages were merged in.)\n"
+    )
     texts = [m["content"][0]["text"] for m in cli.only_conversation()["messages"]]
-    assert sorted(texts) == sorted(["Asked in the terminal", "Mine in the terminal.",
-                                    "Asked elsewhere", "Answered elsewhere."])
+    assert sorted(texts) == sorted(
+        ["Asked in the terminal", "Mine in the terminal.", "Asked elsewhere", "Answered elsewhere."]
+    )
 
 
 @pytest.mark.parametrize(("interrupted", "status"), [(False, 1), (True, 130)])
@@ -300,4 +329,5 @@ def test_a_reply_that_cannot_be_saved_is_said_and_fails(
         gate.release()
         running.kill()
     assert f"claude-tui: the reply could not be saved: Could not save to {folder}" in (
-        running.stderr)
+        running.stderr
+    )

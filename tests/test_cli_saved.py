@@ -26,21 +26,28 @@ def cli(tmp_path: Path) -> Cli:
 
 
 def _save(cli: Cli, conversation_id: str, title: str, when: datetime, *texts: str) -> None:
-    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=1024, id=conversation_id,
-                                title=title, created_at=when, updated_at=when)
+    conversation = Conversation(
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        id=conversation_id,
+        title=title,
+        created_at=when,
+        updated_at=when,
+    )
     for number, text in enumerate(texts):
         role = "user" if number % 2 == 0 else "assistant"
         conversation.messages.append(
-            Message(role=role, content=[TextBlock(text)], created_at=when,
-                    status=TurnStatus.COMPLETE))
+            Message(
+                role=role, content=[TextBlock(text)], created_at=when, status=TurnStatus.COMPLETE
+            )
+        )
     ConversationStore(cli.data_dir).save(conversation)
 
 
 @pytest.fixture
 def two(cli: Cli) -> Cli:
     _save(cli, OLD_ID, "Old \x1b[31mred\x1b[0m\ttab\nnewline", OLD, "hello", "Hi!")
-    _save(cli, NEW_ID, "Fix the parser", NEW, "The parser breaks", "```py\nfix()\n```",
-          "Thanks")
+    _save(cli, NEW_ID, "Fix the parser", NEW, "The parser breaks", "```py\nfix()\n```", "Thanks")
     return cli
 
 
@@ -65,7 +72,8 @@ def test_list_of_nothing_says_so(cli: Cli) -> None:
     result = cli.run("list")
     assert result.returncode == 0
     assert result.stdout == (
-        'No saved conversations yet. Start one with: claude-tui "your question"\n')
+        'No saved conversations yet. Start one with: claude-tui "your question"\n'
+    )
     assert cli.run("list", "--json").stdout == "[]\n"
 
 
@@ -75,8 +83,10 @@ def test_export_markdown_to_stdout_by_id_or_unique_prefix(two: Cli) -> None:
     assert full.returncode == 0 and short.returncode == 0
     assert full.stdout == short.stdout
     assert full.stdout.startswith('---\ntitle: "Fix the parser"\nid: "f9e8d7c6')
-    assert ("## You — 2026-11-25 17:45 UTC\n\nThe parser breaks\n\n"
-            "## Claude — 2026-11-25 17:45 UTC\n\n```py\nfix()\n```\n\n") in full.stdout
+    assert (
+        "## You — 2026-11-25 17:45 UTC\n\nThe parser breaks\n\n"
+        "## Claude — 2026-11-25 17:45 UTC\n\n```py\nfix()\n```\n\n"
+    ) in full.stdout
 
 
 def test_export_json_is_the_saved_file(two: Cli) -> None:
@@ -126,8 +136,9 @@ def test_export_of_an_unknown_or_ambiguous_id_fails_in_words(two: Cli) -> None:
     ambiguous = two.run("export", "f9e8")
     nothing = two.run("export")
     assert unknown.returncode == 1
-    assert unknown.stderr == ("claude-tui: no conversation has the id 'nope' "
-                              "(claude-tui list shows them)\n")
+    assert unknown.stderr == (
+        "claude-tui: no conversation has the id 'nope' (claude-tui list shows them)\n"
+    )
     assert ambiguous.returncode == 1
     assert "'f9e8' starts 2 conversation ids" in ambiguous.stderr
     assert nothing.returncode == 2
@@ -145,13 +156,15 @@ def test_list_into_a_reader_that_stops_early_exits_quietly(cli: Cli) -> None:
 
     store = ConversationStore(cli.data_dir)
     store.ensure()
-    template = Conversation(model="claude-sonnet-5-5", max_tokens=1024, created_at=OLD,
-                            updated_at=OLD).to_dict()
+    template = Conversation(
+        model="claude-sonnet-5-5", max_tokens=1024, created_at=OLD, updated_at=OLD
+    ).to_dict()
     for number in range(1500):  # far more than a pipe holds
         template.update(id=f"{number:032x}", title=f"Conversation number {number}")
         store.path_of(template["id"]).write_text(json.dumps(template))
-    process = subprocess.Popen(cli.argv("list"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=cli.environment(None))
+    process = subprocess.Popen(
+        cli.argv("list"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli.environment(None)
+    )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()  # like `| head -1`
     process.stdout.close()

@@ -181,9 +181,7 @@ def test_the_environment_wins_over_the_key_in_the_file(config_path: Path, name: 
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666, 0o610])
-def test_a_key_in_a_file_others_may_read_or_write_is_refused(
-    config_path: Path, mode: int
-) -> None:
+def test_a_key_in_a_file_others_may_read_or_write_is_refused(config_path: Path, mode: int) -> None:
     _key_file(config_path, mode)
     with pytest.raises(ConfigError) as caught:
         load_settings(config_path=config_path, environ={})
@@ -226,9 +224,16 @@ def test_a_config_file_without_a_key_works_at_any_mode(config_path: Path, mode: 
     assert settings.api_key is None
 
 
-@pytest.mark.parametrize("key", [
-    f"{SECRET}\\n", f" {SECRET}", f"{SECRET}\\r\\nX-Header: 1", f"{SECRET}\\u00e9", "sk ant",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"{SECRET}\\n",
+        f" {SECRET}",
+        f"{SECRET}\\r\\nX-Header: 1",
+        f"{SECRET}\\u00e9",
+        "sk ant",
+    ],
+)
 def test_a_key_no_header_could_carry_is_refused_without_showing_it(
     config_path: Path, key: str
 ) -> None:
@@ -236,7 +241,8 @@ def test_a_key_no_header_could_carry_is_refused_without_showing_it(
     with pytest.raises(ConfigError) as caught:
         load_settings(config_path=config_path, environ={})
     assert str(caught.value) == (
-        f"{config_path}: api_key has a space, a line break or another character no API key has")
+        f"{config_path}: api_key has a space, a line break or another character no API key has"
+    )
 
 
 def test_an_empty_key_in_the_file_is_no_key_and_needs_no_chmod(config_path: Path) -> None:
@@ -252,7 +258,9 @@ def test_the_command_line_reports_the_refusal_in_one_line(tmp_path: Path) -> Non
     env = {name: value for name, value in os.environ.items() if not name.startswith("ANTHROPIC_")}
     result = subprocess.run(
         [sys.executable, "-m", "claude_tui", "--config", str(config), "list"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**env, "XDG_DATA_HOME": str(tmp_path / "data")},
     )
     assert result.returncode == 2

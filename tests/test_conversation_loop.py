@@ -22,10 +22,15 @@ def first_message_sent(fake_api: FakeAnthropic) -> str:
 async def test_send_streams_the_reply_and_saves_both_messages(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    fake_api.enqueue(Reply.text(
-        "Hello! Here is **bold** text.", chunk_size=4, input_tokens=21, output_tokens=9,
-        message_id="msg_first",
-    ))
+    fake_api.enqueue(
+        Reply.text(
+            "Hello! Here is **bold** text.",
+            chunk_size=4,
+            input_tokens=21,
+            output_tokens=9,
+            message_id="msg_first",
+        )
+    )
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "Hi Claude")
 
@@ -174,11 +179,20 @@ async def test_stop_reason_other_than_end_turn_shows_on_the_message(
 async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
     fake_api: FakeAnthropic, settings: Settings, data_dir: Path
 ) -> None:
-    fake_api.enqueue(Reply.blocks([
-        {"type": "thinking", "thinking": "Let me weigh this.", "signature": "sig"},
-        {"type": "text", "text": "Checking the weather."},
-        {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Oslo"}},
-    ]))
+    fake_api.enqueue(
+        Reply.blocks(
+            [
+                {"type": "thinking", "thinking": "Let me weigh this.", "signature": "sig"},
+                {"type": "text", "text": "Checking the weather."},
+                {
+                    "type": "tool_use",
+                    "id": "toolu_1",
+                    "name": "get_weather",
+                    "input": {"city": "Oslo"},
+                },
+            ]
+        )
+    )
     shown = ui.flat(await ui.screen_after_sending(settings, "weather?"))
     assert "Thinking Let me weigh this." in shown
     assert "Checking the weather." in shown
@@ -240,14 +254,28 @@ LIST_REPLY = "Facts:\n\n- model: m\n- characters: 7\n- words: 2\n\nThe end."
 FENCE_REPLY = "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\nprint(said)\n```\n\nThe end."
 
 
-@pytest.mark.parametrize(("text", "held_after", "lines"), [
-    (LIST_REPLY, "Facts:\n\n- model: m\n- characters: 7\n",
-     ["• model: m", "• characters: 7", "• words: 2"]),
-    (FENCE_REPLY, "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\n",
-     ["said = 'hello'", "said += '!'", "print(said)"]),
-], ids=["list", "fence"])
+@pytest.mark.parametrize(
+    ("text", "held_after", "lines"),
+    [
+        (
+            LIST_REPLY,
+            "Facts:\n\n- model: m\n- characters: 7\n",
+            ["• model: m", "• characters: 7", "• words: 2"],
+        ),
+        (
+            FENCE_REPLY,
+            "Code:\n\n```python\nsaid = 'hello'\nsaid += '!'\n",
+            ["said = 'hello'", "said += '!'", "print(said)"],
+        ),
+    ],
+    ids=["list", "fence"],
+)
 async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, text: str, held_after: str,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
+    text: str,
+    held_after: str,
     lines: list[str],
 ) -> None:
     """Coming back to a reply that streams draws it anew with the text that has arrived;
@@ -273,9 +301,12 @@ async def test_a_reply_drawn_and_then_streamed_into_keeps_every_line(
 async def test_html_in_a_reply_is_shown_as_text(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
-    fake_api.enqueue(Reply.text(
-        "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script> and\n\n"
-        "<details>a hidden block</details>\n\nThe end."))
+    fake_api.enqueue(
+        Reply.text(
+            "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script> and\n\n"
+            "<details>a hidden block</details>\n\nThe end."
+        )
+    )
     shown = ui.flat(await ui.screen_after_sending(settings, "go"))
     assert "Use List<String> or Map<K, V>; the <div> tag, <script>alert(1)</script>" in shown
     assert "<details>a hidden block</details>" in shown

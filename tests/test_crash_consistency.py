@@ -65,7 +65,10 @@ def run_and_kill(data_dir: Path, rng: random.Random) -> str:
     """Start the writer, kill it at a random moment, and return all it printed."""
     writer = subprocess.Popen(
         [sys.executable, "-m", "tests.crash_writer", str(data_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
     assert writer.stdout is not None
     output = ""
@@ -121,7 +124,8 @@ def check_folder(store: ConversationStore, transcript: Transcript) -> dict[str, 
     assert notices == []
     assert not store.quarantine_dir.exists()
     assert {s.id: s.message_count for s in summaries} == {
-        conversation_id: state[0] for conversation_id, state in on_disk.items()}
+        conversation_id: state[0] for conversation_id, state in on_disk.items()
+    }
     return on_disk
 
 

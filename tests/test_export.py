@@ -37,8 +37,14 @@ CODE_REPLY = (
 
 
 def _conversation(title: str = "A title", **changes: object) -> Conversation:
-    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=1024, id="abc123",
-                                title=title, created_at=WHEN, updated_at=WHEN)
+    conversation = Conversation(
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        id="abc123",
+        title=title,
+        created_at=WHEN,
+        updated_at=WHEN,
+    )
     return replace(conversation, **changes)
 
 
@@ -63,13 +69,18 @@ def test_the_front_matter_holds_any_title_as_a_quoted_scalar() -> None:
     conversation.messages = [_message("user", TextBlock("hi"))]
     markdown = to_markdown(conversation)
     assert _front_matter(markdown) == {
-        "title": title, "id": "abc123", "model": "claude-sonnet-5-5", "max_tokens": 1024,
-        "system": "Be brief.\nVery.", "created": "2026-11-25T12:30:00+00:00",
-        "updated": "2026-11-25T12:30:00+00:00", "messages": 1,
+        "title": title,
+        "id": "abc123",
+        "model": "claude-sonnet-5-5",
+        "max_tokens": 1024,
+        "system": "Be brief.\nVery.",
+        "created": "2026-11-25T12:30:00+00:00",
+        "updated": "2026-11-25T12:30:00+00:00",
+        "messages": 1,
     }
     header = markdown[: markdown.index("\n---\n") + 5]
     assert header.count("\n---\n") == 1 and "\x1b" not in header and "\u0085" not in header
-    assert "\n# He said \"no\": [bold]x[/bold] --- # not a heading \x1b[2J end\n" in markdown
+    assert '\n# He said "no": [bold]x[/bold] --- # not a heading \x1b[2J end\n' in markdown
 
 
 def test_messages_are_headed_by_who_and_when_and_code_blocks_stay_intact() -> None:
@@ -94,14 +105,19 @@ def test_a_reply_cut_off_inside_a_code_block_does_not_swallow_what_follows() -> 
     conversation = _conversation()
     conversation.messages = [
         _message("user", TextBlock("Write code")),
-        _message("assistant", TextBlock("Sure:\n\n````js\nlet a = 1;\n```\nlet b"),
-                 status=TurnStatus.STOPPED),
+        _message(
+            "assistant",
+            TextBlock("Sure:\n\n````js\nlet a = 1;\n```\nlet b"),
+            status=TurnStatus.STOPPED,
+        ),
         _message("user", TextBlock("Go on")),
     ]
     markdown = to_markdown(conversation)
-    assert ("````js\nlet a = 1;\n```\nlet b\n````\n\n"
-            "_Reply incomplete: stopped before it finished._\n\n"
-            "## You — 2026-11-25 12:30 UTC\n\nGo on\n") in markdown
+    assert (
+        "````js\nlet a = 1;\n```\nlet b\n````\n\n"
+        "_Reply incomplete: stopped before it finished._\n\n"
+        "## You — 2026-11-25 12:30 UTC\n\nGo on\n"
+    ) in markdown
 
 
 def test_thinking_tool_calls_unknown_blocks_and_failures_are_shown_in_words() -> None:
@@ -109,29 +125,36 @@ def test_thinking_tool_calls_unknown_blocks_and_failures_are_shown_in_words() ->
     failure = ErrorInfo(kind="overloaded", title="Claude is overloaded right now.")
     conversation.messages = [
         _message("user", TextBlock("Weather?")),
-        _message("assistant",
-                 ThinkingBlock("Let me think.\n\nA tool would help.", signature="sig"),
-                 ToolUseBlock(id="toolu_1", name="get_weather", input={"city": "Zürich"}),
-                 OtherBlock({"type": "redacted_thinking", "data": "xyz"}),
-                 TextBlock("It is sunny"),
-                 status=TurnStatus.FAILED, error=failure),
+        _message(
+            "assistant",
+            ThinkingBlock("Let me think.\n\nA tool would help.", signature="sig"),
+            ToolUseBlock(id="toolu_1", name="get_weather", input={"city": "Zürich"}),
+            OtherBlock({"type": "redacted_thinking", "data": "xyz"}),
+            TextBlock("It is sunny"),
+            status=TurnStatus.FAILED,
+            error=failure,
+        ),
         _message("assistant", TextBlock("Long answer"), stop_reason="max_tokens"),
     ]
     markdown = to_markdown(conversation)
-    assert ("> **Thinking**\n>\n> Let me think.\n>\n> A tool would help.\n\n"
-            "**Tool call: get_weather**\n\n"
-            '```json\n{\n  "city": "Zürich"\n}\n```\n\n'
-            "_(a redacted_thinking block, not shown)_\n\n"
-            "It is sunny\n\n"
-            "_Reply incomplete: Claude is overloaded right now._\n\n") in markdown
+    assert (
+        "> **Thinking**\n>\n> Let me think.\n>\n> A tool would help.\n\n"
+        "**Tool call: get_weather**\n\n"
+        '```json\n{\n  "city": "Zürich"\n}\n```\n\n'
+        "_(a redacted_thinking block, not shown)_\n\n"
+        "It is sunny\n\n"
+        "_Reply incomplete: Claude is overloaded right now._\n\n"
+    ) in markdown
     assert markdown.endswith("Long answer\n\n_Reply stopped: max_tokens_\n")
     assert "sig" not in markdown and "xyz" not in markdown
 
 
 def test_json_is_the_saved_schema_and_loads_back() -> None:
     conversation = _conversation("Round trip", system="sys")
-    conversation.messages = [_message("user", TextBlock("hé\n")),
-                             _message("assistant", TextBlock("ok"), stop_reason="end_turn")]
+    conversation.messages = [
+        _message("user", TextBlock("hé\n")),
+        _message("assistant", TextBlock("ok"), stop_reason="end_turn"),
+    ]
     text = to_json(conversation)
     assert text.endswith("}\n") and "hé" in text
     data = json.loads(text)
@@ -139,15 +162,18 @@ def test_json_is_the_saved_schema_and_loads_back() -> None:
     assert Conversation.from_dict(data).to_dict() == conversation.to_dict() == data
 
 
-@pytest.mark.parametrize(("title", "fmt", "expected"), [
-    ("How do I parse JSON?", "md", "how-do-i-parse-json.md"),
-    ("../../etc/passwd", "json", "etc-passwd.json"),
-    (".hidden", "md", "hidden.md"),
-    ("Ünïcode — naïve café", "md", "ünïcode-naïve-café.md"),
-    ("a_b\\c:d*e?f", "md", "a-b-c-d-e-f.md"),
-    ("!!! ??? ...", "md", "conversation-abc123.md"),
-    ("", "json", "conversation-abc123.json"),
-])
+@pytest.mark.parametrize(
+    ("title", "fmt", "expected"),
+    [
+        ("How do I parse JSON?", "md", "how-do-i-parse-json.md"),
+        ("../../etc/passwd", "json", "etc-passwd.json"),
+        (".hidden", "md", "hidden.md"),
+        ("Ünïcode — naïve café", "md", "ünïcode-naïve-café.md"),
+        ("a_b\\c:d*e?f", "md", "a-b-c-d-e-f.md"),
+        ("!!! ??? ...", "md", "conversation-abc123.md"),
+        ("", "json", "conversation-abc123.json"),
+    ],
+)
 def test_default_filename_is_a_safe_short_name(title: str, fmt: str, expected: str) -> None:
     assert default_filename(_conversation(title), fmt) == expected
 

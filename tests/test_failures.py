@@ -25,7 +25,11 @@ HTTP_FAILURES = [
 
 
 async def _send_and_fail(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, failure: Reply, headline: str,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
+    failure: Reply,
+    headline: str,
     partial: str = "",
 ) -> None:
     """Send, see the failure, check disk, then retry successfully with Ctrl+R."""
@@ -83,25 +87,41 @@ async def test_the_api_message_and_request_id_are_shown(
 STREAM_FAILURES = {
     "an error event mid-stream": (
         Reply.stream_error_event("Half an answer", "overloaded_error", "Overloaded"),
-        "Claude is overloaded right now.", "Half an answer"),
+        "Claude is overloaded right now.",
+        "Half an answer",
+    ),
     "the connection dropped mid-stream": (
         Reply.drop_mid_stream("Words before the drop"),
-        "The connection broke off mid-reply.", "Words before the drop"),
+        "The connection broke off mid-reply.",
+        "Words before the drop",
+    ),
     "a stream that ends without its final event": (
         Reply.end_without_stop("Cut short"),
-        "The reply ended before it was complete.", "Cut short"),
+        "The reply ended before it was complete.",
+        "Cut short",
+    ),
     "a stall mid-stream": (
-        Reply.stall("Stalled here", seconds=5), "The reply stalled and timed out.",
-        "Stalled here"),
+        Reply.stall("Stalled here", seconds=5),
+        "The reply stalled and timed out.",
+        "Stalled here",
+    ),
     "no answer before the timeout": (
-        Reply.hang_before_headers(5), "The API did not answer in time.", ""),
+        Reply.hang_before_headers(5),
+        "The API did not answer in time.",
+        "",
+    ),
 }
 
 
-@pytest.mark.parametrize(("failure", "headline", "partial"), STREAM_FAILURES.values(),
-                         ids=STREAM_FAILURES)
+@pytest.mark.parametrize(
+    ("failure", "headline", "partial"), STREAM_FAILURES.values(), ids=STREAM_FAILURES
+)
 async def test_a_reply_cut_off_keeps_the_text_that_arrived(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, failure: Reply, headline: str,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
+    failure: Reply,
+    headline: str,
     partial: str,
 ) -> None:
     if failure.fault in ("stall", "hang_before_headers"):

@@ -63,11 +63,13 @@ def assert_shown_as_text(app: ClaudeTUI, *expected: str) -> str:
 def toast_text(app: ClaudeTUI) -> str:
     """The notifications as shown: the screen cut to where they are, flattened."""
     lines = ui.screen_text(app).splitlines()
-    return ui.flat("\n".join(
-        lines[y][toast.region.x:toast.region.right]
-        for toast in app.screen.query("Toast")
-        for y in range(toast.region.y, toast.region.bottom)
-    ))
+    return ui.flat(
+        "\n".join(
+            lines[y][toast.region.x : toast.region.right]
+            for toast in app.screen.query("Toast")
+            for y in range(toast.region.y, toast.region.bottom)
+        )
+    )
 
 
 async def click_text(pilot: Pilot[Any], app: ClaudeTUI, needle: str) -> None:
@@ -92,9 +94,11 @@ async def test_a_pasted_message_and_a_streamed_reply_show_markup_and_codes_as_te
         await pilot.press("enter")
         await ui.wait_idle(pilot, app)
         assert fake_api.requests[0].body["messages"][0]["content"][0]["text"] == (
-            f"Asked {MARKUP} {CODES} end")  # sent as typed: only the screen is made safe
+            f"Asked {MARKUP} {CODES} end"
+        )  # sent as typed: only the screen is made safe
         assert_shown_as_text(
-            app, f"Asked {MARKUP} {CODES_SHOWN} end", f"Reply {MARKUP} {CODES_SHOWN} done.")
+            app, f"Asked {MARKUP} {CODES_SHOWN} end", f"Reply {MARKUP} {CODES_SHOWN} done."
+        )
         # The title it got from the message (cut at 60 characters).
         assert "Asked [bold red]x[/] [link=https://example.com]y[/link]" in ui.sidebar_text(app)
 
@@ -196,18 +200,30 @@ async def test_escape_codes_pasted_into_the_search_filter_and_rename_boxes_show_
 ) -> None:
     (alpha,) = ui.seed(data_dir, "Alpha")
     async with ui.running(settings, size=SIZE, open=alpha.id) as (app, pilot):
-        for key, box in (("ctrl+f", "#search-input"), ("ctrl+g", "#sidebar-filter"),
-                         ("f2", "#dialog-input")):
+        for key, box in (
+            ("ctrl+f", "#search-input"),
+            ("ctrl+g", "#sidebar-filter"),
+            ("f2", "#dialog-input"),
+        ):
             await pilot.press(key)
-            await ui.wait_until(pilot, lambda box=box: app.screen.focused is not None
-                             and f"#{app.screen.focused.id}" == box, what=box)
+            await ui.wait_until(
+                pilot,
+                lambda box=box: (
+                    app.screen.focused is not None and f"#{app.screen.focused.id}" == box
+                ),
+                what=box,
+            )
             app.screen.focused.post_message(events.Paste(f"q{CODES}"))
-            await ui.wait_until(pilot, lambda: "bell" in getattr(app.screen.focused, "value", ""),
-                             what="the paste")
+            await ui.wait_until(
+                pilot, lambda: "bell" in getattr(app.screen.focused, "value", ""), what="the paste"
+            )
             assert_shown_as_text(app, "q␛[2J ␛]8;;")  # the filter box is narrow
             await pilot.press("escape")
-            await ui.wait_until(pilot, lambda: ui.on_chat_screen(app) and ui.prompt(app).has_focus,
-                             what="back in the input box")
+            await ui.wait_until(
+                pilot,
+                lambda: ui.on_chat_screen(app) and ui.prompt(app).has_focus,
+                what="back in the input box",
+            )
 
 
 async def test_escape_codes_pasted_into_the_message_box_show_as_symbols(

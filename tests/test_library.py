@@ -53,11 +53,19 @@ def test_a_changed_file_is_read_again(store: ConversationStore) -> None:
     assert titles(store) == ["Beta"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 99, "entries": {}}',
-                                    b'{"version": 2, "entries": {"a": {"key": "x"}}}',
-                                    b'{"version": 2, "entries": {"a": [1, 2, 3]}}',
-                                    b'{"version": 2, "entries": {"a": [1, 2, 3, 4, "x", 1, "t"]}}',
-                                    b'{"version": 2, "entries": []}', b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b'{"version": 99, "entries": {}}',
+        b'{"version": 2, "entries": {"a": {"key": "x"}}}',
+        b'{"version": 2, "entries": {"a": [1, 2, 3]}}',
+        b'{"version": 2, "entries": {"a": [1, 2, 3, 4, "x", 1, "t"]}}',
+        b'{"version": 2, "entries": []}',
+        b"\xff\xfe",
+    ],
+)
 def test_a_broken_index_is_rebuilt(store: ConversationStore, damage: bytes) -> None:
     store.save(conversation("a", title="Alpha"))
     store.save(conversation("b", title="Beta", updated=NOW - timedelta(hours=1)))
@@ -82,8 +90,9 @@ def test_ten_thousand_conversations_are_listed_correctly_and_then_from_the_index
     store.ensure()
     template = conversation("x", replies=2).to_dict()
     for n in range(10_000):
-        template.update(id=f"c{n:05}", title=f"Chat {n}",
-                        updated_at=(NOW - timedelta(minutes=n)).isoformat())
+        template.update(
+            id=f"c{n:05}", title=f"Chat {n}", updated_at=(NOW - timedelta(minutes=n)).isoformat()
+        )
         (store.conversations_dir / f"c{n:05}.json").write_text(json.dumps(template))
     first, notices = store.list_summaries()
     assert notices == []
@@ -161,15 +170,12 @@ def test_drafts_round_trip_and_empty_ones_are_dropped(data_dir: Path) -> None:
     drafts = DraftStore(data_dir)
     assert drafts.load() == {}
     drafts.save({"a": "half a thought\nsecond line [bold]", "b": "", "": "new one"})
-    assert DraftStore(data_dir).load() == {"a": "half a thought\nsecond line [bold]",
-                                           "": "new one"}
+    assert DraftStore(data_dir).load() == {"a": "half a thought\nsecond line [bold]", "": "new one"}
     assert oct(os.stat(drafts.path).st_mode & 0o777) == "0o600"
 
 
 @pytest.mark.parametrize("damage", [b"", b"[]", b"\xff", b'{"version": 1, "drafts": []}'])
-def test_broken_drafts_are_refused_for_the_app_to_set_aside(
-    data_dir: Path, damage: bytes
-) -> None:
+def test_broken_drafts_are_refused_for_the_app_to_set_aside(data_dir: Path, damage: bytes) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "drafts.json").write_bytes(damage)
     with pytest.raises(SchemaError):
@@ -201,7 +207,9 @@ def test_search_finds_every_word_in_any_case_in_the_given_order(
     store.save(chat("c", "Only python"))
     hits = search(store, "rust JSON", ["b", "a", "c"])
     assert [(h.conversation_id, h.message_index, h.role) for h in hits] == [
-        ("b", 0, "user"), ("a", 0, "user")]
+        ("b", 0, "user"),
+        ("a", 0, "user"),
+    ]
     assert hits[1].title == "Title a" and hits[1].message_id == "a-0"
     start, end = hits[1].match
     assert hits[1].snippet[start:end].lower() == "rust"

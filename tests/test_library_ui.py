@@ -109,8 +109,10 @@ async def test_the_trash_is_emptied_of_what_is_older_than_thirty_days_at_start(
     old, recent = ui.seed(data_dir, "Old", "Recent")
     trash = data_dir / "trash"
     trash.mkdir()
-    for conversation, stamp in ((old, "20261025T115959000000Z"),
-                                (recent, "20261026T120001000000Z")):
+    for conversation, stamp in (
+        (old, "20261025T115959000000Z"),
+        (recent, "20261026T120001000000Z"),
+    ):
         file_of(data_dir, conversation).rename(trash / f"{stamp}--{conversation.id}.json")
     async with ui.running(settings, notifications=False) as (app, pilot):
         await ui.wait_until(pilot, lambda: len(list(trash.iterdir())) == 1)
@@ -154,8 +156,11 @@ async def test_drafts_come_back_after_switching_and_after_a_restart(
         await ui.type_text(pilot, "a new one")
         await ui.quit_app(pilot, app)
     saved = json.loads((data_dir / "drafts.json").read_text())["drafts"]
-    assert saved == {alpha.id: "half a thought about [b]alpha[/b]", bravo.id: "bravo draft",
-                     "": "a new one"}
+    assert saved == {
+        alpha.id: "half a thought about [b]alpha[/b]",
+        bravo.id: "bravo draft",
+        "": "a new one",
+    }
 
     async with ui.running(settings, open=bravo.id) as (app, pilot):  # the last one open
         assert ui.prompt(app).text == "bravo draft"
@@ -174,8 +179,11 @@ async def test_a_draft_is_saved_while_typing_without_quitting(
     async with ui.running(settings, open=alpha.id, notifications=False) as (_, pilot):
         await ui.type_text(pilot, "not lost in a crash")
         drafts = data_dir / "drafts.json"
-        await ui.wait_until(pilot, lambda: drafts.exists() and "not lost in a crash"
-                         in drafts.read_text(), what="the draft on disk")
+        await ui.wait_until(
+            pilot,
+            lambda: drafts.exists() and "not lost in a crash" in drafts.read_text(),
+            what="the draft on disk",
+        )
 
 
 async def test_ctrl_g_filters_the_sidebar_by_title(settings: Settings, data_dir: Path) -> None:
@@ -199,8 +207,12 @@ async def test_ctrl_g_filters_the_sidebar_by_title(settings: Settings, data_dir:
 def long_conversation(data_dir: Path) -> Conversation:
     """Sixty exchanges, the fourth question with a rare word."""
     return ui.save_exchanges(
-        data_dir, 60, lambda n: "the rare word xylophone" if n == 3 else f"Question number {n}",
-        title="Long one", title_set_by_user=True)
+        data_dir,
+        60,
+        lambda n: "the rare word xylophone" if n == 3 else f"Question number {n}",
+        title="Long one",
+        title_set_by_user=True,
+    )
 
 
 async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
@@ -215,13 +227,17 @@ async def test_search_lists_hits_with_snippets_and_opens_at_the_message(
         await ui.wait_until(pilot, lambda: "1 message found" in ui.screen_text(app))
         results = app.screen.query_one("#search-results", OptionList)
         assert str(results.get_option_at_index(0).prompt) == (
-            "Long one  · You\nthe rare word xylophone")
+            "Long one  · You\nthe rare word xylophone"
+        )
         await pilot.press("enter")
         await ui.wait_open(pilot, app, long.id)
         log = app.query_one(MessageLog)
         found = [view for view in log.query(UserMessageView) if view.has_class("found")]
-        await ui.wait_until(pilot, lambda: found[0].region.y - log.region.y < 3,
-                         what="the hit at the top of the log")
+        await ui.wait_until(
+            pilot,
+            lambda: found[0].region.y - log.region.y < 3,
+            what="the hit at the top of the log",
+        )
         assert "the rare word xylophone" in ui.screen_text(app)
         assert "Answer 59." not in ui.screen_text(app)
         assert len(log.query(AssistantMessageView)) <= 20
@@ -299,7 +315,8 @@ async def test_a_prompt_given_at_launch_is_sent_in_a_new_conversation(
         assert "Launched reply." in ui.screen_text(app)
         assert ui.on_disk(data_dir, ui.open_conversation(app).id)["title"] == "Hello from the shell"
     assert fake_api.requests[-1].body["messages"] == [
-        {"role": "user", "content": [{"type": "text", "text": "Hello from the shell"}]}]
+        {"role": "user", "content": [{"type": "text", "text": "Hello from the shell"}]}
+    ]
 
 
 async def test_resume_with_a_prompt_continues_the_last_used_conversation(
@@ -325,9 +342,13 @@ async def test_a_sidebar_of_many_conversations_draws_a_page_and_grows_on_the_way
     store.ensure()
     template = ui.seed(data_dir, "Template")[0].to_dict()
     for n in range(350):
-        template.update(id=f"c{n:04}", title=f"Chat {n}",
-                        updated_at=FIXED_NOW.replace(minute=0, second=0).isoformat()
-                        .replace("12:00:00", f"{11 - n // 60:02}:{59 - n % 60:02}:00"))
+        template.update(
+            id=f"c{n:04}",
+            title=f"Chat {n}",
+            updated_at=FIXED_NOW.replace(minute=0, second=0)
+            .isoformat()
+            .replace("12:00:00", f"{11 - n // 60:02}:{59 - n % 60:02}:00"),
+        )
         (store.conversations_dir / f"c{n:04}.json").write_text(json.dumps(template))
     async with ui.running(settings) as (app, pilot):
         await ui.wait_until(pilot, lambda: len(ui.listed_ids(app)) == 351)
@@ -369,9 +390,7 @@ async def test_digits_in_the_sidebar_open_conversations_and_stay_in_the_list(
         assert ui.prompt(app).text == ""
 
 
-async def test_next_and_previous_stay_within_the_filter(
-    settings: Settings, data_dir: Path
-) -> None:
+async def test_next_and_previous_stay_within_the_filter(settings: Settings, data_dir: Path) -> None:
     alpha, _, charlie, _ = ui.seed(data_dir, "Alpha trip", "Bravo", "Charlie trip", "Delta")
     async with ui.running(settings, open=alpha.id) as (app, pilot):
         await pilot.press("ctrl+g")
@@ -392,8 +411,9 @@ async def test_search_says_when_it_shows_only_the_first_hits(
     async with ui.running(settings, open=conversation.id) as (app, pilot):
         await pilot.press("ctrl+f")
         await ui.type_text(pilot, "needle")
-        await ui.wait_until(pilot, lambda: "The first 200 messages found are shown; there are more"
-                         in ui.seen(app))
+        await ui.wait_until(
+            pilot, lambda: "The first 200 messages found are shown; there are more" in ui.seen(app)
+        )
 
 
 async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
@@ -406,7 +426,8 @@ async def test_the_sidebar_shown_from_the_index_is_corrected_from_the_files(
     store.save(bravo)  # changed since the index was written
     store.path_of(charlie.id).unlink()  # and one is gone
     async with ui.running(settings) as (app, pilot):
-        await ui.wait_until(pilot, lambda: ui.sidebar_text(app)
-                         == "Alpha 1h ago Bravo renamed elsewhere 2h ago")
+        await ui.wait_until(
+            pilot, lambda: ui.sidebar_text(app) == "Alpha 1h ago Bravo renamed elsewhere 2h ago"
+        )
         await ui.wait_open(pilot, app, alpha.id)
         assert ui.listed_ids(app) == [alpha.id, bravo.id]

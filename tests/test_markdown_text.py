@@ -74,13 +74,14 @@ async def test_every_kind_of_block_is_drawn_as_text_a_terminal_can_show() -> Non
     text = "\n".join(lines)
     assert lines[0] == "Counting lines"
     # A line break in a paragraph is a space; the paragraph wraps at the width.
-    assert ("Use a context manager, so the file is closed even on errors; see open() and the"
-            in lines)
+    assert (
+        "Use a context manager, so the file is closed even on errors; see open() and the" in lines
+    )
     assert "docs (https://docs.python.org)." in lines  # a link says where it goes
     assert "A bare https://example.org/x and https://example.org/y are their own targets." in lines
     assert "  python" in lines
     assert "  def count_lines(path: Path) -> int:" in lines
-    assert "      with path.open(encoding=\"utf-8\") as handle:" in lines
+    assert '      with path.open(encoding="utf-8") as handle:' in lines
     assert "          return sum(1 for _ in handle)" in lines
     assert "• Path.read_text() is shorter" in lines
     assert "  ◦ nested under it" in lines
@@ -166,8 +167,10 @@ async def test_a_list_item_cut_before_its_dot_joins_the_list_above() -> None:
 async def test_a_link_defined_at_the_end_is_a_link_above_and_no_block_is_lost() -> None:
     """A reference definition arriving last makes no block of its own: it must neither
     swallow the blocks before it nor leave the links above unresolved."""
-    text = ("First paragraph of the reply.\n\nSecond, with a reference to [the docs][1].\n\n"
-            "Third paragraph.\n\n[1]: https://example.com/docs\n")
+    text = (
+        "First paragraph of the reply.\n\nSecond, with a reference to [the docs][1].\n\n"
+        "Third paragraph.\n\n[1]: https://example.com/docs\n"
+    )
     app = Host(text)
     async with app.run_test(size=(70, 30)) as pilot:
         whole = app.query_one(MarkdownText)
@@ -195,14 +198,15 @@ async def test_selecting_copies_the_text_as_shown() -> None:
         # Drawn in the selection's colours: from "bold" on, and on the last row up to "o".
         selected = app.screen.get_component_rich_style("screen--selection").bgcolor
         assert selected is not None
-        first = [(seg.text, seg.style.bgcolor if seg.style else None)
-                 for seg in view.render_line(0)]
+        first = [
+            (seg.text, seg.style.bgcolor if seg.style else None) for seg in view.render_line(0)
+        ]
         assert [text for text, bgcolor in first if bgcolor == selected] == ["bold", " words"]
-        last = "".join(seg.text for seg in view.render_line(3)
-                       if seg.style and seg.style.bgcolor == selected)
+        last = "".join(
+            seg.text for seg in view.render_line(3) if seg.style and seg.style.bgcolor == selected
+        )
         assert last == "• ano"
         # ...and readable: not the same colour as the background.
-        assert all(seg.style.color != seg.style.bgcolor for seg in view.render_line(0)
-                   if seg.style)
+        assert all(seg.style.color != seg.style.bgcolor for seg in view.render_line(0) if seg.style)
         lines = screen_lines(app)
     assert lines[:4] == ["Some bold words", "", "• an item", "• another"]

@@ -131,7 +131,10 @@ def test_usage_error_and_status_survive_the_round_trip() -> None:
     assert failed.error == rich_conversation().messages[3].error
     assert failed.error is not None
     assert (failed.error.kind, failed.error.status_code, failed.error.request_id) == (
-        "overloaded", 529, "req_1")
+        "overloaded",
+        529,
+        "req_1",
+    )
     assert failed.text == "Tomorrow it"
 
 

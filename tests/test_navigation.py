@@ -28,8 +28,11 @@ async def test_next_and_previous_keys_switch_conversations(
     alpha, bravo, charlie = ui.seed(data_dir, "Alpha", "Bravo", "Charlie")
     async with ui.running(settings, open=alpha.id) as (app, pilot):
         for key, conversation in [
-            ("ctrl+pagedown", bravo), ("alt+down", charlie), ("ctrl+pageup", bravo),
-            ("alt+up", alpha), ("alt+up", charlie),  # wraps around
+            ("ctrl+pagedown", bravo),
+            ("alt+down", charlie),
+            ("ctrl+pageup", bravo),
+            ("alt+up", alpha),
+            ("alt+up", charlie),  # wraps around
         ]:
             await pilot.press(key)
             await ui.wait_open(pilot, app, conversation.id)
@@ -107,9 +110,14 @@ async def test_f1_lists_every_key(settings: Settings) -> None:
         await pilot.press("f1")
         await pilot.pause()
         shown = ui.seen(app)
-        for phrase in ("Ctrl+N new conversation", "Ctrl+PageDown / Alt+Down next conversation",
-                       "Escape stop a streaming reply", "Ctrl+B hide / show the sidebar",
-                       "1 … 9 open the Nth conversation", "Ctrl+Q quit"):
+        for phrase in (
+            "Ctrl+N new conversation",
+            "Ctrl+PageDown / Alt+Down next conversation",
+            "Escape stop a streaming reply",
+            "Ctrl+B hide / show the sidebar",
+            "1 … 9 open the Nth conversation",
+            "Ctrl+Q quit",
+        ):
             assert phrase in shown
         await pilot.press("escape")
         await pilot.pause()
@@ -122,8 +130,7 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
     (alpha,) = ui.seed(data_dir, "Alpha")
     gate = ui.held_reply(fake_api, "Part one. Part two.", after="Part one. ", chunk_size=5)
     async with ui.running(settings, open=alpha.id) as (app, pilot):
-        streaming_id = await ui.reply_held_in_a_new_conversation(
-            pilot, app, "Streaming one", gate)
+        streaming_id = await ui.reply_held_in_a_new_conversation(pilot, app, "Streaming one", gate)
 
         await pilot.press("alt+down")  # to Alpha while the reply streams
         await ui.wait_open(pilot, app, alpha.id)
@@ -140,7 +147,8 @@ async def test_switching_away_mid_stream_keeps_the_reply_in_its_own_conversation
 
     alpha_saved = ui.on_disk(data_dir, alpha.id)
     assert [m["content"][0]["text"] for m in alpha_saved["messages"]] == [
-        "Alpha", "Reply about Alpha."
+        "Alpha",
+        "Reply about Alpha.",
     ]
     reply = ui.on_disk(data_dir, streaming_id)["messages"][1]
     assert reply["status"] == "complete"
@@ -236,7 +244,8 @@ async def test_a_long_conversation_opens_at_its_newest_and_loads_older_on_scroll
         shown = ui.seen(app)
         assert "Question number 0 Claude Answer 0." in shown
         assert "earlier message" not in shown
-        answers = [view.message.text for view in log.children
-                   if isinstance(view, AssistantMessageView)]
+        answers = [
+            view.message.text for view in log.children if isinstance(view, AssistantMessageView)
+        ]
         assert answers == [f"Answer {n}." for n in range(60)]  # in order, none twice
         assert log.scroll_y == 0

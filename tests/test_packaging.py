@@ -30,9 +30,22 @@ print(css)
 def test_styles_load_from_an_installed_wheel(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--no-index", "-q", "-w", str(dist), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = dist.glob("claude_tui-*.whl")
     site = tmp_path / "site"
@@ -40,8 +53,12 @@ def test_styles_load_from_an_installed_wheel(tmp_path: Path) -> None:
         assert "claude_tui/styles/app.tcss" in archive.namelist()
         archive.extractall(site)
     result = subprocess.run(
-        [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True,
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)},
+        [sys.executable, "-c", CHECK],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
     )
     package, css = result.stdout.split()
     assert Path(package) == site / "claude_tui"

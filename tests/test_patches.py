@@ -46,7 +46,8 @@ class Host(App[None]):
 def test_the_patches_were_read_against_this_textual() -> None:
     assert textual.__version__ == patches.CHECKED_WITH, (
         "A new Textual: read each patch in patches.py against it (see its docstring), "
-        "then set CHECKED_WITH")
+        "then set CHECKED_WITH"
+    )
 
 
 # -- release_line_caches ----------------------------------------------------------------
@@ -67,7 +68,8 @@ def test_the_styles_memo_keeps_drawn_lines_alive_until_released() -> None:
     del lines
     gc.collect()
     assert kept() is not None, (
-        "Textual's memo no longer keeps drawn lines alive: release_line_caches may go")
+        "Textual's memo no longer keeps drawn lines alive: release_line_caches may go"
+    )
     patches.release_line_caches()
     gc.collect()
     assert kept() is None
@@ -79,7 +81,9 @@ def test_the_styles_memo_keeps_drawn_lines_alive_until_released() -> None:
 def test_a_cell_s_place_in_the_text_is_the_meta_textual_gives_it() -> None:
     strip = Strip([Segment("ab"), Segment("cd")]).apply_offsets(3, 7)
     assert [segment.style.meta if segment.style else None for segment in strip] == [
-        patches.offset_style(3, 7).meta, patches.offset_style(5, 7).meta]
+        patches.offset_style(3, 7).meta,
+        patches.offset_style(5, 7).meta,
+    ]
 
 
 class Placed(Widget):
@@ -101,8 +105,15 @@ async def test_textual_finds_a_cell_s_place_in_the_text_from_that_style() -> Non
 
 # -- count_rows_in_one_step -------------------------------------------------------------
 
-TEXTS = ["", "one line", "a\nb\n\nc\n", "word " * 40, "\tindented\n" * 5, "漢字の行 " * 30,
-         "x" * 95 + "\n" + "y" * 3]
+TEXTS = [
+    "",
+    "one line",
+    "a\nb\n\nc\n",
+    "word " * 40,
+    "\tindented\n" * 5,
+    "漢字の行 " * 30,
+    "x" * 95 + "\n" + "y" * 3,
+]
 
 
 def _textual_height(document: WrappedDocument) -> int:
@@ -114,8 +125,7 @@ def _textual_height(document: WrappedDocument) -> int:
 def test_rows_counted_in_one_step_are_those_textual_adds_up(width: int) -> None:
     for text in TEXTS:
         document = Document(text)
-        rows = patches.count_rows_in_one_step(
-            WrappedDocument(document, width=width, tab_width=4))
+        rows = patches.count_rows_in_one_step(WrappedDocument(document, width=width, tab_width=4))
         assert rows.height == _textual_height(rows), (text, width)
         # An edit is wrapped where it is made (wrap_range), as TextArea does.
         old_end = (0, min(3, len(document[0])))
@@ -196,8 +206,10 @@ async def test_a_new_height_wraps_again_only_without_the_patch(
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
         assert bool(widths) is wraps, (
-            "Textual no longer wraps again on a new height: the patch may go" if wraps else
-            "the patch wrapped again")
+            "Textual no longer wraps again on a new height: the patch may go"
+            if wraps
+            else "the patch wrapped again"
+        )
         # Either way the box shows every row, the edit's included.
         assert box.wrapped_document.height == _textual_height(box.wrapped_document) > height
         assert box.virtual_size.height == box.wrapped_document.height
@@ -226,8 +238,7 @@ class QuietCrashing(Crashing):
     pass
 
 
-@pytest.mark.parametrize(("app_class", "shows_locals"), [(Crashing, True),
-                                                          (QuietCrashing, False)])
+@pytest.mark.parametrize(("app_class", "shows_locals"), [(Crashing, True), (QuietCrashing, False)])
 async def test_a_crash_report_shows_local_variables_only_without_the_patch(
     app_class: type[App[Any]], shows_locals: bool, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -238,8 +249,10 @@ async def test_a_crash_report_shows_local_variables_only_without_the_patch(
     report = printed.out + printed.err
     assert "RuntimeError: a bug near a value of" in report  # the report is printed
     assert (SECRET in report) is shows_locals, (
-        "Textual's report no longer shows locals: the patch may go" if shows_locals else
-        "the patched report shows a local variable")
+        "Textual's report no longer shows locals: the patch may go"
+        if shows_locals
+        else "the patched report shows a local variable"
+    )
 
 
 # -- nothing else -----------------------------------------------------------------------
@@ -258,8 +271,11 @@ def _private_textual_names(cls: type) -> set[str]:
 
 def _private(node: ast.AST) -> str:
     """The private name ``node`` uses or defines (``x._name``, ``def _name``), if any."""
-    name = node.attr if isinstance(node, ast.Attribute) else (
-        node.name if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else "")
+    name = (
+        node.attr
+        if isinstance(node, ast.Attribute)
+        else (node.name if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else "")
+    )
     return name if name.startswith("_") and not name.startswith("__") else ""
 
 
@@ -267,12 +283,23 @@ def test_widgets_use_private_textual_apis_only_through_patches() -> None:
     """No widget module imports a private Textual module or uses a private name it does not
     define itself, and no widget defines a name that its Textual classes keep private (it
     would silently replace Textual's)."""
-    trees = {path.stem: ast.parse(path.read_text()) for path in sorted(WIDGETS.glob("*.py"))
-             if path.name != "patches.py"}
-    ours = {node.attr for tree in trees.values() for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)}
-    ours |= {_private(node) for tree in trees.values() for node in ast.walk(tree)
-             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    trees = {
+        path.stem: ast.parse(path.read_text())
+        for path in sorted(WIDGETS.glob("*.py"))
+        if path.name != "patches.py"
+    }
+    ours = {
+        node.attr
+        for tree in trees.values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+    }
+    ours |= {
+        _private(node)
+        for tree in trees.values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
     for stem, tree in trees.items():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):

@@ -55,9 +55,31 @@ FEWER = settings(PROPERTY, max_examples=50)  # several conversations, or several
 
 CHARS = st.characters(codec="utf-8")  # every code point but the surrogates, controls too
 AWKWARD = [
-    "", " ", "\u2028", "\u2029", "\x00", "\x85", "\x7f", "\r\n", "\t", "\ufeff", "😀", "e\u0301",
-    "[bold]", "[bold]x[/bold]", "[/]", "[link=https://example.com]x[/link]", "\x1b[31mred",
-    '"', "\\", ",\n    ", '\n  "messages": [\n    ', "\n  ]\n}\n", "null", "{}", "New conversation",
+    "",
+    " ",
+    "\u2028",
+    "\u2029",
+    "\x00",
+    "\x85",
+    "\x7f",
+    "\r\n",
+    "\t",
+    "\ufeff",
+    "😀",
+    "e\u0301",
+    "[bold]",
+    "[bold]x[/bold]",
+    "[/]",
+    "[link=https://example.com]x[/link]",
+    "\x1b[31mred",
+    '"',
+    "\\",
+    ",\n    ",
+    '\n  "messages": [\n    ',
+    "\n  ]\n}\n",
+    "null",
+    "{}",
+    "New conversation",
 ]
 
 
@@ -69,23 +91,29 @@ def optional_texts() -> st.SearchStrategy[str | None]:
     return st.none() | texts()
 
 
-LONG_TEXTS = st.builds(operator.mul, st.text(CHARS, min_size=1, max_size=4),
-                       st.integers(2_000, 20_000))
-ZONES = st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
-                         timezone(-timedelta(hours=9, minutes=45))])
+LONG_TEXTS = st.builds(
+    operator.mul, st.text(CHARS, min_size=1, max_size=4), st.integers(2_000, 20_000)
+)
+ZONES = st.sampled_from(
+    [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=9, minutes=45))]
+)
 # Files keep timestamps to the millisecond: generate them so, and objects compare equal.
 TIMESTAMPS = st.datetimes(
     min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=ZONES
 ).map(lambda moment: moment.replace(microsecond=moment.microsecond // 1000 * 1000))
 # A file name: no "/", no leading ".", no NUL; short enough for the temporary file's name.
 CONVERSATION_IDS = st.text(
-    st.characters(categories=("L", "Nd")) | st.sampled_from("-_"), min_size=1, max_size=30)
+    st.characters(categories=("L", "Nd")) | st.sampled_from("-_"), min_size=1, max_size=30
+)
 # An empty message id is read as a missing one (a new id is made): ids are never empty.
 MESSAGE_IDS = st.text(CHARS, min_size=1, max_size=20)
 
 JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False, allow_infinity=False) | texts(),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts(), inner, max_size=4),
     max_leaves=8,
 )
@@ -102,16 +130,32 @@ BLOCKS: st.SearchStrategy[ContentBlock] = st.one_of(
 )
 CONTENTS = st.lists(BLOCKS, max_size=3)
 USAGES = st.builds(Usage, *[st.integers(0, 10**9)] * 4)
-ERRORS = st.builds(ErrorInfo, kind=texts(), title=texts(), detail=texts(), hint=texts(),
-                   status_code=st.none() | st.integers(), request_id=optional_texts())
+ERRORS = st.builds(
+    ErrorInfo,
+    kind=texts(),
+    title=texts(),
+    detail=texts(),
+    hint=texts(),
+    status_code=st.none() | st.integers(),
+    request_id=optional_texts(),
+)
 ENDED = st.sampled_from([TurnStatus.COMPLETE, TurnStatus.STOPPED, TurnStatus.FAILED])
 
-USER_MESSAGES = st.builds(Message, role=st.just("user"), content=CONTENTS, id=MESSAGE_IDS,
-                          created_at=TIMESTAMPS)
+USER_MESSAGES = st.builds(
+    Message, role=st.just("user"), content=CONTENTS, id=MESSAGE_IDS, created_at=TIMESTAMPS
+)
 ASSISTANT_MESSAGES = st.builds(
-    Message, role=st.just("assistant"), content=CONTENTS, id=MESSAGE_IDS, created_at=TIMESTAMPS,
-    status=ENDED, response_id=optional_texts(), model=optional_texts(),
-    stop_reason=optional_texts(), usage=st.none() | USAGES, error=st.none() | ERRORS,
+    Message,
+    role=st.just("assistant"),
+    content=CONTENTS,
+    id=MESSAGE_IDS,
+    created_at=TIMESTAMPS,
+    status=ENDED,
+    response_id=optional_texts(),
+    model=optional_texts(),
+    stop_reason=optional_texts(),
+    usage=st.none() | USAGES,
+    error=st.none() | ERRORS,
 )
 MESSAGES = USER_MESSAGES | ASSISTANT_MESSAGES
 
@@ -161,8 +205,11 @@ def test_any_conversation_round_trips_through_the_store(conversation: Conversati
         again, lines = stored.conversation, stored.lines
         assert again == conversation
         # The file's own lines, for the next save to reuse (none to reuse in "[]").
-        assert lines == ([encode_message(message.to_dict()) for message in conversation.messages]
-                         if conversation.messages else None)
+        assert lines == (
+            [encode_message(message.to_dict()) for message in conversation.messages]
+            if conversation.messages
+            else None
+        )
         assert encode_lines(conversation.header_dict(), lines or []) == raw
 
         expected = ConversationSummary.of(conversation)
@@ -173,8 +220,7 @@ def test_any_conversation_round_trips_through_the_store(conversation: Conversati
 
 
 @FEWER
-@given(st.lists(conversations(max_messages=2), max_size=3, unique_by=lambda c: c.id),
-       st.data())
+@given(st.lists(conversations(max_messages=2), max_size=3, unique_by=lambda c: c.id), st.data())
 def test_the_listing_agrees_with_every_saved_conversation(
     saved: list[Conversation], data: st.DataObject
 ) -> None:
@@ -195,9 +241,9 @@ def _assert_listed_as(store: ConversationStore, saved: list[Conversation]) -> No
     summaries, notices = store.list_summaries()
     assert notices == []
     assert sorted(summaries, key=lambda s: s.id) == sorted(
-        (ConversationSummary.of(c) for c in saved), key=lambda s: s.id)
-    assert [s.updated_at for s in summaries] == sorted(
-        (c.updated_at for c in saved), reverse=True)
+        (ConversationSummary.of(c) for c in saved), key=lambda s: s.id
+    )
+    assert [s.updated_at for s in summaries] == sorted((c.updated_at for c in saved), reverse=True)
     for summary in summaries:
         loaded = store.load(summary.id)
         assert (loaded.title, len(loaded.messages)) == (summary.title, summary.message_count)
@@ -234,7 +280,8 @@ def test_a_reply_saved_mid_stream_loads_as_interrupted_with_its_content(
     conversation: Conversation, content: list[ContentBlock]
 ) -> None:
     conversation.messages.append(
-        Message(role="assistant", content=content, status=TurnStatus.STREAMING))
+        Message(role="assistant", content=content, status=TurnStatus.STREAMING)
+    )
     with new_store() as store:
         store.save(conversation)
         loaded = store.load(conversation.id)
@@ -246,12 +293,23 @@ def test_a_reply_saved_mid_stream_loads_as_interrupted_with_its_content(
 # -- damaged files never crash loading or listing ----------------------------------------
 
 BYSTANDERS = [
-    Conversation(model="claude-sonnet-5-5", max_tokens=1024, id=f"bystander{n}",
-                 title=f"[bold]Bystander {n}[/bold]",
-                 updated_at=datetime(2026, 11, 20 + n, tzinfo=UTC),
-                 messages=[Message(role=role, content=[TextBlock(f"{role} {m} — ✓")],
-                                   id=f"{role}{m}", created_at=datetime(2026, 11, 20, tzinfo=UTC))
-                           for m in range(n) for role in ("user", "assistant")])
+    Conversation(
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        id=f"bystander{n}",
+        title=f"[bold]Bystander {n}[/bold]",
+        updated_at=datetime(2026, 11, 20 + n, tzinfo=UTC),
+        messages=[
+            Message(
+                role=role,
+                content=[TextBlock(f"{role} {m} — ✓")],
+                id=f"{role}{m}",
+                created_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+            for m in range(n)
+            for role in ("user", "assistant")
+        ],
+    )
     for n in range(3)
 ]
 
@@ -262,8 +320,9 @@ def _file_of(conversation: Conversation, **changes: Any) -> bytes:
     return json.dumps({k: v for k, v in document.items() if v is not ...}).encode()
 
 
-NESTINGS = st.builds(operator.mul, st.sampled_from([b"[", b'{"a":', b'{"messages":[']),
-                     st.integers(1, 200_000))
+NESTINGS = st.builds(
+    operator.mul, st.sampled_from([b"[", b'{"a":', b'{"messages":[']), st.integers(1, 200_000)
+)
 
 
 def truncations(raw: bytes) -> st.SearchStrategy[bytes]:
@@ -271,11 +330,16 @@ def truncations(raw: bytes) -> st.SearchStrategy[bytes]:
 
 
 TRUNCATED_FILES = conversations(max_messages=3).flatmap(
-    lambda c: st.tuples(st.just(c.id), truncations(encode(c.to_dict()))))
+    lambda c: st.tuples(st.just(c.id), truncations(encode(c.to_dict())))
+)
 # Timestamps a file may hold that parse: every offset, every year.
 ISO_TIMESTAMPS = st.datetimes(
-    timezones=st.builds(timezone, st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
-                                                max_value=timedelta(hours=23, minutes=59)))
+    timezones=st.builds(
+        timezone,
+        st.timedeltas(
+            min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)
+        ),
+    )
 ).map(datetime.isoformat)
 MUTANTS = JSON_VALUES | ISO_TIMESTAMPS | st.sampled_from([*TurnStatus, *KNOWN_BLOCK_TYPES])
 
@@ -307,8 +371,11 @@ def mutated_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 def _places(value: Any) -> Iterator[tuple[Any, Any]]:
     """Every (container, key) in a JSON value."""
-    children = value.items() if isinstance(value, dict) else (
-        enumerate(value) if isinstance(value, list) else ())
+    children = (
+        value.items()
+        if isinstance(value, dict)
+        else (enumerate(value) if isinstance(value, list) else ())
+    )
     for key, child in children:
         yield value, key
         yield from _places(child)
@@ -327,10 +394,13 @@ DAMAGED_FILES = st.one_of(
 @example(("victim", b"[" * 100_000), False)
 @example(("victim", b"[" * 100_000), True)
 @example(("victim", b'{"schema_version": 1, "messages": ' * 50_000), False)
-@example(("victim", _file_of(BYSTANDERS[1], id="victim",
-                             updated_at="0001-01-01T00:30:00+01:00")), False)
-@example(("victim", _file_of(BYSTANDERS[1], id="victim",
-                             created_at="9999-12-31T23:59:59.999-00:01")), True)
+@example(
+    ("victim", _file_of(BYSTANDERS[1], id="victim", updated_at="0001-01-01T00:30:00+01:00")), False
+)
+@example(
+    ("victim", _file_of(BYSTANDERS[1], id="victim", created_at="9999-12-31T23:59:59.999-00:01")),
+    True,
+)
 def test_whatever_a_conversation_file_holds_loading_and_listing_do_not_crash(
     damaged: tuple[str, bytes], list_first: bool
 ) -> None:
@@ -350,7 +420,8 @@ def test_whatever_a_conversation_file_holds_loading_and_listing_do_not_crash(
         listed, notices = store.list_summaries()  # both have judged the file by now
         assert notices == []
         assert {s.id: s for s in listed if s.id != conversation_id} == {
-            b.id: ConversationSummary.of(b) for b in BYSTANDERS}
+            b.id: ConversationSummary.of(b) for b in BYSTANDERS
+        }
         victim = [s for s in listed if s.id == conversation_id]
         if isinstance(outcome, Conversation):
             # What the store reads, the listing shows, and a save writes back (to the
@@ -400,14 +471,25 @@ def _list_checking_quarantine(
 
 def test_every_truncation_of_a_file_is_either_whole_json_or_quarantined_untouched() -> None:
     conversation = Conversation(
-        model="claude-sonnet-5-5", max_tokens=1024, system="Be brief — ✓", id="cut",
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        system="Be brief — ✓",
+        id="cut",
         title="[bold]Cut[/bold] 😀",
         messages=[
             Message.user("Bonjour, ça va ? \u2028 😀"),
-            Message(role="assistant", content=[ThinkingBlock("hm…", "sig"), TextBlock("Oui ✓")],
-                    usage=Usage(1, 2, 3, 4), stop_reason="end_turn"),
-            Message(role="assistant", content=[TextBlock("half")], status=TurnStatus.FAILED,
-                    error=ErrorInfo("overloaded", "Busy", status_code=529)),
+            Message(
+                role="assistant",
+                content=[ThinkingBlock("hm…", "sig"), TextBlock("Oui ✓")],
+                usage=Usage(1, 2, 3, 4),
+                stop_reason="end_turn",
+            ),
+            Message(
+                role="assistant",
+                content=[TextBlock("half")],
+                status=TurnStatus.FAILED,
+                error=ErrorInfo("overloaded", "Busy", status_code=529),
+            ),
         ],
     )
     with new_store() as store:
@@ -477,7 +559,6 @@ def test_a_deeply_nested_index_file_is_treated_as_no_index() -> None:
         store.save(BYSTANDERS[1])
         (store.root / "index.json").write_bytes(b"[" * 100_000)
         assert store.list_summaries() == ([ConversationSummary.of(BYSTANDERS[1])], [])
-
 
 
 def test_deeply_nested_drafts_are_refused_as_unreadable() -> None:

@@ -63,8 +63,11 @@ async def test_one_this_version_cannot_read_is_left_alone_and_the_rest_load(
     before = path.read_bytes()
     ui.seed(data_dir, "An ordinary one")
     async with ui.running(settings) as (app, pilot):
-        await ui.wait_until(pilot, lambda: "Reply about An ordinary one." in ui.screen_text(app),
-                         what="the other conversation to open")
+        await ui.wait_until(
+            pilot,
+            lambda: "Reply about An ordinary one." in ui.screen_text(app),
+            what="the other conversation to open",
+        )
         assert "Unreadable here" not in ui.screen_text(app)
     assert path.read_bytes() == before
     assert not (data_dir / "quarantine").exists()
@@ -77,7 +80,9 @@ async def test_the_keeper_refuses_to_write_it(data_dir: Path) -> None:
     conversation = await keeper.load(path.stem)
     assert conversation.read_only
     assert [m.text for m in conversation.messages] == [
-        "Written tomorrow", "Reply about Written tomorrow."]
+        "Written tomorrow",
+        "Reply about Written tomorrow.",
+    ]
     with pytest.raises(StoreError, match="read-only: a newer claude-tui wrote it"):
         await keeper.save(conversation)
     assert path.read_bytes() == before

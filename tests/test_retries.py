@@ -45,12 +45,16 @@ async def test_a_rate_limit_is_waited_out_as_asked_and_shown_while_waiting(
     async with ui.running(retrying) as (app, pilot):
         await sent_and_waiting_to_retry(pilot, app)
         shown = status_text(app)
-        assert re.search(r"Rate limited: too many requests for now · retrying in [12] s "
-                         r"\(attempt 2 of 3\) · Escape stops", shown), shown
+        assert re.search(
+            r"Rate limited: too many requests for now · retrying in [12] s "
+            r"\(attempt 2 of 3\) · Escape stops",
+            shown,
+        ), shown
         # the notification says it too
         assert "Rate limited: too many requests for now. Retrying in" in ui.seen(app)
-        await ui.wait_until(pilot, lambda: "retrying in 1 s" in status_text(app),
-                         what="the countdown to tick")
+        await ui.wait_until(
+            pilot, lambda: "retrying in 1 s" in status_text(app), what="the countdown to tick"
+        )
         await ui.wait_idle(pilot, app)
         assert "Got there." in ui.seen(app)
         assert "retrying" not in status_text(app)
@@ -65,8 +69,9 @@ async def test_a_rate_limit_is_waited_out_as_asked_and_shown_while_waiting(
 async def test_overload_that_persists_fails_after_the_last_retry_and_says_so(
     fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
 ) -> None:
-    fake_api.enqueue(*[Reply.error(529, "Overloaded", retry_after=0) for _ in range(3)],
-                     Reply.text("Finally."))
+    fake_api.enqueue(
+        *[Reply.error(529, "Overloaded", retry_after=0) for _ in range(3)], Reply.text("Finally.")
+    )
     async with ui.running(retrying) as (app, pilot):
         await ui.send(pilot, app, "Hello")
         shown = ui.seen(app)
@@ -132,7 +137,8 @@ def test_the_command_line_says_when_it_retries(fake_api: FakeAnthropic, tmp_path
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Done.\n"
     assert result.stderr == (
-        "Rate limited: too many requests for now. Retrying in 1 s (attempt 2 of 2).\n")
+        "Rate limited: too many requests for now. Retrying in 1 s (attempt 2 of 2).\n"
+    )
 
 
 def test_retry_after_is_read_in_each_of_its_forms() -> None:
@@ -145,4 +151,9 @@ def test_retry_after_is_read_in_each_of_its_forms() -> None:
     assert retry_after({"retry-after": "soon"}) is None
     assert retry_after({}) is None
     assert [wait_words(s) for s in (0.2, 1.2, 89, 600, 7200)] == [
-        "1 s", "2 s", "89 s", "10 min", "2 h"]
+        "1 s",
+        "2 s",
+        "89 s",
+        "10 min",
+        "2 h",
+    ]

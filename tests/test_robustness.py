@@ -254,7 +254,9 @@ async def test_quitting_with_unsaved_words_asks_for_a_second_ctrl_q(
 
 
 async def test_a_second_ctrl_q_long_after_the_warning_warns_again(
-    fake_api: FakeAnthropic, settings: Settings, uncreatable_dir: Path,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    uncreatable_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ui.quit_warning_lasts(monkeypatch, 0.5)
@@ -284,7 +286,9 @@ async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_wa
 
 
 async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The disk fails mid-reply (here the folder turns into a file; root ignores modes):
@@ -307,14 +311,20 @@ async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
 
         folder.unlink()
         (data_dir / "moved-away").rename(folder)
-        await ui.wait_until(pilot, lambda: "is saved now." in ui.seen(app),
-                         what="the save once the disk allows", timeout=15)
+        await ui.wait_until(
+            pilot,
+            lambda: "is saved now." in ui.seen(app),
+            what="the save once the disk allows",
+            timeout=15,
+        )
         assert "“Keep this” is saved now." in ui.seen(app)
         assert ui.keeper(app).unsaved == []
         user, reply = ui.the_saved_conversation(data_dir)["messages"]
         assert user["content"][0]["text"] == "Keep this"
         assert (reply["status"], reply["content"][0]["text"]) == (
-            "complete", "First half, second half.")
+            "complete",
+            "First half, second half.",
+        )
         assert ui.prompt(app).text == "an unsent draft"
 
 
@@ -331,8 +341,11 @@ async def test_a_draft_that_could_not_be_saved_is_saved_once_the_disk_allows(
         await ui.type_text(pilot, "half a thought")
         # Half a second after the typing stops, the drafts are written: a temporary file
         # is made beside drafts.json (and removed when it cannot take its place).
-        await ui.wait_until(pilot, lambda: data_dir.stat().st_mtime_ns != untouched,
-                         what="a first try at saving the drafts")
+        await ui.wait_until(
+            pilot,
+            lambda: data_dir.stat().st_mtime_ns != untouched,
+            what="a first try at saving the drafts",
+        )
         assert blocker.is_dir()
         blocker.rmdir()
         await ui.wait_until(pilot, blocker.is_file, what="the drafts to be saved", timeout=15)

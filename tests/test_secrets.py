@@ -17,11 +17,15 @@ from tests.test_cli_harness import Cli
 
 SECRET = "sk-ant-test-SECRET-123"
 
+
 def holding_the_key(folder: Path, key: str = SECRET) -> list[Path]:
     """Every file under ``folder`` whose bytes hold ``key`` (or its distinctive part)."""
     needles = (key.encode(), b"SECRET-123")
-    return [path for path in folder.rglob("*") if path.is_file()
-            and any(needle in path.read_bytes() for needle in needles)]
+    return [
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and any(needle in path.read_bytes() for needle in needles)
+    ]
 
 
 def mode(path: Path) -> int:
@@ -46,11 +50,15 @@ async def test_after_a_session_the_key_is_in_no_file_and_every_file_is_private(
         await ui.quit_app(pilot, app)
     assert fake_api.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was used
 
-    files = sorted(path.relative_to(data_dir).as_posix()
-                   for path in data_dir.rglob("*") if path.is_file())
+    files = sorted(
+        path.relative_to(data_dir).as_posix() for path in data_dir.rglob("*") if path.is_file()
+    )
     assert f"conversations/{kept}.json" in files
     assert [name for name in files if not name.startswith(("conversations/", "trash/"))] == [
-        "drafts.json", "index.json", "state.json"]
+        "drafts.json",
+        "index.json",
+        "state.json",
+    ]
     assert len([name for name in files if name.startswith("trash/")]) == 1
     assert "a draft left unsent" in (data_dir / "drafts.json").read_text()
     # Nothing anywhere under the test's folder: data, config, exports.
@@ -78,10 +86,14 @@ def test_a_key_from_the_config_file_is_used_and_lands_nowhere_else(
 
     exported = tmp_path / "exported"
     exported.mkdir()
-    for args in (["export", "--last"], ["export", "--last", "--format", "json"],
-                 ["export", "--last", "-o", str(exported / "a.md")],
-                 ["export", "--last", "--format", "json", "-o", str(exported / "a.json")],
-                 ["list"], ["list", "--json"]):
+    for args in (
+        ["export", "--last"],
+        ["export", "--last", "--format", "json"],
+        ["export", "--last", "-o", str(exported / "a.md")],
+        ["export", "--last", "--format", "json", "-o", str(exported / "a.json")],
+        ["list"],
+        ["list", "--json"],
+    ):
         result = cli.run(*args, key=None)
         assert result.returncode == 0, (args, result.stderr)
         outputs.append(result)
@@ -101,8 +113,13 @@ def test_the_settings_never_show_a_key_read_from_the_file(tmp_path: Path) -> Non
     config.chmod(0o600)
     settings = load_settings(config_path=config, environ={})
     assert settings.api_key == SECRET
-    for shown in (repr(settings), str(settings), f"{settings}", repr([settings]),
-                  repr(replace(settings, model="claude-haiku-5-5"))):
+    for shown in (
+        repr(settings),
+        str(settings),
+        f"{settings}",
+        repr([settings]),
+        repr(replace(settings, model="claude-haiku-5-5")),
+    ):
         assert "SECRET" not in shown
         assert "api_key=set" in shown
 
@@ -120,8 +137,12 @@ FAILURES = {
 
 @pytest.mark.parametrize(("key", "reply", "headline"), FAILURES.values(), ids=FAILURES)
 async def test_an_error_on_screen_never_shows_the_key(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path,
-    key: str, reply: Reply | None, headline: str,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
+    key: str,
+    reply: Reply | None,
+    headline: str,
 ) -> None:
     if reply is not None:
         fake_api.enqueue(reply)

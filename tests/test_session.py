@@ -87,8 +87,9 @@ def saved_text(reply: dict[str, Any] | None) -> str | None:
     return "".join(block["text"] for block in reply["content"] if block["type"] == "text")
 
 
-async def collect(session: ChatSession, conversation: Conversation,
-                  into: list[TurnUpdate] | None = None) -> list[TurnUpdate]:
+async def collect(
+    session: ChatSession, conversation: Conversation, into: list[TurnUpdate] | None = None
+) -> list[TurnUpdate]:
     """Run a turn to its end, as the app and the console consume it."""
     updates: list[TurnUpdate] = [] if into is None else into
     async with contextlib.aclosing(session.run_turn(conversation)) as stream:
@@ -97,15 +98,22 @@ async def collect(session: ChatSession, conversation: Conversation,
     return updates
 
 
-async def held(session: ChatSession, conversation: Conversation, gate: Gate,
-               fake_api: FakeAnthropic, updates: list[TurnUpdate]) -> asyncio.Task[Any]:
+async def held(
+    session: ChatSession,
+    conversation: Conversation,
+    gate: Gate,
+    fake_api: FakeAnthropic,
+    updates: list[TurnUpdate],
+) -> asyncio.Task[Any]:
     """Start a turn whose reply the server holds after ``gate.after``, which has arrived."""
     fake_api.enqueue(Reply.text(gate.after + "and the rest.", chunk_size=3, gate=gate))
     session.accept(conversation, "Tell me")
     task = asyncio.create_task(collect(session, conversation, updates))
     await gate.wait_held_async(timeout=15)
-    await until(lambda: session.turn is not None and session.turn.message.text == gate.after,
-                "the text before the gate to arrive")
+    await until(
+        lambda: session.turn is not None and session.turn.message.text == gate.after,
+        "the text before the gate to arrive",
+    )
     return task
 
 
@@ -153,14 +161,19 @@ async def test_the_message_is_on_disk_before_the_request_reaches_the_server(
 
 
 async def test_a_stalled_stream_is_checkpointed_on_the_timer(
-    fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation,
-    data_dir: Path, gate: Gate,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    conversation: Conversation,
+    data_dir: Path,
+    gate: Gate,
 ) -> None:
     updates: list[TurnUpdate] = []
     task = await held(session, conversation, gate, fake_api, updates)
     # Nothing more arrives while the gate holds: only the timer can save this.
-    await until(lambda: saved_text(reply_on_disk(data_dir, conversation)) == "So far ",
-                "a checkpoint while the stream is held")
+    await until(
+        lambda: saved_text(reply_on_disk(data_dir, conversation)) == "So far ",
+        "a checkpoint while the stream is held",
+    )
     reply = reply_on_disk(data_dir, conversation)
     assert reply is not None and reply["status"] == "streaming"
     gate.release()
@@ -171,13 +184,22 @@ async def test_a_stalled_stream_is_checkpointed_on_the_timer(
     assert isinstance(updates[-1], TurnEnded)
 
 
-@pytest.mark.parametrize(("closing", "status", "error_kind"), [
-    (False, "stopped", None),
-    (True, "failed", "interrupted"),
-])
+@pytest.mark.parametrize(
+    ("closing", "status", "error_kind"),
+    [
+        (False, "stopped", None),
+        (True, "failed", "interrupted"),
+    ],
+)
 async def test_stop_ends_the_turn_and_returns_once_it_is_saved(
-    fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation,
-    data_dir: Path, gate: Gate, closing: bool, status: str, error_kind: str | None,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    conversation: Conversation,
+    data_dir: Path,
+    gate: Gate,
+    closing: bool,
+    status: str,
+    error_kind: str | None,
 ) -> None:
     updates: list[TurnUpdate] = []
     task = await held(session, conversation, gate, fake_api, updates)
@@ -193,8 +215,11 @@ async def test_stop_ends_the_turn_and_returns_once_it_is_saved(
 
 
 async def test_cancelling_the_consuming_task_saves_the_reply_as_stopped(
-    fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation,
-    data_dir: Path, gate: Gate,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    conversation: Conversation,
+    data_dir: Path,
+    gate: Gate,
 ) -> None:
     task = await held(session, conversation, gate, fake_api, [])
     task.cancel()  # what cancelling the app's worker does
@@ -206,7 +231,10 @@ async def test_cancelling_the_consuming_task_saves_the_reply_as_stopped(
 
 
 async def test_leaving_the_loop_closes_the_turn_as_stopped(
-    fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation, data_dir: Path,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    conversation: Conversation,
+    data_dir: Path,
     gate: Gate,
 ) -> None:
     fake_api.enqueue(Reply.text("So far and the rest.", chunk_size=3, gate=gate))
@@ -224,8 +252,7 @@ async def test_leaving_the_loop_closes_the_turn_as_stopped(
 async def test_a_failed_reply_keeps_its_text_and_a_retry_sends_the_message_again(
     fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation, data_dir: Path
 ) -> None:
-    fake_api.enqueue(Reply.stream_error_event("Half of it", chunk_size=4),
-                     Reply.text("All of it."))
+    fake_api.enqueue(Reply.stream_error_event("Half of it", chunk_size=4), Reply.text("All of it."))
     session.accept(conversation, "Tell me")
     ended = (await collect(session, conversation))[-1]
     assert isinstance(ended, TurnEnded) and ended.saved
@@ -257,8 +284,11 @@ class BrokenClient(ClaudeClient):
 
 
 async def test_an_unexpected_error_fails_the_turn_and_keeps_the_text(
-    fake_api: FakeAnthropic, settings: Settings, keeper: ConversationKeeper,
-    conversation: Conversation, data_dir: Path,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    keeper: ConversationKeeper,
+    conversation: Conversation,
+    data_dir: Path,
 ) -> None:
     fake_api.enqueue(Reply.text("First words, then more.", chunk_size=6))
     client = BrokenClient(settings)
@@ -276,8 +306,11 @@ async def test_an_unexpected_error_fails_the_turn_and_keeps_the_text(
 
 
 async def test_a_message_that_cannot_be_saved_is_not_sent(
-    fake_api: FakeAnthropic, session: ChatSession, keeper: ConversationKeeper,
-    conversation: Conversation, data_dir: Path,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    keeper: ConversationKeeper,
+    conversation: Conversation,
+    data_dir: Path,
 ) -> None:
     data_dir.mkdir()
     (data_dir / "conversations").write_text("")  # a file where the folder must be (even root)
@@ -292,7 +325,9 @@ async def test_a_message_that_cannot_be_saved_is_not_sent(
 
 
 async def test_retrying_passes_through_unapplied(
-    fake_api: FakeAnthropic, settings: Settings, keeper: ConversationKeeper,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    keeper: ConversationKeeper,
     conversation: Conversation,
 ) -> None:
     fake_api.enqueue(Reply.error(529, retry_after=0), Reply.text("Done."))
@@ -313,14 +348,19 @@ async def test_retrying_passes_through_unapplied(
 
 
 async def test_on_merged_is_called_when_another_copy_saved_meanwhile(
-    fake_api: FakeAnthropic, client: ClaudeClient, keeper: ConversationKeeper,
-    conversation: Conversation, data_dir: Path, gate: Gate,
+    fake_api: FakeAnthropic,
+    client: ClaudeClient,
+    keeper: ConversationKeeper,
+    conversation: Conversation,
+    data_dir: Path,
+    gate: Gate,
 ) -> None:
     merged: list[Conversation] = []
     session = ChatSession(client, keeper, on_merged=merged.append)
     task = await held(session, conversation, gate, fake_api, [])
-    await until(lambda: saved_text(reply_on_disk(data_dir, conversation)) == "So far ",
-                "a checkpoint")
+    await until(
+        lambda: saved_text(reply_on_disk(data_dir, conversation)) == "So far ", "a checkpoint"
+    )
     other = ConversationKeeper(ConversationStore(data_dir))  # another copy of claude-tui
     theirs = await other.load(conversation.id)
     theirs.append(Message.user("Asked elsewhere"))
@@ -333,12 +373,19 @@ async def test_on_merged_is_called_when_another_copy_saved_meanwhile(
     saved = on_disk(data_dir, conversation)
     assert saved is not None
     assert [saved_text(m) for m in saved["messages"]] == [
-        "Tell me", "So far and the rest.", "Asked elsewhere", "Answered elsewhere"]
+        "Tell me",
+        "So far and the rest.",
+        "Asked elsewhere",
+        "Answered elsewhere",
+    ]
 
 
 async def test_stop_when_idle_or_before_the_turn_began_only_lets_go(
-    fake_api: FakeAnthropic, session: ChatSession, keeper: ConversationKeeper,
-    conversation: Conversation, data_dir: Path,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    keeper: ConversationKeeper,
+    conversation: Conversation,
+    data_dir: Path,
 ) -> None:
     await session.stop()  # idle: nothing happens
     message = session.accept(conversation, "Never sent")
@@ -369,8 +416,12 @@ class TurnApp(App[None]):
 
 @pytest.mark.parametrize("how", ["worker.cancel", "session.stop"])
 async def test_in_a_textual_worker_a_cancel_or_a_stop_saves_the_reply_as_stopped(
-    fake_api: FakeAnthropic, session: ChatSession, conversation: Conversation,
-    data_dir: Path, gate: Gate, how: str,
+    fake_api: FakeAnthropic,
+    session: ChatSession,
+    conversation: Conversation,
+    data_dir: Path,
+    gate: Gate,
+    how: str,
 ) -> None:
     fake_api.enqueue(Reply.text("So far and the rest.", chunk_size=3, gate=gate))
     app = TurnApp(session, conversation)

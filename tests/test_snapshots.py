@@ -39,26 +39,37 @@ def count_lines(path: Path) -> int:
 def _markdown_conversation(data_dir: Path) -> Conversation:
     conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
     conversation.append(Message.user("How do I count the lines of a file in Python?"))
-    conversation.append(Message(
-        role="assistant", content=[TextBlock(MARKDOWN_REPLY)], status=TurnStatus.COMPLETE,
-        model="claude-sonnet-5-5", stop_reason="end_turn", response_id="msg_snap",
-        usage=Usage(input_tokens=1234, output_tokens=187, cache_read_input_tokens=2048),
-    ))
+    conversation.append(
+        Message(
+            role="assistant",
+            content=[TextBlock(MARKDOWN_REPLY)],
+            status=TurnStatus.COMPLETE,
+            model="claude-sonnet-5-5",
+            stop_reason="end_turn",
+            response_id="msg_snap",
+            usage=Usage(input_tokens=1234, output_tokens=187, cache_read_input_tokens=2048),
+        )
+    )
     return _save(data_dir, conversation)
 
 
 def _failed_conversation(data_dir: Path) -> Conversation:
     conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
     conversation.append(Message.user("Summarise the plot of Hamlet."))
-    conversation.append(Message(
-        role="assistant", content=[TextBlock("Prince Hamlet returns to Denmark")],
-        status=TurnStatus.FAILED, model="claude-sonnet-5-5",
-        error=ErrorInfo(
-            kind="interrupted", title="The connection broke off mid-reply.",
-            detail="peer closed connection without sending complete message body",
-            hint="The text that arrived is kept.",
-        ),
-    ))
+    conversation.append(
+        Message(
+            role="assistant",
+            content=[TextBlock("Prince Hamlet returns to Denmark")],
+            status=TurnStatus.FAILED,
+            model="claude-sonnet-5-5",
+            error=ErrorInfo(
+                kind="interrupted",
+                title="The connection broke off mid-reply.",
+                detail="peer closed connection without sending complete message body",
+                hint="The text that arrived is kept.",
+            ),
+        )
+    )
     return _save(data_dir, conversation)
 
 

@@ -19,8 +19,9 @@ async def test_a_stopped_reply_adds_no_unreported_output_to_the_totals(
     says ``out ?``."""
     fake_api.enqueue(Reply.text("First reply.", input_tokens=30, output_tokens=11))
     gate = Gate(after="Second")
-    fake_api.enqueue(Reply.text("Second reply, stopped.", input_tokens=50, output_tokens=40,
-                                gate=gate))
+    fake_api.enqueue(
+        Reply.text("Second reply, stopped.", input_tokens=50, output_tokens=40, gate=gate)
+    )
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "one")

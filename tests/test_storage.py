@@ -305,8 +305,13 @@ async def test_keeper_saves_exactly_what_to_dict_says_as_a_reply_grows_and_ends(
     chat = conversation("grow", replies=3)
     await keeper.save(chat)
     assert store.path_of("grow").read_bytes() == encode(chat.to_dict())
-    reply = Message(role="assistant", content=[TextBlock("Half")], status=TurnStatus.STREAMING,
-                    id="r", created_at=NOW)
+    reply = Message(
+        role="assistant",
+        content=[TextBlock("Half")],
+        status=TurnStatus.STREAMING,
+        id="r",
+        created_at=NOW,
+    )
     chat.messages += [Message.user("More?"), reply]
     await keeper.save(chat)  # a checkpoint
     assert store.load("grow").messages[-1].text == "Half"
@@ -343,10 +348,10 @@ async def test_a_loaded_conversation_is_saved_again_from_its_files_lines(
     assert stored.lines == [encode_message(m.to_dict()) for m in stored.conversation.messages]
     keeper = ConversationKeeper(store)
     chat = await keeper.load("lines")
-    chat.append(Message.user("One more, with a newline\nand \"quotes\""))
+    chat.append(Message.user('One more, with a newline\nand "quotes"'))
     await keeper.save(chat)
     assert store.path_of("lines").read_bytes() == encode(chat.to_dict())
-    assert store.load("lines").messages[-1].text == "One more, with a newline\nand \"quotes\""
+    assert store.load("lines").messages[-1].text == 'One more, with a newline\nand "quotes"'
 
 
 def test_a_file_in_another_layout_gives_no_lines(store: ConversationStore) -> None:

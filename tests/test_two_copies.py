@@ -35,8 +35,10 @@ def reply(text: str, status: TurnStatus = TurnStatus.COMPLETE) -> Message:
 
 
 def texts(data_dir: Path, conversation_id: str) -> list[str]:
-    return [" ".join(block["text"] for block in message["content"])
-            for message in ui.on_disk(data_dir, conversation_id)["messages"]]
+    return [
+        " ".join(block["text"] for block in message["content"])
+        for message in ui.on_disk(data_dir, conversation_id)["messages"]
+    ]
 
 
 async def started(data_dir: Path) -> str:
@@ -60,12 +62,23 @@ async def test_turns_saved_by_two_copies_are_all_kept_in_the_order_they_began(
     theirs.append(reply("answer to two"))
     assert await two.save(theirs) is True  # merged what one saved first
     assert [m.text for m in theirs.messages] == [
-        "first", "first answer", "from one", "from two", "answer to two"]
+        "first",
+        "first answer",
+        "from one",
+        "from two",
+        "answer to two",
+    ]
 
     mine.append(reply("answer to one"))
     assert await one.save(mine) is True
     assert texts(data_dir, conversation_id) == [
-        "first", "first answer", "from one", "from two", "answer to two", "answer to one"]
+        "first",
+        "first answer",
+        "from one",
+        "from two",
+        "answer to two",
+        "answer to one",
+    ]
     assert [m.text for m in mine.messages] == texts(data_dir, conversation_id)
 
 
@@ -96,7 +109,9 @@ async def test_the_copy_streaming_a_reply_keeps_it_whole(data_dir: Path) -> None
     assert saved[3]["status"] == "complete"
     assert saved[3]["content"][0]["text"] == "the first half and the second half"
     assert [m["content"][0]["text"] for m in saved][-2:] == [
-        "meanwhile, in the other window", "and more"]
+        "meanwhile, in the other window",
+        "and more",
+    ]
 
 
 async def test_a_reply_read_as_cut_short_is_saved_as_cut_short(data_dir: Path) -> None:
@@ -147,7 +162,10 @@ async def test_a_conversation_the_other_copy_deleted_is_written_again(data_dir: 
 
 
 async def test_the_open_conversation_shows_a_turn_another_copy_added(
-    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, tmp_path: Path,
+    fake_api: FakeAnthropic,
+    settings: Settings,
+    data_dir: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ui.disk_checked_every(monkeypatch, 0.25)
@@ -156,17 +174,27 @@ async def test_the_open_conversation_shows_a_turn_another_copy_added(
     cli = Cli.make(fake_api.url, tmp_path)
     async with ui.running(settings, open=plans.id) as (app, pilot):
         result = await asyncio.to_thread(
-            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
+            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal"
+        )
         assert result.returncode == 0, result.stderr
-        await ui.wait_until(pilot, lambda: "Answer in the terminal." in ui.seen(app),
-                         what="the other copy's turn to show")
-        await ui.wait_until(pilot, lambda: "was changed by another claude-tui" in ui.seen(app),
-                            what="the notice (it follows the redraw)")
+        await ui.wait_until(
+            pilot,
+            lambda: "Answer in the terminal." in ui.seen(app),
+            what="the other copy's turn to show",
+        )
+        await ui.wait_until(
+            pilot,
+            lambda: "was changed by another claude-tui" in ui.seen(app),
+            what="the notice (it follows the redraw)",
+        )
         await ui.send(pilot, app, "Asked in the app")
         assert "Answer in the app." in ui.seen(app)
     assert texts(data_dir, plans.id)[-4:] == [
-        "Asked in the terminal", "Answer in the terminal.", "Asked in the app",
-        "Answer in the app."]
+        "Asked in the terminal",
+        "Answer in the terminal.",
+        "Asked in the app",
+        "Answer in the app.",
+    ]
 
 
 async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
@@ -180,21 +208,32 @@ async def test_a_turn_another_copy_saves_while_a_reply_streams_is_merged(
     held = replace(settings, request_timeout=60)  # held while the other copy runs
     async with ui.running(held, open=plans.id) as (app, pilot):
         await ui.send_until_held(pilot, "Asked in the app", gate)
-        await ui.wait_until(pilot, lambda: ui.on_disk(data_dir, plans.id)["messages"][-1]
-                         ["content"][0]["text"] == "Streaming ", what="a checkpoint")
+        await ui.wait_until(
+            pilot,
+            lambda: (
+                ui.on_disk(data_dir, plans.id)["messages"][-1]["content"][0]["text"] == "Streaming "
+            ),
+            what="a checkpoint",
+        )
         result = await asyncio.to_thread(
-            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal")
+            cli.run, "--data-dir", str(data_dir), "-c", "-p", "Asked in the terminal"
+        )
         assert result.returncode == 0, result.stderr
         gate.release()
-        await ui.wait_until(pilot, lambda: "Answer in the terminal." in ui.seen(app),
-                         what="the merged turn to show")
+        await ui.wait_until(
+            pilot, lambda: "Answer in the terminal." in ui.seen(app), what="the merged turn to show"
+        )
         assert ui.replying(app)  # merged by a checkpoint, shown while the reply streams
         assert "Another claude-tui saved “Plans” too." in ui.seen(app)
         await ui.wait_idle(pilot, app)
         assert slowly in ui.seen(app)
     saved = ui.on_disk(data_dir, plans.id)["messages"]
     assert [m["content"][0]["text"] for m in saved][-4:] == [
-        "Asked in the app", slowly, "Asked in the terminal", "Answer in the terminal."]
+        "Asked in the app",
+        slowly,
+        "Asked in the terminal",
+        "Answer in the terminal.",
+    ]
     assert [m.get("status") for m in saved][-4:] == [None, "complete", None, "complete"]
 
 
@@ -208,8 +247,11 @@ async def test_the_open_conversation_broken_from_outside_is_saved_again_from_the
         broken = data_dir / "broken.tmp"
         broken.write_text("oops")
         broken.replace(path)  # at once: never seen half written
-        await ui.wait_until(pilot, lambda: "The copy on screen is saved in its place."
-                         in ui.seen(app), what="the notice")
+        await ui.wait_until(
+            pilot,
+            lambda: "The copy on screen is saved in its place." in ui.seen(app),
+            what="the notice",
+        )
         assert f"{plans.id}.json" in ui.seen(app)
         await ui.wait_idle(pilot, app)  # the save the notice speaks of (it comes first)
     assert (data_dir / "quarantine" / f"{plans.id}.json").read_text() == "oops"
@@ -225,9 +267,13 @@ async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_
         elsewhere = Conversation(model="m", max_tokens=100)
         elsewhere.append(Message.user("Made in the other window"))
         await copy(data_dir).save(elsewhere)
-        await ui.wait_until(pilot, lambda: "Made in the other window" in ui.sidebar_text(app),
-                         what="the new conversation listed")
+        await ui.wait_until(
+            pilot,
+            lambda: "Made in the other window" in ui.sidebar_text(app),
+            what="the new conversation listed",
+        )
         Trash(ConversationStore(data_dir)).put(bravo.id, datetime.now(UTC))  # by the other
-        await ui.wait_until(pilot, lambda: "Bravo" not in ui.sidebar_text(app),
-                         what="the deleted one gone")
+        await ui.wait_until(
+            pilot, lambda: "Bravo" not in ui.sidebar_text(app), what="the deleted one gone"
+        )
         assert "Alpha" in ui.sidebar_text(app)

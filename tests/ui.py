@@ -148,8 +148,12 @@ def highlighted_row(app: ClaudeTUI) -> int | None:
 # -- waiting -------------------------------------------------------------------------
 
 
-async def until(predicate: Callable[[], bool], what: str = "", timeout: float = 15.0,
-                pause: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+async def until(
+    predicate: Callable[[], bool],
+    what: str = "",
+    timeout: float = 15.0,
+    pause: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> None:
     """Wait (``pause`` at a time) until ``predicate()`` holds; fail after ``timeout``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -234,8 +238,7 @@ def seen(app: ClaudeTUI) -> str:
 def sidebar_text(app: ClaudeTUI) -> str:
     """The sidebar's entries (title and age), one after the other."""
     return " ".join(
-        str(option.prompt).replace("\n", " ")
-        for option in sidebar(app).option_list.options
+        str(option.prompt).replace("\n", " ") for option in sidebar(app).option_list.options
     )
 
 
@@ -351,7 +354,9 @@ def the_saved_conversation(data_dir: Path) -> dict[str, Any]:
 
 
 def save_exchanges(
-    data_dir: Path, count: int, question: Callable[[int], str] = "Question number {}".format,
+    data_dir: Path,
+    count: int,
+    question: Callable[[int], str] = "Question number {}".format,
     **fields: Any,
 ) -> Conversation:
     """A saved conversation of ``count`` questions and answers ("Answer 0." on), with
@@ -372,11 +377,17 @@ def seed(data_dir: Path, *titles: str, model: str = "claude-sonnet-5-5") -> list
     for age, title in enumerate(titles):
         conversation = Conversation(model=model, max_tokens=1024)
         conversation.append(Message.user(f"{title}"))
-        conversation.append(Message(
-            role="assistant", content=[TextBlock(f"Reply about {title}.")],
-            status=TurnStatus.COMPLETE, stop_reason="end_turn", model=model,
-            usage=Usage(input_tokens=12, output_tokens=7), response_id=f"msg_{age}",
-        ))
+        conversation.append(
+            Message(
+                role="assistant",
+                content=[TextBlock(f"Reply about {title}.")],
+                status=TurnStatus.COMPLETE,
+                stop_reason="end_turn",
+                model=model,
+                usage=Usage(input_tokens=12, output_tokens=7),
+                response_id=f"msg_{age}",
+            )
+        )
         stamp = FIXED_NOW.replace(hour=11 - age)
         conversation.created_at = conversation.updated_at = stamp
         for message in conversation.messages:

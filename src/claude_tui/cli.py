@@ -77,6 +77,7 @@ examples:
   claude-tui export --last --format json -o backup.json
 """
 
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -111,17 +112,30 @@ def _conversation_options() -> argparse.ArgumentParser:
     )
     options.add_argument("--system", metavar="PROMPT", help="system prompt for new conversations")
     options.add_argument(
-        "-c", "--continue", dest="resume", action="store_true",
+        "-c",
+        "--continue",
+        dest="resume",
+        action="store_true",
         help="continue the conversation used last (in the app or here) instead of a new one",
     )
     return options
 
 
-def _parser(prog: str, description: str, *parents: argparse.ArgumentParser,
-            epilog: str | None = None, usage: str | None = None) -> argparse.ArgumentParser:
+def _parser(
+    prog: str,
+    description: str,
+    *parents: argparse.ArgumentParser,
+    epilog: str | None = None,
+    usage: str | None = None,
+) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(
-        prog=prog, usage=usage, description=description, epilog=epilog, parents=list(parents),
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
+        prog=prog,
+        usage=usage,
+        description=description,
+        epilog=epilog,
+        parents=list(parents),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
 
 
@@ -130,18 +144,26 @@ def build_parser() -> argparse.ArgumentParser:
     from claude_tui import paths
 
     parser = _parser(
-        "claude-tui", "A terminal app for talking with Claude.",
-        _conversation_options(), _files_options(), usage=USAGE,
+        "claude-tui",
+        "A terminal app for talking with Claude.",
+        _conversation_options(),
+        _files_options(),
+        usage=USAGE,
         epilog=f"{COMMANDS_HELP}\n{ENVIRONMENT}  (read from {paths.config_file()})\n\n"
         f"conversations are kept in {paths.data_dir()}",
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
     parser.add_argument(
-        "-p", "--print", dest="print_reply", action="store_true",
+        "-p",
+        "--print",
+        dest="print_reply",
+        action="store_true",
         help="no full screen: send PROMPT (and/or piped text), print the reply, exit",
     )
     parser.add_argument(
-        "prompt", nargs="*", metavar="PROMPT",
+        "prompt",
+        nargs="*",
+        metavar="PROMPT",
         help="a message to send (quote it; words are joined by spaces)",
     )
     return parser
@@ -153,7 +175,8 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
             "claude-tui chat",
             "Talk with Claude line by line, without the full screen: a line is a message; "
             "quit, exit or Ctrl+D leaves; Ctrl+C stops a reply. Works with piped input too.",
-            _conversation_options(), _files_options(),
+            _conversation_options(),
+            _files_options(),
         )
     if command == "list":
         parser = _parser(
@@ -167,22 +190,29 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
     from claude_tui.store.export import FORMATS
 
     parser = _parser(
-        "claude-tui export", "Export one saved conversation as Markdown or JSON.",
-        _files_options(), epilog=EXPORT_EPILOG,
+        "claude-tui export",
+        "Export one saved conversation as Markdown or JSON.",
+        _files_options(),
+        epilog=EXPORT_EPILOG,
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("id", nargs="?", metavar="ID", help="its id, or the first characters of it")
     which.add_argument("--last", action="store_true", help="the conversation used last")
     parser.add_argument("--format", choices=sorted(FORMATS), help="md (Markdown) or json")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (or into the folder FILE) instead of stdout")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (or into the folder FILE) instead of stdout",
+    )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
 def _valued_options(parser: argparse.ArgumentParser) -> set[str]:
-    return {name for action in parser._actions if action.nargs != 0
-            for name in action.option_strings}
+    return {
+        name for action in parser._actions if action.nargs != 0 for name in action.option_strings
+    }
 
 
 def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -246,8 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OUTPUT_CLOSED
 
 
-def _run(command: str | None, args: argparse.Namespace, settings: Settings,
-         streams: Streams) -> int:
+def _run(
+    command: str | None, args: argparse.Namespace, settings: Settings, streams: Streams
+) -> int:
     if command == "list":
         from claude_tui.console.saved import run_list
 
@@ -255,14 +286,16 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
     if command == "export":
         from claude_tui.console.saved import run_export
 
-        return run_export(settings, None if args.last else args.id, args.format, args.output,
-                          args.force, streams)
+        return run_export(
+            settings, None if args.last else args.id, args.format, args.output, args.force, streams
+        )
     from claude_tui.console.talk import Request
 
     request = Request(
         resume=args.resume,
-        new_settings_given=any(getattr(args, name) is not None
-                               for name in ("model", "max_tokens", "system")),
+        new_settings_given=any(
+            getattr(args, name) is not None for name in ("model", "max_tokens", "system")
+        ),
     )
     if command == "chat":
         from claude_tui.console.chat import run_chat
@@ -274,8 +307,10 @@ def _run(command: str | None, args: argparse.Namespace, settings: Settings,
 
         return run_print(settings, prompt, request, streams)
     if not sys.stdin.isatty():
-        streams.error("the full-screen app needs a terminal to read keys from. To send "
-                      "piped text, use -p: echo question | claude-tui -p")
+        streams.error(
+            "the full-screen app needs a terminal to read keys from. To send "
+            "piped text, use -p: echo question | claude-tui -p"
+        )
         return 2
 
     from claude_tui.tui import collector

@@ -92,8 +92,9 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
     elif not (api_key.isascii() and api_key.isprintable()) or " " in api_key:
         # Sent as is it would fail far from here (a line break as "could not reach the
         # API"), and the HTTP layer's error would hold the key. The key is never echoed.
-        raise ConfigError(f"{path}: api_key has a space, a line break or another "
-                          "character no API key has")
+        raise ConfigError(
+            f"{path}: api_key has a space, a line break or another character no API key has"
+        )
     elif os.name == "posix" and stat.S_IMODE(mode) & 0o077:
         fix = f"chmod 600 {shlex.quote(str(path))}"
         raise ConfigError(

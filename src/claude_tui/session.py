@@ -82,8 +82,13 @@ class ChatSession:
     one) merged in another copy's messages; it must not raise.
     """
 
-    def __init__(self, client: ClaudeClient, keeper: ConversationKeeper, *,
-                 on_merged: Callable[[Conversation], None] = _nothing) -> None:
+    def __init__(
+        self,
+        client: ClaudeClient,
+        keeper: ConversationKeeper,
+        *,
+        on_merged: Callable[[Conversation], None] = _nothing,
+    ) -> None:
         self.client = client
         self.keeper = keeper
         self.on_merged = on_merged

@@ -128,17 +128,20 @@ class ClaudeClient:
                         yield event
                 return
             except Exception as error:  # every failure becomes an event, none escapes
-                info = hide_key(classify_exception(error, self.settings.base_url),
-                                self.settings.api_key)
+                info = hide_key(
+                    classify_exception(error, self.settings.base_url), self.settings.api_key
+                )
                 delay = None if started else retry_delay(error, attempt)
                 if delay is not None and delay > RETRY_AFTER_CAP:
-                    yield Failed(replace(info, hint=f"The API asks to wait {wait_words(delay)} "
-                                                    "before retrying."))
+                    yield Failed(
+                        replace(
+                            info, hint=f"The API asks to wait {wait_words(delay)} before retrying."
+                        )
+                    )
                     return
                 if delay is None or attempt == attempts:
                     if attempt > 1:
-                        info = replace(info, detail=_joined(info.detail,
-                                                            f"Tried {attempt} times."))
+                        info = replace(info, detail=_joined(info.detail, f"Tried {attempt} times."))
                     yield Failed(info)
                     return
                 yield Retrying(info, attempt + 1, attempts, delay)
@@ -178,13 +181,12 @@ class ClaudeClient:
 
 def _joined(*parts: str) -> str:
     """Sentences, each ended by a full stop if it has none."""
-    return " ".join(part if part.endswith((".", "!", "?")) else f"{part}."
-                    for part in parts if part)
+    return " ".join(
+        part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part
+    )
 
 
 def _merge_usage(current: Usage, raw: Any) -> Usage:
     """``message_delta`` usage is cumulative; fields it leaves out keep their value."""
     update = _usage(raw)
-    return Usage(
-        **{name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS}
-    )
+    return Usage(**{name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS})

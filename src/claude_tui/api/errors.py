@@ -89,11 +89,20 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     said = str(error) or type(error).__name__
     kept = "The text that arrived is kept."
     cases: list[tuple[type[BaseException], str, str, str, str]] = [  # the first that fits
-        (anthropic.APITimeoutError, "timeout", "The API did not answer in time.",
-         f"No reply from {where}.", "Check your network connection."),
-        (anthropic.APIConnectionError, "connection", "Could not reach the API.",
-         f"Connecting to {where} failed.",
-         "Check your network connection and ANTHROPIC_BASE_URL."),
+        (
+            anthropic.APITimeoutError,
+            "timeout",
+            "The API did not answer in time.",
+            f"No reply from {where}.",
+            "Check your network connection.",
+        ),
+        (
+            anthropic.APIConnectionError,
+            "connection",
+            "Could not reach the API.",
+            f"Connecting to {where} failed.",
+            "Check your network connection and ANTHROPIC_BASE_URL.",
+        ),
         (httpx2.TimeoutException, "stalled", "The reply stalled and timed out.", said, kept),
         (httpx2.HTTPError, "interrupted", "The connection broke off mid-reply.", said, kept),
     ]
@@ -108,10 +117,12 @@ def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
     is shown, printed and saved."""
     if not key or not any(key in text for text in (info.title, info.detail, info.hint)):
         return info
-    return replace(info, title=info.title.replace(key, KEY_HIDDEN),
-                   detail=info.detail.replace(key, KEY_HIDDEN),
-                   hint=info.hint.replace(key, KEY_HIDDEN))
+    return replace(
+        info,
+        title=info.title.replace(key, KEY_HIDDEN),
+        detail=info.detail.replace(key, KEY_HIDDEN),
+        hint=info.hint.replace(key, KEY_HIDDEN),
+    )
 
 
 KEY_HIDDEN = "(your API key)"
-

@@ -58,4 +58,3 @@ def retry_delay(error: BaseException, attempt: int) -> float | None:
     if isinstance(error, anthropic.APIConnectionError):  # (timeouts included)
         return _backoff(attempt)
     return None
-

@@ -37,8 +37,10 @@ def run_chat(settings: Settings, request: Request, streams: Streams) -> int:
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
-    streams.note(f"Talking with {talk.conversation.model}. Ctrl+C stops a reply; "
-                 "type quit or press Ctrl+D to leave.")
+    streams.note(
+        f"Talking with {talk.conversation.model}. Ctrl+C stops a reply; "
+        "type quit or press Ctrl+D to leave."
+    )
     try:
         while True:
             try:

@@ -31,15 +31,15 @@ def read_piped(streams: Streams) -> str | None:
     return raw.decode(stdin.encoding or "utf-8", errors="replace")
 
 
-def run_print(settings: Settings, argument: str | None, request: Request,
-              streams: Streams) -> int:
+def run_print(settings: Settings, argument: str | None, request: Request, streams: Streams) -> int:
     """Send one message; 0 when the reply is complete and saved, 1 when it failed or was
     not saved (the reason on standard error), 130 on Ctrl+C."""
     preload(settings)
     text = compose_prompt(argument, read_piped(streams))
     if not text:
-        streams.error("nothing to send: give a prompt, or pipe text in "
-                      "(echo question | claude-tui -p)")
+        streams.error(
+            "nothing to send: give a prompt, or pipe text in (echo question | claude-tui -p)"
+        )
         return 2
     talk = Talk.open(settings, request, streams)
     if talk is None:

@@ -28,8 +28,15 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
     summaries = _summaries(store, streams)
     out = streams.stdout
     if as_json:
-        rows = [{"id": s.id, "title": s.title, "updated_at": s.updated_at.isoformat(),
-                 "message_count": s.message_count} for s in summaries]
+        rows = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "updated_at": s.updated_at.isoformat(),
+                "message_count": s.message_count,
+            }
+            for s in summaries
+        ]
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not summaries:
@@ -48,8 +55,14 @@ def _format_for(output: str | None) -> str:
     return "json" if output is not None and output.lower().endswith(".json") else "md"
 
 
-def run_export(settings: Settings, reference: str | None, fmt: str | None,
-               output: str | None, force: bool, streams: Streams) -> int:
+def run_export(
+    settings: Settings,
+    reference: str | None,
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+    streams: Streams,
+) -> int:
     """``claude-tui export``: one conversation as Markdown or JSON, to stdout or a file.
 
     ``reference`` is an id or a unique prefix of one; None means the one used last.
@@ -80,8 +93,10 @@ def run_export(settings: Settings, reference: str | None, fmt: str | None,
         if path.is_dir():
             written = write_export(path / default_filename(conversation, fmt), text)
         elif path.exists() and not force:
-            streams.error(f"{path} already exists; add --force to replace it, "
-                          "or give a folder to get a new file there")
+            streams.error(
+                f"{path} already exists; add --force to replace it, "
+                "or give a folder to get a new file there"
+            )
             return 1
         elif force:
             write_atomic(path, utf8(text))
@@ -93,4 +108,3 @@ def run_export(settings: Settings, reference: str | None, fmt: str | None,
         return 1
     streams.stdout.write(f"Wrote {written}\n")
     return 0
-

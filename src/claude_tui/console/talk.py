@@ -25,8 +25,10 @@ from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.store.lookup import most_recently_used
 
-NO_KEY_HINT = ("Set it in your shell (export ANTHROPIC_API_KEY=...), or api_key in the "
-               "config file, and run this again.")
+NO_KEY_HINT = (
+    "Set it in your shell (export ANTHROPIC_API_KEY=...), or api_key in the "
+    "config file, and run this again."
+)
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,33 @@ def open_conversation(
                 raise Refused(str(error)) from error
             if conversation.read_only:
                 raise Refused(f"“{one_line(conversation.title)}” is read-only: {READ_ONLY}")
-            streams.note(f"Continuing “{one_line(conversation.title)}” "
-                         f"({len(conversation.messages)} messages, {conversation.model}).")
+            streams.note(
+                f"Continuing “{one_line(conversation.title)}” "
+                f"({len(conversation.messages)} messages, {conversation.model})."
+            )
             if request.new_settings_given:
-                streams.note("(--model, --system and --max-tokens apply to new conversations; "
-                             "this one keeps its own.)")
+                streams.note(
+                    "(--model, --system and --max-tokens apply to new conversations; "
+                    "this one keeps its own.)"
+                )
             return conversation
         streams.note("No saved conversation to continue: starting a new one.")
-    return Conversation(model=settings.model, max_tokens=settings.max_tokens,
-                        system=settings.system)
+    return Conversation(
+        model=settings.model, max_tokens=settings.max_tokens, system=settings.system
+    )
 
 
 class Talk:
     """One conversation talked in from the command line: its turns run by a ChatSession
     on one event loop (the client belongs to that loop)."""
 
-    def __init__(self, settings: Settings, keeper: ConversationKeeper,
-                 conversation: Conversation, streams: Streams) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        keeper: ConversationKeeper,
+        conversation: Conversation,
+        streams: Streams,
+    ) -> None:
         self.conversation = conversation
         self.streams = streams
         self.client = ClaudeClient(settings)
@@ -161,8 +173,9 @@ class Talk:
                 self.streams.error(f"the reply could not be saved: {error}")
 
     def _merged(self, conversation: Conversation) -> None:
-        self.streams.note("(Another claude-tui saved this conversation meanwhile; its "
-                          "messages were merged in.)")
+        self.streams.note(
+            "(Another claude-tui saved this conversation meanwhile; its messages were merged in.)"
+        )
 
     def tell(self, message: Message) -> None:
         """What to add about how a reply ended, on standard error."""

@@ -18,7 +18,6 @@ READ_ONLY = "a newer claude-tui wrote it. Update claude-tui to continue it."
 TITLE_LENGTH = 60
 
 
-
 def title_from_text(text: str) -> str:
     """A one-line title from the first line of a message."""
     for line in text.splitlines():
@@ -98,8 +97,7 @@ class Conversation:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.header_dict(),
-                "messages": [message.to_dict() for message in self.messages]}
+        return {**self.header_dict(), "messages": [message.to_dict() for message in self.messages]}
 
     @classmethod
     def from_dict(cls, data: object, *, newer: bool = False) -> Conversation:

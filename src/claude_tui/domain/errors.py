@@ -92,6 +92,9 @@ INCOMPLETE = ErrorInfo(
 def unexpected(error: BaseException) -> ErrorInfo:
     """A failure nobody foresaw (a bug of ours, mid-turn), in words: the text that arrived
     is kept."""
-    return ErrorInfo(kind="unexpected", title="Something unexpected went wrong.",
-                     detail=f"{type(error).__name__}: {error}",
-                     hint="The text that arrived is kept.")
+    return ErrorInfo(
+        kind="unexpected",
+        title="Something unexpected went wrong.",
+        detail=f"{type(error).__name__}: {error}",
+        hint="The text that arrived is kept.",
+    )

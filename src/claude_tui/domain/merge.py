@@ -68,4 +68,3 @@ def header_base(conversation: Conversation) -> dict[str, Any]:
     """What :func:`merge` compares against: the fields as this copy read or wrote them."""
     header = conversation.header_dict()
     return {name: header[name] for name in _SETTINGS}
-

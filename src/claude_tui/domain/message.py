@@ -32,7 +32,6 @@ class TurnStatus(StrEnum):
     STREAMING = "streaming"
 
 
-
 @dataclass
 class Message:
     role: Role
@@ -112,4 +111,3 @@ class Message:
             usage=Usage.from_dict(usage) if usage is not None else None,
             error=ErrorInfo.from_dict(error_info) if error_info is not None else None,
         )
-

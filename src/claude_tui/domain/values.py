@@ -38,12 +38,10 @@ def parse_timestamp(value: object) -> datetime:
         raise SchemaError(f"bad timestamp {value!r}") from error
 
 
-
 def as_string(value: object) -> str:
     if not isinstance(value, str):
         raise SchemaError(f"expected a string, got {type(value).__name__}")
     return value
-
 
 
 def as_optional_string(value: object) -> str | None:

@@ -214,8 +214,7 @@ class ConversationStore:
         this version's layout: one message a line, for a save to reuse), and the identity
         of the file it came from."""
         conversation, raw, key = self._read(conversation_id)
-        return StoredConversation(
-            conversation, message_lines(raw, len(conversation.messages)), key)
+        return StoredConversation(conversation, message_lines(raw, len(conversation.messages)), key)
 
     def _read(self, conversation_id: str) -> tuple[Conversation, bytes, FileKey]:
         """The conversation, the bytes it was read from and the identity of their file."""

@@ -34,12 +34,17 @@ class DraftStore:
             raise SchemaError("not a drafts file") from error
         if not isinstance(drafts, dict):
             raise SchemaError("not a drafts file")
-        return {key: text for key, text in drafts.items()
-                if isinstance(key, str) and isinstance(text, str) and text}
+        return {
+            key: text
+            for key, text in drafts.items()
+            if isinstance(key, str) and isinstance(text, str) and text
+        }
 
     def save(self, drafts: dict[str, str]) -> None:
         """Write every non-empty draft; raises OSError if the disk refuses."""
-        data = {"version": DRAFTS_VERSION,
-                "drafts": {key: text for key, text in drafts.items() if text}}
+        data = {
+            "version": DRAFTS_VERSION,
+            "drafts": {key: text for key, text in drafts.items() if text},
+        }
         self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         write_atomic(self.path, utf8(json.dumps(data, ensure_ascii=False, indent=1) + "\n"))

@@ -90,10 +90,14 @@ class ConversationKeeper:
         conversation, lines = stored.conversation, stored.lines
         self._files[conversation.id] = (stored.key, header_base(conversation))
         if lines is not None:  # the next save reuses them: it need not encode them all
-            self._remember_lines(conversation.id, {
-                message.id: (message, line)
-                for message, line in zip(conversation.messages, lines, strict=True)
-                if message.error != INTERRUPTED})  # (it may have been read as streaming)
+            self._remember_lines(
+                conversation.id,
+                {
+                    message.id: (message, line)
+                    for message, line in zip(conversation.messages, lines, strict=True)
+                    if message.error != INTERRUPTED
+                },
+            )  # (it may have been read as streaming)
         return conversation
 
     def changed_on_disk(self, conversation_id: str) -> bool:
@@ -138,8 +142,7 @@ class ConversationKeeper:
 
         return encode
 
-    def _remember_lines(self, conversation_id: str,
-                        lines: dict[str, tuple[Message, str]]) -> None:
+    def _remember_lines(self, conversation_id: str, lines: dict[str, tuple[Message, str]]) -> None:
         self._lines.pop(conversation_id, None)
         self._lines[conversation_id] = lines  # the newest last: the oldest go first
         while len(self._lines) > LINE_CACHE_CONVERSATIONS:
@@ -165,8 +168,11 @@ class ConversationKeeper:
                 snapshot = self._snapshot(conversation)  # under the lock: the cache is ours
                 known = self._files.get(conversation.id)
                 base = header_base(conversation)
-                write = asyncio.ensure_future(asyncio.to_thread(
-                    self._write, conversation.id, snapshot, known[0] if known else None))
+                write = asyncio.ensure_future(
+                    asyncio.to_thread(
+                        self._write, conversation.id, snapshot, known[0] if known else None
+                    )
+                )
                 try:
                     key = await asyncio.shield(write)
                 except ChangedOnDisk:
@@ -185,8 +191,9 @@ class ConversationKeeper:
                     self._files[conversation.id] = (key, base)
                 break
             else:
-                raise StoreError(f"{conversation.id}.json keeps being changed by another "
-                                 "program; not saved yet")
+                raise StoreError(
+                    f"{conversation.id}.json keeps being changed by another program; not saved yet"
+                )
         if conversation.id not in self._pinned and self._live.get(conversation.id) is conversation:
             del self._live[conversation.id]
         return merged
@@ -211,4 +218,3 @@ class ConversationKeeper:
     def unsaved(self) -> list[Conversation]:
         """Live copies that are not pinned: their last save failed."""
         return [c for c in self._live.values() if c.id not in self._pinned]
-

@@ -60,8 +60,10 @@ def _message_texts(data: Any) -> Iterable[tuple[int, str, str, str]]:
         if not isinstance(message, dict) or not isinstance(message.get("content"), list):
             continue
         text = "\n\n".join(
-            block["text"] for block in message["content"]
-            if isinstance(block, dict) and block.get("type") == "text"
+            block["text"]
+            for block in message["content"]
+            if isinstance(block, dict)
+            and block.get("type") == "text"
             and isinstance(block.get("text"), str)
         )
         yield index, str(message.get("id", "")), str(message.get("role", "")), text
@@ -102,12 +104,17 @@ def search(
         for index, message_id, role, text in _message_texts(data):
             if contains_all(text, words):
                 shown, match = snippet(text, words[0])
-                hits.append(SearchHit(
-                    conversation_id=conversation_id,
-                    title=title if isinstance(title, str) else conversation_id,
-                    message_id=message_id, message_index=index, role=role,
-                    snippet=shown, match=match,
-                ))
+                hits.append(
+                    SearchHit(
+                        conversation_id=conversation_id,
+                        title=title if isinstance(title, str) else conversation_id,
+                        message_id=message_id,
+                        message_index=index,
+                        role=role,
+                        snippet=shown,
+                        match=match,
+                    )
+                )
                 if len(hits) >= limit:
                     return hits
     return hits

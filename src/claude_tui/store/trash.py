@@ -81,12 +81,14 @@ class Trash:
                 title = data.get("title") if isinstance(data, dict) else None
             except (OSError, SchemaError):
                 title = None
-            found.append(TrashedConversation(
-                id=conversation_id,
-                title=title if isinstance(title, str) else f"(unreadable: {path.name})",
-                deleted_at=deleted_at,
-                path=path,
-            ))
+            found.append(
+                TrashedConversation(
+                    id=conversation_id,
+                    title=title if isinstance(title, str) else f"(unreadable: {path.name})",
+                    deleted_at=deleted_at,
+                    path=path,
+                )
+            )
         found.sort(key=lambda item: item.deleted_at, reverse=True)
         return found
 

@@ -69,9 +69,13 @@ class ClaudeTUI(App[None]):
         keeper = ConversationKeeper(store)
         client = ClaudeClient(settings)
         self.services = Services(
-            settings=settings, store=store, keeper=keeper, client=client,
+            settings=settings,
+            store=store,
+            keeper=keeper,
+            client=client,
             session=ChatSession(client, keeper, on_merged=lambda c: self._chat.merged(c)),
-            drafts=DraftBook(DraftStore(store.root)), clock=clock,
+            drafts=DraftBook(DraftStore(store.root)),
+            clock=clock,
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
@@ -83,13 +87,25 @@ class ClaudeTUI(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return self._chat
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notification of the app (its screens and widgets hand theirs to the app):
         a conversation's title, a file name or an error in it can never reach the
         terminal as control codes."""
-        super().notify(printable(message), title=printable(title), severity=severity,
-                       timeout=timeout, markup=markup)
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- start and quit ------------------------------------------------------------
 
@@ -113,10 +129,14 @@ class ClaudeTUI(App[None]):
         if unsaved and (warned is None or time.monotonic() - warned > QUIT_ANYWAY_SECONDS):
             self._quit_warned = time.monotonic()
             titles = ", ".join(f"'{c.title}'" for c in unsaved)
-            self.notify(f"{titles} could not be saved. Free the disk and try again, or press "
-                        "Ctrl+Q again now to quit and lose the unsaved words.",
-                        title="Not quitting yet", severity="error", timeout=QUIT_ANYWAY_SECONDS,
-                        markup=False)
+            self.notify(
+                f"{titles} could not be saved. Free the disk and try again, or press "
+                "Ctrl+Q again now to quit and lose the unsaved words.",
+                title="Not quitting yet",
+                severity="error",
+                timeout=QUIT_ANYWAY_SECONDS,
+                markup=False,
+            )
             return
         self.exit()
 
@@ -145,25 +165,33 @@ class ClaudeTUI(App[None]):
         elif chat.conversation.can_retry:
             turn = [("Retry", "Send the last message again (Ctrl+R)", chat.action_retry)]
         commands: list[tuple[str, str, Callable[[], object]]] = [
-            ("New conversation", "Start a new conversation (Ctrl+N)",
-             chat.action_new_conversation),
-            ("Next conversation", "Open the next one in the list",
-             chat.action_next_conversation),
-            ("Previous conversation", "Open the previous one in the list",
-             chat.action_previous_conversation),
-            ("Toggle sidebar", "Hide or show the conversation list (Ctrl+B)",
-             chat.action_toggle_sidebar),
+            ("New conversation", "Start a new conversation (Ctrl+N)", chat.action_new_conversation),
+            ("Next conversation", "Open the next one in the list", chat.action_next_conversation),
+            (
+                "Previous conversation",
+                "Open the previous one in the list",
+                chat.action_previous_conversation,
+            ),
+            (
+                "Toggle sidebar",
+                "Hide or show the conversation list (Ctrl+B)",
+                chat.action_toggle_sidebar,
+            ),
             *turn,
             ("Search messages", "Find words in every conversation (Ctrl+F)", library.search),
             ("Filter conversations", "Narrow the list by title (Ctrl+G)", chat.action_filter),
             ("Rename conversation", "Give the open conversation a title (F2)", library.rename),
-            ("Delete conversation", "Move the open conversation to the trash (F8)",
-             library.delete),
+            ("Delete conversation", "Move the open conversation to the trash (F8)", library.delete),
             ("Restore from trash", "Bring back a deleted conversation", library.restore),
-            ("Duplicate conversation", "A copy to take in another direction",
-             library.duplicate),
-            *((f"Export as {label}", f"Write the open conversation to a .{fmt} file",
-               partial(library.export, fmt)) for fmt, label in EXPORT_FORMATS.items()),
+            ("Duplicate conversation", "A copy to take in another direction", library.duplicate),
+            *(
+                (
+                    f"Export as {label}",
+                    f"Write the open conversation to a .{fmt} file",
+                    partial(library.export, fmt),
+                )
+                for fmt, label in EXPORT_FORMATS.items()
+            ),
             ("Keys", "List every key (F1)", self.action_help),
         ]
         for title, help_text, callback in commands:

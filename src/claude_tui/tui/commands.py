@@ -60,9 +60,12 @@ class ConversationCommands(Provider):
         app = self._app
         now = app.services.clock()
         for summary in app.chat.summaries[:RECENT]:
-            yield DiscoveryHit(_display(summary.title), partial(self._go, summary.id),
-                               text=f"Go to: {summary.title}",
-                               help=ago(summary.updated_at, now))
+            yield DiscoveryHit(
+                _display(summary.title),
+                partial(self._go, summary.id),
+                text=f"Go to: {summary.title}",
+                help=ago(summary.updated_at, now),
+            )
 
     async def search(self, query: str) -> Hits:
         """The best matches (at most ``SHOWN``): yielding thousands would cost the palette
@@ -80,7 +83,13 @@ class ConversationCommands(Provider):
             score, offsets = fuzzy.match(query, summary.title)
             if score > 0:
                 found.append((score, number, summary, tuple(offsets)))
-        for score, _, summary, offsets in heapq.nlargest(SHOWN, found,
-                                                         key=lambda item: (item[0], -item[1])):
-            yield Hit(score, _display(summary.title, offsets), partial(self._go, summary.id),
-                      text=f"Go to: {summary.title}", help=ago(summary.updated_at, now))
+        for score, _, summary, offsets in heapq.nlargest(
+            SHOWN, found, key=lambda item: (item[0], -item[1])
+        ):
+            yield Hit(
+                score,
+                _display(summary.title, offsets),
+                partial(self._go, summary.id),
+                text=f"Go to: {summary.title}",
+                help=ago(summary.updated_at, now),
+            )

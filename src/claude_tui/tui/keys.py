@@ -15,8 +15,15 @@ from textual.binding import Binding, BindingType
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
 
-NAMES = {"pagedown": "PageDown", "pageup": "PageUp", "escape": "Escape", "enter": "Enter",
-         "up": "Up", "down": "Down", "tab": "Tab"}
+NAMES = {
+    "pagedown": "PageDown",
+    "pageup": "PageUp",
+    "escape": "Escape",
+    "enter": "Enter",
+    "up": "Up",
+    "down": "Down",
+    "tab": "Tab",
+}
 
 
 @dataclass(frozen=True)
@@ -26,39 +33,71 @@ class KeyHelp:
 
 
 # Actions that change or act on the open conversation: off until the screen is drawn.
-CHAT_ACTIONS = {"new_conversation", "next_conversation", "previous_conversation",
-                "toggle_sidebar", "scroll_log", "stop", "retry", "rename", "delete",
-                "search", "filter"}
+CHAT_ACTIONS = {
+    "new_conversation",
+    "next_conversation",
+    "previous_conversation",
+    "toggle_sidebar",
+    "scroll_log",
+    "stop",
+    "retry",
+    "rename",
+    "delete",
+    "search",
+    "filter",
+}
 
 
-def chat_binding(keys: str, action: str, description: str, tooltip: str, *,
-                 show: bool = True, priority: bool = False) -> Binding:
+def chat_binding(
+    keys: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
     """A chat key; ``tooltip`` is what F1 and the README say it does."""
     name = action.split("(")[0]
-    return Binding(keys, action, description, show=show, priority=priority,
-                   tooltip=tooltip, id=f"chat.{name}")
+    return Binding(
+        keys, action, description, show=show, priority=priority, tooltip=tooltip, id=f"chat.{name}"
+    )
 
 
 # The chat screen's keys (ChatScreen.BINDINGS), each with an id users can remap.
 CHAT_BINDINGS: list[BindingType] = [
     chat_binding("ctrl+n", "new_conversation", "New", "new conversation"),
-    chat_binding("ctrl+pagedown,alt+down", "next_conversation", "Next",
-                 "next conversation", show=False, priority=True),
-    chat_binding("ctrl+pageup,alt+up", "previous_conversation", "Previous",
-                 "previous conversation", show=False, priority=True),
+    chat_binding(
+        "ctrl+pagedown,alt+down",
+        "next_conversation",
+        "Next",
+        "next conversation",
+        show=False,
+        priority=True,
+    ),
+    chat_binding(
+        "ctrl+pageup,alt+up",
+        "previous_conversation",
+        "Previous",
+        "previous conversation",
+        show=False,
+        priority=True,
+    ),
     chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
     chat_binding("ctrl+f", "search", "Search", "search every message"),
-    chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type",
-                 show=False),
+    chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type", show=False),
     chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
-    chat_binding("f8", "delete", "Delete", "delete the open conversation (to the trash)",
-                 show=False),
+    chat_binding(
+        "f8", "delete", "Delete", "delete the open conversation (to the trash)", show=False
+    ),
     chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
     chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
-    chat_binding("pageup", "scroll_log(-1)", "Scroll up", "scroll the messages",
-                 show=False, priority=True),
-    chat_binding("pagedown", "scroll_log(1)", "Scroll down", "scroll the messages",
-                 show=False, priority=True),
+    chat_binding(
+        "pageup", "scroll_log(-1)", "Scroll up", "scroll the messages", show=False, priority=True
+    ),
+    chat_binding(
+        "pagedown", "scroll_log(1)", "Scroll down", "scroll the messages", show=False, priority=True
+    ),
 ]
 
 
@@ -72,8 +111,10 @@ TEXTUAL_KEYS = {
 
 def key_name(key: str) -> str:
     """``ctrl+pagedown`` → ``Ctrl+PageDown``."""
-    return "+".join(NAMES.get(part, part.upper() if len(part) <= 3 and part[0] == "f"
-                              else part.capitalize()) for part in key.split("+"))
+    return "+".join(
+        NAMES.get(part, part.upper() if len(part) <= 3 and part[0] == "f" else part.capitalize())
+        for part in key.split("+")
+    )
 
 
 def _shown(binding: Binding) -> str:
@@ -104,8 +145,13 @@ def every_key() -> list[KeyHelp]:
     chat = _rows(CHAT_BINDINGS)
     navigation, rest = chat[:3], chat[3:]
     return [
-        *_rows(PromptInput.BINDINGS), *navigation, TEXTUAL_KEYS["focus"],
-        TEXTUAL_KEYS["list"], *_rows(Sidebar.BINDINGS), *rest, TEXTUAL_KEYS["palette"],
+        *_rows(PromptInput.BINDINGS),
+        *navigation,
+        TEXTUAL_KEYS["focus"],
+        TEXTUAL_KEYS["list"],
+        *_rows(Sidebar.BINDINGS),
+        *rest,
+        TEXTUAL_KEYS["palette"],
         *_rows(ClaudeTUI.BINDINGS),
     ]
 

@@ -39,8 +39,13 @@ class Library:
         self.screen.run_worker(work, group="manage", exclusive=True, exit_on_error=False)
 
     def _tell(self, message: str, *, title: str = "", severity: str = "information") -> None:
-        self.screen.notify(message, title=title, severity=severity,  # type: ignore[arg-type]
-                           timeout=10 if severity == "information" else 20, markup=False)
+        self.screen.notify(
+            message,
+            title=title,
+            severity=severity,  # type: ignore[arg-type]
+            timeout=10 if severity == "information" else 20,
+            markup=False,
+        )
 
     # -- rename ----------------------------------------------------------------------
 
@@ -53,7 +58,8 @@ class Library:
             self._tell(f"This conversation is read-only: {READ_ONLY}", severity="warning")
             return
         answer = await self.screen.app.push_screen_wait(
-            AskText("Rename conversation", "New title:", conversation.title))
+            AskText("Rename conversation", "New title:", conversation.title)
+        )
         if answer is None:
             return
         title = answer.strip()
@@ -76,16 +82,20 @@ class Library:
             self._tell("This conversation is empty: there is nothing to delete.")
             return
         if self.screen.session.replying_in(conversation):
-            self._tell("Claude is replying in this conversation. Press Escape to stop the "
-                       "reply first.", severity="warning")
+            self._tell(
+                "Claude is replying in this conversation. Press Escape to stop the reply first.",
+                severity="warning",
+            )
             return
         days = KEEP_FOR.days
-        confirmed = await self.screen.app.push_screen_wait(Confirm(
-            "Delete conversation",
-            f"Delete “{conversation.title}”?\n\nIt goes to the trash, where it is kept for "
-            f"{days} days: Ctrl+P → “Restore from trash” brings it back.",
-            "Delete",
-        ))
+        confirmed = await self.screen.app.push_screen_wait(
+            Confirm(
+                "Delete conversation",
+                f"Delete “{conversation.title}”?\n\nIt goes to the trash, where it is kept for "
+                f"{days} days: Ctrl+P → “Restore from trash” brings it back.",
+                "Delete",
+            )
+        )
         if not confirmed or self.screen.session.replying_in(conversation):
             return
         if self.screen.keeper.is_live(conversation.id) and not await self.screen.save(conversation):
@@ -93,15 +103,21 @@ class Library:
         try:
             await asyncio.to_thread(self.services.trash.put, conversation.id, self.services.clock())
         except StoreError as error:
-            self._tell(f"Could not delete “{conversation.title}”: {error}.",
-                       title="Not deleted", severity="error")
+            self._tell(
+                f"Could not delete “{conversation.title}”: {error}.",
+                title="Not deleted",
+                severity="error",
+            )
             return
         self.screen.keeper.forget(conversation.id)
         ids = self.screen.listed_ids
         position = ids.index(conversation.id) if conversation.id in ids else 0
         self.screen.unlist(conversation.id)
-        self._tell(f"“{conversation.title}” is in the trash. Ctrl+P → “Restore from trash” "
-                   "brings it back.", title="Deleted")
+        self._tell(
+            f"“{conversation.title}” is in the trash. Ctrl+P → “Restore from trash” "
+            "brings it back.",
+            title="Deleted",
+        )
         remaining = self.screen.listed_ids
         if remaining:
             self.screen.opening.open(remaining[min(position, len(remaining) - 1)])
@@ -115,14 +131,23 @@ class Library:
         items = await asyncio.to_thread(self.services.trash.items)
         now = self.services.clock()
         options = [
-            (item.path.name, Content.assemble(
-                (printable(item.title).replace("\n", " "), "bold"), "\n",
-                (f"deleted {ago(item.deleted_at, now)} · kept until "
-                 f"{item.purge_after():%b %d, %Y}", "dim")))
+            (
+                item.path.name,
+                Content.assemble(
+                    (printable(item.title).replace("\n", " "), "bold"),
+                    "\n",
+                    (
+                        f"deleted {ago(item.deleted_at, now)} · kept until "
+                        f"{item.purge_after():%b %d, %Y}",
+                        "dim",
+                    ),
+                ),
+            )
             for item in items
         ]
         chosen = await self.screen.app.push_screen_wait(
-            Choose("Restore from trash", options, "The trash is empty."))
+            Choose("Restore from trash", options, "The trash is empty.")
+        )
         item = next((item for item in items if item.path.name == chosen), None)
         if item is None:
             return
@@ -130,8 +155,11 @@ class Library:
             conversation_id = await asyncio.to_thread(self.services.trash.restore, item)
             conversation = await self.screen.keeper.load(conversation_id)
         except StoreError as error:
-            self._tell(f"Could not restore “{item.title}”: {error}.", title="Not restored",
-                       severity="error")
+            self._tell(
+                f"Could not restore “{item.title}”: {error}.",
+                title="Not restored",
+                severity="error",
+            )
             return
         self.screen.show_in_list(conversation)
         self._tell(f"“{conversation.title}” is back.", title="Restored")
@@ -145,13 +173,16 @@ class Library:
             self._tell("This conversation is empty: there is nothing to duplicate.")
             return
         now = self.services.clock()
-        data: dict[str, Any] = {**source.to_dict(), "id": new_id(),
-                                "title": f"{source.title} (copy)", "title_set_by_user": True}
+        data: dict[str, Any] = {
+            **source.to_dict(),
+            "id": new_id(),
+            "title": f"{source.title} (copy)",
+            "title_set_by_user": True,
+        }
         copy = Conversation.from_dict(data)  # a reply still streaming is copied as it is
         copy.created_at = copy.updated_at = now
         await self.screen.save(copy)
-        self._tell(f"You are now in “{copy.title}”; the original is unchanged.",
-                   title="Duplicated")
+        self._tell(f"You are now in “{copy.title}”; the original is unchanged.", title="Duplicated")
         self.screen.opening.open(copy.id)
 
     # -- export ------------------------------------------------------------------------
@@ -165,9 +196,13 @@ class Library:
             self._tell("This conversation is empty: there is nothing to export.")
             return
         default = Path.cwd() / export.default_filename(conversation, fmt)
-        answer = await self.screen.app.push_screen_wait(AskText(
-            f"Export as {EXPORT_FORMATS[fmt]}",
-            "Write to this file (an existing file is never overwritten):", str(default)))
+        answer = await self.screen.app.push_screen_wait(
+            AskText(
+                f"Export as {EXPORT_FORMATS[fmt]}",
+                "Write to this file (an existing file is never overwritten):",
+                str(default),
+            )
+        )
         if not answer or not answer.strip():
             return
         path = Path(answer.strip()).expanduser()
@@ -175,8 +210,11 @@ class Library:
         try:
             written = await asyncio.to_thread(export.write_export, path, text)
         except OSError as error:
-            self._tell(f"Could not write {path}: {error.strerror or error}.",
-                       title="Not exported", severity="error")
+            self._tell(
+                f"Could not write {path}: {error.strerror or error}.",
+                title="Not exported",
+                severity="error",
+            )
             return
         self._tell(f"Wrote {written}", title="Exported")
 
@@ -189,8 +227,9 @@ class Library:
         # Conversations in memory that are newer than their files: snapshots taken here,
         # on the event loop, never while a reply changes them.
         live = {c.id: c.to_dict() for c in self.screen.keeper.live}
-        return await asyncio.to_thread(search, self.services.store, query,
-                                       self.screen.listed_ids, live=live)
+        return await asyncio.to_thread(
+            search, self.services.store, query, self.screen.listed_ids, live=live
+        )
 
     def _go_to_hit(self, hit: SearchHit | None) -> None:
         if hit is not None:

@@ -50,14 +50,15 @@ class Opening:
 
     # -- one conversation ------------------------------------------------------------
 
-    def open(self, conversation_id: str, at_startup: bool = False,
-             at_message: str | None = None) -> Worker[None]:
+    def open(
+        self, conversation_id: str, at_startup: bool = False, at_message: str | None = None
+    ) -> Worker[None]:
         """Show a conversation (scrolled to ``at_message``, if given)."""
-        return self.screen.run_worker(self._open(conversation_id, at_startup, at_message),
-                                      group="open", exit_on_error=False)
+        return self.screen.run_worker(
+            self._open(conversation_id, at_startup, at_message), group="open", exit_on_error=False
+        )
 
-    async def _open(self, conversation_id: str, at_startup: bool,
-                    at_message: str | None) -> None:
+    async def _open(self, conversation_id: str, at_startup: bool, at_message: str | None) -> None:
         screen = self.screen
         self.requests += 1
         request = self.requests
@@ -79,12 +80,16 @@ class Opening:
             if at_startup and screen.conversation.messages:
                 return  # the user started a conversation while the list loaded
             self.show(conversation, carry=at_startup)
-            at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message),
-                      None)
+            at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message), None)
             await screen.draw(at)
         if conversation.read_only:
-            screen.notify(f"“{conversation.title}” is shown read-only: {READ_ONLY}",
-                          title="Read-only", severity="warning", timeout=10, markup=False)
+            screen.notify(
+                f"“{conversation.title}” is shown read-only: {READ_ONLY}",
+                title="Read-only",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         await self.remember(conversation.id)
 
     def show(self, conversation: Conversation, carry: bool = False) -> None:
@@ -172,18 +177,27 @@ class Opening:
         # Only now: importing the SDK in a thread takes seconds of the interpreter's lock,
         # which slowed reading the list three-fold when both ran at once.
         screen.run_worker(self._preload_sdk(), group="preload", exit_on_error=False)
-        screen.run_worker(asyncio.to_thread(self.services.trash.purge, self.services.clock()),
-                          group="purge", exit_on_error=False)
+        screen.run_worker(
+            asyncio.to_thread(self.services.trash.purge, self.services.clock()),
+            group="purge",
+            exit_on_error=False,
+        )
 
     async def _load_drafts(self) -> None:
         drafts = self.services.drafts
         try:
             saved = await asyncio.to_thread(drafts.store.load)
         except SchemaError as error:  # moved aside, or the next save would overwrite it
-            notice = await asyncio.to_thread(self.services.store.set_aside,
-                                             drafts.store.path, error)
-            self.screen.notify(notice.message, title="Drafts not read", severity="warning",
-                               timeout=15, markup=False)
+            notice = await asyncio.to_thread(
+                self.services.store.set_aside, drafts.store.path, error
+            )
+            self.screen.notify(
+                notice.message,
+                title="Drafts not read",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
             saved = {}
         drafts.take(saved)
 
@@ -202,8 +216,7 @@ class Opening:
         for mine in screen.summaries:
             theirs = listed.get(mine.id)
             if theirs is None:
-                if (not replace or keeper.is_live(mine.id)
-                        or mine.id == screen.conversation.id):
+                if not replace or keeper.is_live(mine.id) or mine.id == screen.conversation.id:
                     listed[mine.id] = mine
             elif mine.updated_at > theirs.updated_at or keeper.is_live(mine.id):
                 listed[mine.id] = mine
@@ -212,6 +225,10 @@ class Opening:
 
     def tell_set_aside(self, notices: list[QuarantineNotice]) -> None:
         for notice in notices:
-            self.screen.notify(notice.message, title="Conversation file not read",
-                               severity="warning", timeout=15, markup=False)
-
+            self.screen.notify(
+                notice.message,
+                title="Conversation file not read",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )

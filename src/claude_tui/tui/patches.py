@@ -134,7 +134,8 @@ def report_crash_without_locals(cls: AppType) -> AppType:
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options)))
+            Segments(self.console.render(traceback, self.console.options))
+        )
         self._close_messages_no_wait()
 
     cls._fatal_error = fatal_error  # type: ignore[method-assign]

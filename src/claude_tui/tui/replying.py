@@ -62,9 +62,14 @@ class Replying:
             if submitted.owner is not None and submitted.owner != screen.conversation.id:
                 # Enter and a switch arrived together: never send into the wrong one
                 screen.drafts.put_back(screen.refused_owner(submitted.owner), submitted.text)
-                screen.notify("Not sent: the conversation changed as you pressed Enter. The "
-                              "message is back in the input box of the conversation you "
-                              "wrote it in.", severity="warning", timeout=10, markup=False)
+                screen.notify(
+                    "Not sent: the conversation changed as you pressed Enter. The "
+                    "message is back in the input box of the conversation you "
+                    "wrote it in.",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
                 return
             if self.refuse(submitted.text):
                 return
@@ -78,8 +83,9 @@ class Replying:
             self._start(self.screen.conversation)
 
     def _start(self, conversation: Conversation) -> None:
-        self.worker = self.screen.run_worker(self._run(conversation), group="turn",
-                                             exit_on_error=False)
+        self.worker = self.screen.run_worker(
+            self._run(conversation), group="turn", exit_on_error=False
+        )
         self.screen.conversation_changed()
 
     async def _run(self, conversation: Conversation) -> None:
@@ -121,12 +127,16 @@ class Replying:
         screen.replying_in = conversation.id
 
     def _not_sent(self) -> None:
-        self.screen.notify("Your message was not sent because it could not be saved. It is "
-                           "kept here: press Ctrl+R to send it once the disk can be written.",
-                           title="Not sent", severity="error", timeout=20, markup=False)
+        self.screen.notify(
+            "Your message was not sent because it could not be saved. It is "
+            "kept here: press Ctrl+R to send it once the disk can be written.",
+            title="Not sent",
+            severity="error",
+            timeout=20,
+            markup=False,
+        )
 
-    async def _ended(self, conversation: Conversation, reply: Message | None,
-                     told: bool) -> None:
+    async def _ended(self, conversation: Conversation, reply: Message | None, told: bool) -> None:
         screen = self.screen
         if not told and any(c is conversation for c in screen.keeper.unsaved):
             screen.not_saved(f"“{conversation.title}” could not be saved")  # (stopped)
@@ -147,9 +157,15 @@ class Replying:
         screen.retry = None if event is None else (event, time.monotonic() + event.delay)
         if event is not None:
             self._retry_timer = screen.set_interval(
-                1.0, lambda: screen.mutate_reactive(type(screen).retry))
-            screen.notify(event.describe(), title="Retrying", severity="warning",
-                          timeout=min(max(event.delay, 3.0), 10.0), markup=False)
+                1.0, lambda: screen.mutate_reactive(type(screen).retry)
+            )
+            screen.notify(
+                event.describe(),
+                title="Retrying",
+                severity="warning",
+                timeout=min(max(event.delay, 3.0), 10.0),
+                markup=False,
+            )
 
     async def stop(self, closing: bool = False) -> None:
         """Stop the streaming reply (``closing``: the app is closing); returns once the

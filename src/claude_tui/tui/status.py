@@ -11,8 +11,12 @@ from claude_tui.domain.message import TurnStatus
 from claude_tui.tui.widgets.status_bar import StatusInfo
 
 
-def status_of(conversation: Conversation, replying_in: str | None,
-              retry: tuple[Retrying, float] | None, has_credentials: bool) -> StatusInfo:
+def status_of(
+    conversation: Conversation,
+    replying_in: str | None,
+    retry: tuple[Retrying, float] | None,
+    has_credentials: bool,
+) -> StatusInfo:
     """The status of ``conversation`` while a reply streams into ``replying_in`` (an id)
     and ``retry`` waits (the event, and when the wait ends on the monotonic clock)."""
     here = replying_in == conversation.id
@@ -28,8 +32,12 @@ def status_of(conversation: Conversation, replying_in: str | None,
     )
 
 
-def _notice(conversation: Conversation, streaming_here: bool,
-            retry: tuple[Retrying, float] | None, has_credentials: bool) -> str:
+def _notice(
+    conversation: Conversation,
+    streaming_here: bool,
+    retry: tuple[Retrying, float] | None,
+    has_credentials: bool,
+) -> str:
     if not has_credentials:
         return "no API key: set ANTHROPIC_API_KEY"
     if conversation.read_only:
@@ -37,5 +45,7 @@ def _notice(conversation: Conversation, streaming_here: bool,
     if not streaming_here or retry is None:
         return ""
     event, until = retry
-    return (f"{event.error.title.rstrip('.')} · "
-            f"{event.countdown(until - time.monotonic())} · Escape stops")
+    return (
+        f"{event.error.title.rstrip('.')} · "
+        f"{event.countdown(until - time.monotonic())} · Escape stops"
+    )

@@ -24,8 +24,7 @@ class SubmitHandshake:
     draft of the conversation it was typed in.
     """
 
-    def __init__(self, prompt: PromptInput,
-                 accept: Callable[[Submitted], Awaitable[None]]) -> None:
+    def __init__(self, prompt: PromptInput, accept: Callable[[Submitted], Awaitable[None]]) -> None:
         self.prompt = prompt
         self.accept = accept
 

@@ -22,8 +22,7 @@ class DiskWatch:
 
     def check(self) -> None:
         if self.worker is None or self.worker.is_finished:
-            self.worker = self.screen.run_worker(self._check(), group="disk",
-                                                 exit_on_error=False)
+            self.worker = self.screen.run_worker(self._check(), group="disk", exit_on_error=False)
 
     async def finish(self) -> None:
         """Let a check under way end (quitting): a file it set aside is saved again
@@ -49,8 +48,9 @@ class DiskWatch:
                 return  # not yet: the failure was said when it happened
             if merged:
                 screen.merged(conversation)
-            screen.notify(f"“{conversation.title}” is saved now.", title="Saved", timeout=6,
-                          markup=False)
+            screen.notify(
+                f"“{conversation.title}” is saved now.", title="Saved", timeout=6, markup=False
+            )
         if screen.drafts.unsaved:
             await screen.save_drafts()
 
@@ -60,8 +60,7 @@ class DiskWatch:
         screen = self.screen
         conversation = screen.conversation
         keeper = screen.keeper
-        if (screen.session.busy or keeper.is_live(conversation.id)
-                or not conversation.messages):
+        if screen.session.busy or keeper.is_live(conversation.id) or not conversation.messages:
             return
         if not await asyncio.to_thread(keeper.changed_on_disk, conversation.id):
             return
@@ -70,22 +69,37 @@ class DiskWatch:
         except ConversationUnreadable as error:  # broken from outside, and set aside
             keeper.mark(conversation)  # unsaved from now on: quitting saves it too
             saved = await screen.save(conversation)  # said only once it is so
-            then = ("The copy on screen is saved in its place." if saved else
-                    "The copy on screen is kept, and saved as soon as the disk allows.")
-            screen.notify(f"{error}. {then}", title="Conversation file not read",
-                          severity="warning", timeout=15, markup=False)
+            then = (
+                "The copy on screen is saved in its place."
+                if saved
+                else "The copy on screen is kept, and saved as soon as the disk allows."
+            )
+            screen.notify(
+                f"{error}. {then}",
+                title="Conversation file not read",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
             return
         except StoreError:
             return  # gone: what is on screen stays, and is saved if continued
         async with screen.view_lock:
-            if screen.conversation is not conversation or screen.session.busy or (
-                    fresh is conversation):
+            if (
+                screen.conversation is not conversation
+                or screen.session.busy
+                or (fresh is conversation)
+            ):
                 return
             screen.opening.show(fresh)
             await screen.draw()
         screen.show_in_list(fresh)
-        screen.notify(f"“{fresh.title}” was changed by another claude-tui; this is it now.",
-                      title="Updated", timeout=6, markup=False)
+        screen.notify(
+            f"“{fresh.title}” was changed by another claude-tui; this is it now.",
+            title="Updated",
+            timeout=6,
+            markup=False,
+        )
 
     async def relist_if_changed(self) -> None:
         """Conversations another copy created or deleted: the list follows the folder

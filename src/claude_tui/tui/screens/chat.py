@@ -52,20 +52,21 @@ from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
 DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
 
+
 class ChatScreen(Screen[None]):
     AUTO_FOCUS = "#prompt"
     BINDINGS = CHAT_BINDINGS
 
-    conversation: var[Conversation] = var(cast(Conversation, None), always_update=True,
-                                          init=False)
+    conversation: var[Conversation] = var(cast(Conversation, None), always_update=True, init=False)
     summaries: var[tuple[ConversationSummary, ...]] = var((), always_update=True, init=False)
     replying_in: var[str | None] = var(None, init=False)  # the conversation a reply streams into
     retry: var[tuple[Retrying, float] | None] = var(None, init=False)  # and when the wait ends
     now: var[datetime | None] = var(None, init=False)  # for "5m ago" in the list
     status: var[StatusInfo] = var(StatusInfo)
 
-    def __init__(self, services: Services, *, prompt: str | None = None,
-                 resume: bool = False) -> None:
+    def __init__(
+        self, services: Services, *, prompt: str | None = None, resume: bool = False
+    ) -> None:
         super().__init__()
         self.services = services
         self.keeper: ConversationKeeper = services.keeper
@@ -83,8 +84,9 @@ class ChatScreen(Screen[None]):
 
     def new_conversation(self) -> Conversation:
         settings = self.services.settings
-        return Conversation(model=settings.model, max_tokens=settings.max_tokens,
-                            system=settings.system)
+        return Conversation(
+            model=settings.model, max_tokens=settings.max_tokens, system=settings.system
+        )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -158,14 +160,19 @@ class ChatScreen(Screen[None]):
 
     def _show_list(self) -> None:
         with contextlib.suppress(NoMatches):  # closing: the sidebar may be gone
-            self.sidebar.show(self.summaries, self.conversation.id,
-                              self.now or self.services.clock(), self.replying_in)
+            self.sidebar.show(
+                self.summaries,
+                self.conversation.id,
+                self.now or self.services.clock(),
+                self.replying_in,
+            )
 
     def compute_status(self) -> StatusInfo:
         if self.conversation is None:
             return StatusInfo()
-        return status_of(self.conversation, self.replying_in, self.retry,
-                         self.services.client.has_credentials)
+        return status_of(
+            self.conversation, self.replying_in, self.retry, self.services.client.has_credentials
+        )
 
     def _follow_actions(self) -> None:
         """Stop and Retry in the footer follow the turn and the conversation."""
@@ -182,7 +189,8 @@ class ChatScreen(Screen[None]):
         """Put the conversation in the list as it is now, in its place by date."""
         summary = ConversationSummary.of(conversation)
         self.summaries = newest_first(
-            [summary, *(s for s in self.summaries if s.id != conversation.id)])
+            [summary, *(s for s in self.summaries if s.id != conversation.id)]
+        )
 
     def unlist(self, conversation_id: str) -> None:
         self.summaries = tuple(s for s in self.summaries if s.id != conversation_id)
@@ -202,15 +210,24 @@ class ChatScreen(Screen[None]):
         return saved
 
     def not_saved(self, error: StoreError | str) -> None:
-        self.notify(f"{error}. Nothing is lost: it stays in memory, and is saved as soon as "
-                    "the disk allows.", title="Not saved", severity="error", timeout=20,
-                    markup=False)
+        self.notify(
+            f"{error}. Nothing is lost: it stays in memory, and is saved as soon as "
+            "the disk allows.",
+            title="Not saved",
+            severity="error",
+            timeout=20,
+            markup=False,
+        )
 
     def merged(self, conversation: Conversation) -> None:
         """Another copy of the app saved this conversation too: say so and redraw it."""
-        self.notify(f"Another claude-tui saved “{conversation.title}” too. Its messages "
-                    "were merged in; nothing was overwritten.", title="Merged",
-                    timeout=10, markup=False)
+        self.notify(
+            f"Another claude-tui saved “{conversation.title}” too. Its messages "
+            "were merged in; nothing was overwritten.",
+            title="Merged",
+            timeout=10,
+            markup=False,
+        )
         self.run_worker(self._redraw(conversation), group="redraw", exit_on_error=False)
 
     async def _redraw(self, conversation: Conversation) -> None:
@@ -301,8 +318,13 @@ class ChatScreen(Screen[None]):
             self._follow_actions()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
-                        severity="error", timeout=20, markup=False)
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Something went wrong",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
 
     # -- drafts and closing ----------------------------------------------------------
 
@@ -334,5 +356,3 @@ class ChatScreen(Screen[None]):
     def refused_owner(self, owner: str) -> str:
         """Where text refused for ``owner`` goes: its draft, or the new one's."""
         return owner if owner in self.listed_ids else NEW
-
-

@@ -60,8 +60,9 @@ class AskText(Dialog[str]):
     def compose(self) -> ComposeResult:
         with self.frame():
             yield Static(Content(printable(self._label)), classes="dialog-label")
-            yield PlainInput(printable(self._value).replace("\n", " "), id="dialog-input",
-                             select_on_focus=True)
+            yield PlainInput(
+                printable(self._value).replace("\n", " "), id="dialog-input", select_on_focus=True
+            )
 
     @on(Input.Submitted, "#dialog-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -112,8 +113,9 @@ class Choose(Dialog[str]):
     def compose(self) -> ComposeResult:
         with self.frame():
             if self._options:
-                yield OptionList(*(Option(text, id=oid) for oid, text in self._options),
-                                 id="dialog-choices")
+                yield OptionList(
+                    *(Option(text, id=oid) for oid, text in self._options), id="dialog-choices"
+                )
             else:
                 yield Static(Content(self._empty), classes="dialog-label")
 

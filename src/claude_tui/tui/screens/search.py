@@ -29,8 +29,11 @@ def hit_text(hit: SearchHit) -> Content:
     text = hit.snippet
     who = "You" if hit.role == "user" else "Claude"
     return Content.assemble(
-        (printable(hit.title).replace("\n", " "), "bold"), (f"  · {who}", "dim"), "\n",
-        printable(text[:start]), (printable(text[start:end]), "reverse"),
+        (printable(hit.title).replace("\n", " "), "bold"),
+        (f"  · {who}", "dim"),
+        "\n",
+        printable(text[:start]),
+        (printable(text[start:end]), "reverse"),
         printable(text[end:]),
     )
 
@@ -47,8 +50,9 @@ class SearchScreen(Dialog[SearchHit]):
     def compose(self) -> ComposeResult:
         with self.frame() as frame:
             frame.add_class("search-body")
-            yield PlainInput(self._query, placeholder="Words to find in any message",
-                             id="search-input")
+            yield PlainInput(
+                self._query, placeholder="Words to find in any message", id="search-input"
+            )
             yield Static(Content("Type to search every conversation."), id="search-status")
             yield OptionList(id="search-results")
 
@@ -75,13 +79,15 @@ class SearchScreen(Dialog[SearchHit]):
         status.update(Content("Searching…"))
         hits = await self._searcher(query)
         self._hits = hits
-        results.set_options(
-            Option(hit_text(hit), id=str(n)) for n, hit in enumerate(hits)
-        )
+        results.set_options(Option(hit_text(hit), id=str(n)) for n, hit in enumerate(hits))
         if len(hits) >= LIMIT:
             results.highlighted = 0
-            status.update(Content(f"The first {LIMIT} messages found are shown; there are "
-                                  "more: add words to narrow the search."))
+            status.update(
+                Content(
+                    f"The first {LIMIT} messages found are shown; there are "
+                    "more: add words to narrow the search."
+                )
+            )
         elif hits:
             results.highlighted = 0
             many = "s" if len(hits) != 1 else ""

@@ -31,8 +31,11 @@ from claude_tui.tui.widgets.thinking import LongThinkingBlockView, ThinkingBlock
 
 RETRY_HINT = "Press Ctrl+R to retry."
 SYNC_INTERVAL = 0.1  # seconds between redraws of a streaming reply
-STATUS_COLORS = {TurnStatus.STREAMING: "accent", TurnStatus.FAILED: "error",
-                 TurnStatus.STOPPED: "warning"}  # theme variables for a reply's border
+STATUS_COLORS = {
+    TurnStatus.STREAMING: "accent",
+    TurnStatus.FAILED: "error",
+    TurnStatus.STOPPED: "warning",
+}  # theme variables for a reply's border
 PLAIN_NOTE = "Shown as plain text: too long for Markdown."
 
 
@@ -103,8 +106,7 @@ class AssistantMessageView(Vertical):
             view = block_view(block)
             self._views.append(view)
             yield view
-        yield Static(_footer_text(self.message, self.last, self.plain),
-                     classes="message-footer")
+        yield Static(_footer_text(self.message, self.last, self.plain), classes="message-footer")
 
     @property
     def plain(self) -> bool:
@@ -122,8 +124,14 @@ class AssistantMessageView(Vertical):
     def refresh_footer(self) -> None:
         message = self.message
         plain = self.plain
-        shown = (message.status, message.stop_reason, message.error, message.model, self.last,
-                 plain)
+        shown = (
+            message.status,
+            message.stop_reason,
+            message.error,
+            message.model,
+            self.last,
+            plain,
+        )
         if shown == self._footer_shown:
             return
         self._footer_shown = shown
@@ -198,4 +206,3 @@ class AssistantMessageView(Vertical):
         self._views[position] = view
         await self.mount(view, before=old)
         await old.remove()
-

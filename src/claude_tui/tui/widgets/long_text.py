@@ -143,7 +143,8 @@ class LongText(Widget, GrowingText):
         if selection is not None and (span := selection.get_span(index)) is not None:
             first, last = span
             strip = show_selection(
-                strip, (first - start, len(piece) if last == -1 else last - start), self)
+                strip, (first - start, len(piece) if last == -1 else last - start), self
+            )
         # Where each row starts in the text, for selecting it with the mouse.
         return strip.apply_offsets(start, index)
 

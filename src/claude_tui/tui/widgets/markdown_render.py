@@ -106,8 +106,9 @@ def inline_content(node: SyntaxTreeNode | None, base: str = "") -> Content:
             open_styles.append((INLINE_STYLES[kind], position))
             inner = inline_content(child)
             pieces.append(inner.plain)
-            spans.extend(Span(span.start + position, span.end + position, span.style)
-                         for span in inner.spans)
+            spans.extend(
+                Span(span.start + position, span.end + position, span.style) for span in inner.spans
+            )
             position += len(inner.plain)
             style, start = open_styles.pop()
             spans.append(Span(start, position, style))
@@ -132,8 +133,9 @@ class MarkdownRenderer:
         """``content`` wrapped at ``width``, its theme variables resolved on the widget's
         background (or ``base``): ``$text`` and faded colours depend on it."""
         widget = self.widget
-        return Visual.to_strips(widget, content, max(1, width), None, base or widget.visual_style,
-                                apply_selection=False)
+        return Visual.to_strips(
+            widget, content, max(1, width), None, base or widget.visual_style, apply_selection=False
+        )
 
     def draw(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
         """The rows of one block (and of the blocks in it) at ``width``."""
@@ -141,8 +143,9 @@ class MarkdownRenderer:
         if kind == "paragraph":
             return self._strips(inline_content(_inline(node)), width)
         if kind == "heading":
-            return self._strips(inline_content(_inline(node), HEADING_STYLES.get(node.tag, "bold")),
-                                width)
+            return self._strips(
+                inline_content(_inline(node), HEADING_STYLES.get(node.tag, "bold")), width
+            )
         if kind in ("fence", "code_block"):
             return self._code(node, width)
         if kind in ("bullet_list", "ordered_list"):
@@ -199,19 +202,21 @@ class MarkdownRenderer:
         start = int(first_number) if ordered and first_number is not None else 1
         depth = _depth(node)
         tight = all(not _loose(item) for item in node.children)
-        markers = [f"{start + number}." if ordered else BULLETS[depth % len(BULLETS)]
-                   for number in range(len(node.children))]
+        markers = [
+            f"{start + number}." if ordered else BULLETS[depth % len(BULLETS)]
+            for number in range(len(node.children))
+        ]
         indent = max(cell_len(marker) for marker in markers) + 1 if markers else 2
         rows: list[Strip] = []
         for number, (item, marker) in enumerate(zip(node.children, markers, strict=True)):
             if number and not tight:
                 rows.append(Strip.blank(0))
             inner = self._children(item, max(1, width - indent), tight=tight) or [Strip.blank(0)]
-            first = self._strips(Content.styled(marker.rjust(indent - 1) + " ", BULLET),
-                                 indent)[0]
+            first = self._strips(Content.styled(marker.rjust(indent - 1) + " ", BULLET), indent)[0]
             pad = Strip.blank(indent)
-            rows.extend(Strip.join([first if index == 0 else pad, row])
-                        for index, row in enumerate(inner))
+            rows.extend(
+                Strip.join([first if index == 0 else pad, row]) for index, row in enumerate(inner)
+            )
         return rows
 
     def _table(self, node: SyntaxTreeNode, width: int) -> list[Strip]:
@@ -220,16 +225,24 @@ class MarkdownRenderer:
         header_rows = 0
         for section in node.children:
             for row in section.children:
-                grid.append([inline_content(_inline(cell), TABLE_HEADER if section.type ==
-                                            "thead" else "") for cell in row.children])
+                grid.append(
+                    [
+                        inline_content(
+                            _inline(cell), TABLE_HEADER if section.type == "thead" else ""
+                        )
+                        for cell in row.children
+                    ]
+                )
                 header_rows += section.type == "thead"
-                for entry in row.children[len(aligns):]:
+                for entry in row.children[len(aligns) :]:
                     aligns.append(str(entry.attrGet("style") or "").removeprefix("text-align:"))
         if not grid:
             return []
         columns = max(len(cells) for cells in grid)
-        natural = [max((cells[c].cell_length for cells in grid if c < len(cells)), default=1)
-                   for c in range(columns)]
+        natural = [
+            max((cells[c].cell_length for cells in grid if c < len(cells)), default=1)
+            for c in range(columns)
+        ]
         room = max(columns, width - 3 * (columns - 1))
         sizes = [max(1, n) for n in natural]
         while sum(sizes) > room and max(sizes) > 1:
@@ -238,8 +251,10 @@ class MarkdownRenderer:
         separator = self._strips(Content.styled(" │ ", TABLE_LINES), 3)[0]
         rows: list[Strip] = []
         for number, cells in enumerate(grid):
-            drawn = [self._strips(cells[c], sizes[c]) if c < len(cells) else [Strip.blank(0)]
-                     for c in range(columns)]
+            drawn = [
+                self._strips(cells[c], sizes[c]) if c < len(cells) else [Strip.blank(0)]
+                for c in range(columns)
+            ]
             height = max(len(cell) for cell in drawn)
             for line in range(height):
                 parts: list[Strip] = []
@@ -249,7 +264,8 @@ class MarkdownRenderer:
                     piece = cell[line] if line < len(cell) else Strip.blank(0)
                     spare = sizes[c] - piece.cell_length
                     before = {"center": spare // 2, "right": spare}.get(
-                        aligns[c] if c < len(aligns) else "", 0)
+                        aligns[c] if c < len(aligns) else "", 0
+                    )
                     if before > 0:
                         piece = Strip.join([Strip.blank(before), piece])
                     parts.append(piece.extend_cell_length(sizes[c]))
@@ -258,8 +274,6 @@ class MarkdownRenderer:
                 rule = "─┼─".join("─" * size for size in sizes)
                 rows.extend(self._strips(Content.styled(rule, TABLE_LINES), width)[:1])
         return rows
-
-
 
 
 def _inline(node: SyntaxTreeNode) -> SyntaxTreeNode | None:

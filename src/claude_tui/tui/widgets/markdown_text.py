@@ -127,8 +127,9 @@ class MarkdownText(Widget):
                     drawn = [Strip.blank(width)] if number else []  # the row between blocks
                     drawn += self._renderer.draw(block.node, width)
                     start = len(rows)
-                    block.rows = [placed(row, style, start + index)
-                                  for index, row in enumerate(drawn)]
+                    block.rows = [
+                        placed(row, style, start + index) for index, row in enumerate(drawn)
+                    ]
                 rows.extend(block.rows)
             self._rows = rows
         return self._rows

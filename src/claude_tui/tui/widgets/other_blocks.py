@@ -19,8 +19,6 @@ def tool_use_text(block: ToolUseBlock) -> Content:
     )
 
 
-
-
 def tool_use_view(block: ToolUseBlock) -> Static:
     """A tool use: its name, and its input as indented JSON (updated as it streams)."""
     return Static(tool_use_text(block), classes="tool-use")

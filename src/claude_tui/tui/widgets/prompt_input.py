@@ -22,9 +22,15 @@ class PromptInput(TextArea):
     NEWLINE_KEYS = ("ctrl+j", "shift+enter")
     BINDINGS = [
         Binding("enter", "submit", "Send", tooltip="send the message", id="prompt.submit"),
-        Binding("ctrl+j", "newline", "Newline", show=False, key_display="Ctrl+J / Shift+Enter",
-                tooltip="new line in the message",
-                id="prompt.newline"),
+        Binding(
+            "ctrl+j",
+            "newline",
+            "Newline",
+            show=False,
+            key_display="Ctrl+J / Shift+Enter",
+            tooltip="new line in the message",
+            id="prompt.newline",
+        ),
     ]
 
     class Submitted(Message):

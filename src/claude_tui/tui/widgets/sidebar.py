@@ -55,8 +55,15 @@ class FilterInput(Input):
 
 class Sidebar(Vertical):
     BINDINGS = [
-        Binding(str(n), f"open_nth({n})", f"Open #{n}", show=False, key_display="1 … 9",
-                tooltip="open the Nth conversation (in the sidebar)", id=f"sidebar.open_{n}")
+        Binding(
+            str(n),
+            f"open_nth({n})",
+            f"Open #{n}",
+            show=False,
+            key_display="1 … 9",
+            tooltip="open the Nth conversation (in the sidebar)",
+            id=f"sidebar.open_{n}",
+        )
         for n in range(1, 10)
     ]
 
@@ -131,8 +138,11 @@ class Sidebar(Vertical):
         conversation_list = self.option_list
         browsing = None  # where the user is, if they are moving through the list
         highlighted = conversation_list.highlighted
-        if (conversation_list.has_focus and highlighted is not None
-                and highlighted < min(self._shown, len(self._visible))):
+        if (
+            conversation_list.has_focus
+            and highlighted is not None
+            and highlighted < min(self._shown, len(self._visible))
+        ):
             browsing = self._visible[highlighted].id
         words = query_words(self.filter_input.value)
         self._visible = [s for s in self._summaries if contains_all(s.title, words)]
@@ -142,8 +152,11 @@ class Sidebar(Vertical):
         conversation_list.set_options(options)
         self._add_more_marker()
         if not self._visible:
-            text = "No match" if words else (
-                "Loading conversations…" if self.loading else "No conversations yet")
+            text = (
+                "No match"
+                if words
+                else ("Loading conversations…" if self.loading else "No conversations yet")
+            )
             conversation_list.add_option(Option(Content(text), disabled=True))
         self.highlight(browsing or self._active)
 
@@ -180,7 +193,7 @@ class Sidebar(Vertical):
         conversation_list = self.option_list
         conversation_list.remove_option(MORE_ID)
         start, self._shown = self._shown, min(len(self._visible), self._shown + PAGE)
-        conversation_list.add_options([self._option(s) for s in self._visible[start:self._shown]])
+        conversation_list.add_options([self._option(s) for s in self._visible[start : self._shown]])
         self._add_more_marker()
 
     def _scrolled(self, scroll_y: float) -> None:

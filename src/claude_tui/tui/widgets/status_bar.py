@@ -56,9 +56,7 @@ class StatusBar(Static):
         if info.notice:
             sections.append([(printable(info.notice), "$warning")])
         if info.last is not None:
-            sections.append(
-                _usage_parts("last", info.last, cache=True, partial=info.last_partial)
-            )
+            sections.append(_usage_parts("last", info.last, cache=True, partial=info.last_partial))
         if info.total is not None and (info.total.input_tokens or info.total.output_tokens):
             sections.append(_usage_parts("total", info.total, cache=False))
         return sections
