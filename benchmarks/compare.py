@@ -77,9 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print("| Figure | other | this | this ÷ other |")
     print("|---|---|---|---|")
-    for name, values in seen["this"].items():
+    names = list(dict.fromkeys([*seen["other"], *seen["this"]]))  # in the suite's order
+    for name in names:
         theirs = median(seen["other"].get(name, []))
-        ours = median(values)
+        ours = median(seen["this"].get(name, []))
         print(f"| {name} | {theirs} | {ours} | {ratio(ours, theirs)} |")
     return 0
 

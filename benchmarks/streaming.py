@@ -125,9 +125,9 @@ async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
         await pilot.press("g", "o", "enter")
         deadline = time.perf_counter() + TIMEOUT
         while not (
-            len(app.conversation.messages) == 2
-            and app.turn is None
-            and app.conversation.messages[-1].status is not TurnStatus.STREAMING
+            len(app.chat.conversation.messages) == 2
+            and not app.chat.session.busy
+            and app.chat.conversation.messages[-1].status is not TurnStatus.STREAMING
         ):
             if time.perf_counter() > deadline:
                 raise TimeoutError("the headless reply did not finish")
@@ -135,7 +135,7 @@ async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = "".join(view.source for view in app.query(TextBlockView))
-        path = data_dir / "conversations" / f"{app.conversation.id}.json"
+        path = data_dir / "conversations" / f"{app.chat.conversation.id}.json"
         saved = json.loads(path.read_text())["messages"][-1]["content"][0]["text"]
     return shown, saved
 
