@@ -161,12 +161,7 @@ class ConversationFactory:
         self.questions = [self.writer.user_text() for _ in range(pool)]
 
     def conversation(
-        self,
-        messages: int,
-        updated_at: datetime,
-        *,
-        title: str | None = None,
-        last_words: str = "",
+        self, messages: int, updated_at: datetime, *, title: str | None = None, last_words: str = ""
     ) -> Conversation:
         """``messages`` messages (user and assistant in turn, ending with a reply);
         ``last_words`` end the newest message."""

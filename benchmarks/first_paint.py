@@ -10,14 +10,7 @@ counted, fills the bytecode and page caches.
 from __future__ import annotations
 
 from benchmarks.report import Row, median, ms, progress, row
-from benchmarks.sandbox import (
-    FIRST_PAINT,
-    REPO,
-    Context,
-    app_command,
-    bare_command,
-    forget_session,
-)
+from benchmarks.sandbox import FIRST_PAINT, REPO, Context, app_command, bare_command, forget_session
 from benchmarks.terminal import Terminal
 
 

@@ -313,7 +313,7 @@ def test_a_reply_with_only_thinking_or_tool_use_counts_as_empty() -> None:
         {
             "role": "user",
             "content": [{"type": "text", "text": "One"}, {"type": "text", "text": "Two"}],
-        },
+        }
     ]
 
 
@@ -417,9 +417,7 @@ async def test_distinct_kinds_get_distinct_titles(
     assert len(titles) == len(statuses)
 
 
-async def test_nothing_listening_yields_a_connection_failure(
-    make_client: MakeClient,
-) -> None:
+async def test_nothing_listening_yields_a_connection_failure(make_client: MakeClient) -> None:
     client = make_client(base_url=f"http://127.0.0.1:{free_port()}")
     error = the_failure(await collect(client, asking("Hi")))
     assert error.kind == "connection"

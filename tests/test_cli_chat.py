@@ -119,14 +119,11 @@ def test_ctrl_c_stops_a_streaming_reply_and_the_chat_goes_on(
 
 
 def test_ctrl_c_at_the_prompt_gives_a_fresh_prompt(cli: Cli, fake_api: FakeAnthropic) -> None:
-    running = cli.start("chat")
-    try:
+    with cli.start("chat") as running:
         running.wait_for_output("You: ")
         running.interrupt()
         running.wait_for_output("You: \nYou: ")
         status = running.finish()
-    finally:
-        running.kill()
     assert status == 0
     assert "(Type quit or press Ctrl+D to leave.)" in running.stderr
     assert fake_api.requests == []
@@ -147,16 +144,13 @@ def test_a_line_that_cannot_be_saved_is_taken_back_and_the_chat_goes_on(
     blocker = cli.data_dir / "conversations"
     blocker.write_text("")  # a file where the folder must be
     fake_api.enqueue(Reply.text("Got it."))
-    running = cli.start("chat")
-    try:
+    with cli.start("chat") as running:
         running.type("Lost line\n")
         running.wait_for_output("You: Lost line\nYou: ")  # no reply: nothing was sent
         blocker.unlink()  # the disk can be written again
         running.type("Kept line\n")
         running.wait_for_output("Claude: Got it.\n\nYou: ")
         status = running.finish()
-    finally:
-        running.kill()
     assert status == 0
     assert "claude-tui: not sent, because it could not be saved: " in running.stderr
     assert said(fake_api.requests[0].body) == [("user", "Kept line")]

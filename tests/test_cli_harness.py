@@ -173,3 +173,10 @@ class Running:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(5)
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Leaving the block kills it, if it still runs (a test that failed midway)."""
+        self.kill()

@@ -68,11 +68,7 @@ def test_the_file_sets_model_max_tokens_and_system(config_path: Path, tmp_path: 
 def test_overrides_win_over_the_file_and_none_is_ignored(config_path: Path) -> None:
     config_path.write_text('model = "claude-opus-5-5"\nmax_tokens = 2048\nsystem = "File."\n')
     settings = load_settings(
-        config_path=config_path,
-        environ={},
-        model="claude-haiku-5-5",
-        max_tokens=None,
-        system=None,
+        config_path=config_path, environ={}, model="claude-haiku-5-5", max_tokens=None, system=None
     )
     assert settings.model == "claude-haiku-5-5"
     assert settings.max_tokens == 2048
@@ -226,13 +222,7 @@ def test_a_config_file_without_a_key_works_at_any_mode(config_path: Path, mode: 
 
 @pytest.mark.parametrize(
     "key",
-    [
-        f"{SECRET}\\n",
-        f" {SECRET}",
-        f"{SECRET}\\r\\nX-Header: 1",
-        f"{SECRET}\\u00e9",
-        "sk ant",
-    ],
+    [f"{SECRET}\\n", f" {SECRET}", f"{SECRET}\\r\\nX-Header: 1", f"{SECRET}\\u00e9", "sk ant"],
 )
 def test_a_key_no_header_could_carry_is_refused_without_showing_it(
     config_path: Path, key: str

@@ -79,8 +79,7 @@ async def test_reply_text_is_streamed_into_the_markdown_not_rerendered(
 ) -> None:
     gate = ui.held_reply(fake_api, "First half, second half.", after="First half, ", chunk_size=3)
     async with ui.running(settings) as (app, pilot):
-        await ui.send_until_held(pilot, "go", gate)
-        await ui.wait_until(pilot, lambda: "First half," in ui.screen_text(app), what="half")
+        await ui.send_until_held(pilot, "go", gate, shown="First half,")
         assert "second half" not in ui.screen_text(app)
         view = app.query_one(AssistantMessageView)
         block = view.query_one(TextBlockView)
@@ -222,8 +221,7 @@ async def test_the_log_follows_a_reply_at_the_bottom_and_stays_where_the_user_sc
     gate = ui.held_reply(fake_api, "\n\n".join(lines), after=first_half, chunk_size=40)
     async with ui.running(settings) as (app, pilot):
         log = app.query_one(MessageLog)
-        await ui.send_until_held(pilot, "long please", gate)
-        await ui.wait_until(pilot, lambda: "Line 60 of" in ui.screen_text(app), what="following")
+        await ui.send_until_held(pilot, "long please", gate, shown="Line 60 of")
         assert log.scroll_y == log.max_scroll_y > 0
 
         await pilot.press("pageup")  # the user scrolls up to read

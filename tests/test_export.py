@@ -16,12 +16,7 @@ from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.turn import Turn
-from claude_tui.store.export import (
-    default_filename,
-    to_json,
-    to_markdown,
-    write_export,
-)
+from claude_tui.store.export import default_filename, to_json, to_markdown, write_export
 from tests.fake_api import FakeAnthropic, Reply
 
 WHEN = datetime(2026, 11, 25, 12, 30, tzinfo=UTC)

@@ -149,8 +149,7 @@ async def test_escape_stops_a_streaming_reply_and_keeps_what_arrived(
     gate = ui.held_reply(fake_api, "The beginning and the rest", after="The beginning")
     fake_api.enqueue(Reply.text("A full answer."))
     async with ui.running(settings) as (app, pilot):
-        await ui.send_until_held(pilot, "Tell me", gate)
-        await ui.wait_until(pilot, lambda: "The beginning" in ui.screen_text(app))
+        await ui.send_until_held(pilot, "Tell me", gate, shown="The beginning")
         await pilot.press("escape")
         await ui.wait_idle(pilot, app)
         shown = ui.seen(app)

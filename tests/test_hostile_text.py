@@ -226,9 +226,7 @@ async def test_escape_codes_pasted_into_the_search_filter_and_rename_boxes_show_
             )
 
 
-async def test_escape_codes_pasted_into_the_message_box_show_as_symbols(
-    settings: Settings,
-) -> None:
+async def test_escape_codes_pasted_into_the_message_box_show_as_symbols(settings: Settings) -> None:
     async with ui.running(settings, size=SIZE) as (app, pilot):
         app.post_message(events.Paste(f"Asked {CODES} end"))
         await ui.wait_until(pilot, lambda: ui.prompt(app).text.endswith("end"))

@@ -199,9 +199,7 @@ def chat(cid: str, *texts: str) -> Conversation:
     return result
 
 
-def test_search_finds_every_word_in_any_case_in_the_given_order(
-    store: ConversationStore,
-) -> None:
+def test_search_finds_every_word_in_any_case_in_the_given_order(store: ConversationStore) -> None:
     store.save(chat("a", "How do I parse JSON in Rust?", "Use serde_json; it parses JSON."))
     store.save(chat("b", "json and rust, briefly", "Nothing here"))
     store.save(chat("c", "Only python"))

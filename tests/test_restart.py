@@ -46,8 +46,7 @@ async def test_quitting_mid_stream_saves_the_partial_reply_as_interrupted(
 ) -> None:
     gate = ui.held_reply(fake_api, "Partial reply text", after="Partial ")
     async with ui.running(settings) as (app, pilot):
-        await ui.send_until_held(pilot, "Go", gate)
-        await ui.wait_until(pilot, lambda: "Partial" in ui.screen_text(app))
+        await ui.send_until_held(pilot, "Go", gate, shown="Partial")
         await ui.quit_app(pilot, app)
     gate.release()
     user, reply = ui.the_saved_conversation(data_dir)["messages"]

@@ -286,10 +286,7 @@ async def test_enter_then_a_switch_to_a_conversation_in_memory_sends_where_it_wa
 
 
 async def test_a_reply_that_could_not_be_saved_is_saved_once_the_disk_allows(
-    fake_api: FakeAnthropic,
-    settings: Settings,
-    data_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The disk fails mid-reply (here the folder turns into a file; root ignores modes):
     the app says so, keeps everything on screen and in memory, and saves it afterwards."""

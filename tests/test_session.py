@@ -185,11 +185,7 @@ async def test_a_stalled_stream_is_checkpointed_on_the_timer(
 
 
 @pytest.mark.parametrize(
-    ("closing", "status", "error_kind"),
-    [
-        (False, "stopped", None),
-        (True, "failed", "interrupted"),
-    ],
+    ("closing", "status", "error_kind"), [(False, "stopped", None), (True, "failed", "interrupted")]
 )
 async def test_stop_ends_the_turn_and_returns_once_it_is_saved(
     fake_api: FakeAnthropic,

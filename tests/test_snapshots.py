@@ -36,49 +36,47 @@ def count_lines(path: Path) -> int:
 """
 
 
-def _markdown_conversation(data_dir: Path) -> Conversation:
+def _exchange(data_dir: Path, question: str, reply: str, **fields: Any) -> Conversation:
+    """A saved conversation of one question and its reply (``fields`` for the reply)."""
     conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
-    conversation.append(Message.user("How do I count the lines of a file in Python?"))
+    conversation.append(Message.user(question))
     conversation.append(
-        Message(
-            role="assistant",
-            content=[TextBlock(MARKDOWN_REPLY)],
-            status=TurnStatus.COMPLETE,
-            model="claude-sonnet-5-5",
-            stop_reason="end_turn",
-            response_id="msg_snap",
-            usage=Usage(input_tokens=1234, output_tokens=187, cache_read_input_tokens=2048),
-        )
+        Message(role="assistant", content=[TextBlock(reply)], model="claude-sonnet-5-5", **fields)
     )
-    return _save(data_dir, conversation)
-
-
-def _failed_conversation(data_dir: Path) -> Conversation:
-    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
-    conversation.append(Message.user("Summarise the plot of Hamlet."))
-    conversation.append(
-        Message(
-            role="assistant",
-            content=[TextBlock("Prince Hamlet returns to Denmark")],
-            status=TurnStatus.FAILED,
-            model="claude-sonnet-5-5",
-            error=ErrorInfo(
-                kind="interrupted",
-                title="The connection broke off mid-reply.",
-                detail="peer closed connection without sending complete message body",
-                hint="The text that arrived is kept.",
-            ),
-        )
-    )
-    return _save(data_dir, conversation)
-
-
-def _save(data_dir: Path, conversation: Conversation) -> Conversation:
     conversation.created_at = conversation.updated_at = FIXED_NOW
     for message in conversation.messages:
         message.created_at = FIXED_NOW
     ConversationStore(data_dir).save(conversation)
     return conversation
+
+
+def _markdown_conversation(data_dir: Path) -> Conversation:
+    usage = Usage(input_tokens=1234, output_tokens=187, cache_read_input_tokens=2048)
+    return _exchange(
+        data_dir,
+        "How do I count the lines of a file in Python?",
+        MARKDOWN_REPLY,
+        status=TurnStatus.COMPLETE,
+        stop_reason="end_turn",
+        response_id="msg_snap",
+        usage=usage,
+    )
+
+
+def _failed_conversation(data_dir: Path) -> Conversation:
+    error = ErrorInfo(
+        kind="interrupted",
+        title="The connection broke off mid-reply.",
+        detail="peer closed connection without sending complete message body",
+        hint="The text that arrived is kept.",
+    )
+    return _exchange(
+        data_dir,
+        "Summarise the plot of Hamlet.",
+        "Prince Hamlet returns to Denmark",
+        status=TurnStatus.FAILED,
+        error=error,
+    )
 
 
 def _ready(open_id: str | None) -> Any:

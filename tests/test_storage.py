@@ -163,9 +163,7 @@ BAD_FILES = {
 }
 
 
-def test_unreadable_files_are_quarantined_untouched_and_reported(
-    store: ConversationStore,
-) -> None:
+def test_unreadable_files_are_quarantined_untouched_and_reported(store: ConversationStore) -> None:
     store.save(conversation("good", title="Good one"))
     store.ensure()
     for name, raw in BAD_FILES.items():
@@ -192,9 +190,7 @@ def test_unreadable_files_are_quarantined_untouched_and_reported(
     assert store.list_summaries()[1] == []
 
 
-def test_a_file_whose_id_does_not_match_its_name_is_quarantined(
-    store: ConversationStore,
-) -> None:
+def test_a_file_whose_id_does_not_match_its_name_is_quarantined(store: ConversationStore) -> None:
     store.save(conversation("real"))
     raw = (store.conversations_dir / "real.json").read_bytes()
     (store.conversations_dir / "copy.json").write_bytes(raw)
@@ -244,9 +240,7 @@ def newer_file(store: ConversationStore, conversation_id: str, **changes: object
     return raw
 
 
-def test_a_newer_schema_file_is_read_as_read_only_and_left_alone(
-    store: ConversationStore,
-) -> None:
+def test_a_newer_schema_file_is_read_as_read_only_and_left_alone(store: ConversationStore) -> None:
     raw = newer_file(store, "future", new_field={"x": 1})
     path = store.conversations_dir / "future.json"
     assert store.load("future").read_only

@@ -279,10 +279,15 @@ def held_reply(fake_api: FakeAnthropic, text: str, *, after: str, **options: Any
     return gate
 
 
-async def send_until_held(pilot: Pilot[Any], text: str, gate: Gate) -> None:
-    """Type a message, press Enter, and wait until the reply is held at ``gate``."""
+async def send_until_held(
+    pilot: Pilot[Any], text: str, gate: Gate, *, shown: str | None = None
+) -> None:
+    """Type a message, press Enter, and wait until the reply is held at ``gate`` (and, with
+    ``shown``, until these words of it are on screen)."""
     await submit(pilot, text)
     await wait_until(pilot, lambda: gate.held, what="the reply to reach the gate")
+    if shown is not None:
+        await wait_until(pilot, lambda: shown in screen_text(pilot.app), what=repr(shown))
 
 
 async def screen_after_sending(

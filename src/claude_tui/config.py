@@ -109,10 +109,7 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
 
 
 def load_settings(
-    *,
-    config_path: Path | None = None,
-    environ: dict[str, str] | None = None,
-    **overrides: Any,
+    *, config_path: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
 ) -> Settings:
     """Build the settings. ``overrides`` (from CLI flags) win when not None."""
     env = os.environ if environ is None else environ

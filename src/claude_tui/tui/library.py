@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
+from textual.notifications import SeverityLevel
 
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.text import ago, printable
@@ -38,14 +39,11 @@ class Library:
         """One dialog at a time: a new action replaces one still asking."""
         self.screen.run_worker(work, group="manage", exclusive=True, exit_on_error=False)
 
-    def _tell(self, message: str, *, title: str = "", severity: str = "information") -> None:
-        self.screen.notify(
-            message,
-            title=title,
-            severity=severity,  # type: ignore[arg-type]
-            timeout=10 if severity == "information" else 20,
-            markup=False,
-        )
+    def _tell(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information"
+    ) -> None:
+        timeout = 10 if severity == "information" else 20
+        self.screen.tell(message, title=title, severity=severity, timeout=timeout)
 
     # -- rename ----------------------------------------------------------------------
 

@@ -67,7 +67,7 @@ class Opening:
         except StoreError as error:
             if request == self.requests:
                 self.heading_to = None
-            screen.notify(str(error), title="Cannot open", severity="error", markup=False)
+            screen.tell(str(error), title="Cannot open", severity="error")
             if isinstance(error, ConversationGone | ConversationUnreadable):
                 screen.unlist(conversation_id)
             return
@@ -83,12 +83,11 @@ class Opening:
             at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message), None)
             await screen.draw(at)
         if conversation.read_only:
-            screen.notify(
+            screen.tell(
                 f"“{conversation.title}” is shown read-only: {READ_ONLY}",
                 title="Read-only",
                 severity="warning",
                 timeout=10,
-                markup=False,
             )
         await self.remember(conversation.id)
 
@@ -191,12 +190,8 @@ class Opening:
             notice = await asyncio.to_thread(
                 self.services.store.set_aside, drafts.store.path, error
             )
-            self.screen.notify(
-                notice.message,
-                title="Drafts not read",
-                severity="warning",
-                timeout=15,
-                markup=False,
+            self.screen.tell(
+                notice.message, title="Drafts not read", severity="warning", timeout=15
             )
             saved = {}
         drafts.take(saved)
@@ -225,10 +220,6 @@ class Opening:
 
     def tell_set_aside(self, notices: list[QuarantineNotice]) -> None:
         for notice in notices:
-            self.screen.notify(
-                notice.message,
-                title="Conversation file not read",
-                severity="warning",
-                timeout=15,
-                markup=False,
+            self.screen.tell(
+                notice.message, title="Conversation file not read", severity="warning", timeout=15
             )

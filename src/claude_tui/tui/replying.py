@@ -52,7 +52,7 @@ class Replying:
             return False
         if text is not None:
             screen.prompt.give_back(text)
-        screen.notify(message, severity=severity, timeout=10, markup=False)
+        screen.tell(message, severity=severity, timeout=10)
         return True
 
     async def accept(self, submitted: Submitted) -> None:
@@ -62,13 +62,12 @@ class Replying:
             if submitted.owner is not None and submitted.owner != screen.conversation.id:
                 # Enter and a switch arrived together: never send into the wrong one
                 screen.drafts.put_back(screen.refused_owner(submitted.owner), submitted.text)
-                screen.notify(
+                screen.tell(
                     "Not sent: the conversation changed as you pressed Enter. The "
                     "message is back in the input box of the conversation you "
                     "wrote it in.",
                     severity="warning",
                     timeout=10,
-                    markup=False,
                 )
                 return
             if self.refuse(submitted.text):
@@ -127,13 +126,12 @@ class Replying:
         screen.replying_in = conversation.id
 
     def _not_sent(self) -> None:
-        self.screen.notify(
+        self.screen.tell(
             "Your message was not sent because it could not be saved. It is "
             "kept here: press Ctrl+R to send it once the disk can be written.",
             title="Not sent",
             severity="error",
             timeout=20,
-            markup=False,
         )
 
     async def _ended(self, conversation: Conversation, reply: Message | None, told: bool) -> None:
@@ -159,12 +157,11 @@ class Replying:
             self._retry_timer = screen.set_interval(
                 1.0, lambda: screen.mutate_reactive(type(screen).retry)
             )
-            screen.notify(
+            screen.tell(
                 event.describe(),
                 title="Retrying",
                 severity="warning",
                 timeout=min(max(event.delay, 3.0), 10.0),
-                markup=False,
             )
 
     async def stop(self, closing: bool = False) -> None:

@@ -48,9 +48,7 @@ class DiskWatch:
                 return  # not yet: the failure was said when it happened
             if merged:
                 screen.merged(conversation)
-            screen.notify(
-                f"“{conversation.title}” is saved now.", title="Saved", timeout=6, markup=False
-            )
+            screen.tell(f"“{conversation.title}” is saved now.", title="Saved", timeout=6)
         if screen.drafts.unsaved:
             await screen.save_drafts()
 
@@ -74,12 +72,11 @@ class DiskWatch:
                 if saved
                 else "The copy on screen is kept, and saved as soon as the disk allows."
             )
-            screen.notify(
+            screen.tell(
                 f"{error}. {then}",
                 title="Conversation file not read",
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
             return
         except StoreError:
@@ -94,11 +91,10 @@ class DiskWatch:
             screen.opening.show(fresh)
             await screen.draw()
         screen.show_in_list(fresh)
-        screen.notify(
+        screen.tell(
             f"“{fresh.title}” was changed by another claude-tui; this is it now.",
             title="Updated",
             timeout=6,
-            markup=False,
         )
 
     async def relist_if_changed(self) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -195,6 +195,12 @@ class ChatScreen(Screen[None]):
     def unlist(self, conversation_id: str) -> None:
         self.summaries = tuple(s for s in self.summaries if s.id != conversation_id)
 
+    def tell(self, message: str, **options: Any) -> None:
+        """A notification of plain text (``options`` as for ``notify``: title, severity,
+        timeout): titles, file names and errors in it are never read as markup, and the app
+        makes control characters visible."""
+        self.notify(message, markup=False, **options)
+
     # -- saving --------------------------------------------------------------------
 
     async def save(self, conversation: Conversation) -> bool:
@@ -210,23 +216,21 @@ class ChatScreen(Screen[None]):
         return saved
 
     def not_saved(self, error: StoreError | str) -> None:
-        self.notify(
+        self.tell(
             f"{error}. Nothing is lost: it stays in memory, and is saved as soon as "
             "the disk allows.",
             title="Not saved",
             severity="error",
             timeout=20,
-            markup=False,
         )
 
     def merged(self, conversation: Conversation) -> None:
         """Another copy of the app saved this conversation too: say so and redraw it."""
-        self.notify(
+        self.tell(
             f"Another claude-tui saved “{conversation.title}” too. Its messages "
             "were merged in; nothing was overwritten.",
             title="Merged",
             timeout=10,
-            markup=False,
         )
         self.run_worker(self._redraw(conversation), group="redraw", exit_on_error=False)
 
@@ -318,12 +322,11 @@ class ChatScreen(Screen[None]):
             self._follow_actions()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(
+            self.tell(
                 f"{type(error).__name__}: {error}",
                 title="Something went wrong",
                 severity="error",
                 timeout=20,
-                markup=False,
             )
 
     # -- drafts and closing ----------------------------------------------------------

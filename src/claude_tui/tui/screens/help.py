@@ -22,9 +22,7 @@ class KeyRow(Protocol):
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,f1,q", "dismiss", "Close", id="help.close"),
-    ]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
 
     def __init__(self, rows: Sequence[KeyRow]) -> None:
         super().__init__()

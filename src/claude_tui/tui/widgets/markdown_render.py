@@ -32,12 +32,7 @@ HEADING_STYLES = {
     "h5": "bold italic",
     "h6": "italic",
 }
-INLINE_STYLES = {
-    "em": "italic",
-    "strong": "bold",
-    "s": "strike",
-    "link": "underline $text-accent",
-}
+INLINE_STYLES = {"em": "italic", "strong": "bold", "s": "strike", "link": "underline $text-accent"}
 LINK_TARGET = "$text-muted"
 CODE_INLINE = "$text-warning on $warning-muted 30%"
 CODE_BLOCK = "on $foreground 7%"  # lighter than the page in a dark theme, darker in a light
