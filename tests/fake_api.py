@@ -393,6 +393,11 @@ class FakeAnthropic:
         self._thread: threading.Thread | None = None
 
     @property
+    def open_connections(self) -> int:
+        """How many client connections the server holds open now."""
+        return len(self._connections)
+
+    @property
     def url(self) -> str:
         """The base URL, "http://127.0.0.1:PORT", to give the client as `base_url`."""
         if self._httpd is None:

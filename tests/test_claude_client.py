@@ -525,6 +525,6 @@ async def test_cancelling_mid_stream_raises_cancelled_and_closes_the_connection(
     # (If the connection were left open, the handler would wait there for a next request.)
     gate.release()
     deadline = time.monotonic() + 5
-    while fake_api._connections:
+    while fake_api.open_connections:
         assert time.monotonic() < deadline, "the server never saw the connection close"
         await asyncio.sleep(0.01)
