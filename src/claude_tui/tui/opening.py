@@ -89,7 +89,7 @@ class Opening:
                 severity="warning",
                 timeout=10,
             )
-        await self.remember(conversation.id)
+        await self.services.session.remember_open(conversation.id)  # reopened next launch
 
     def show(self, conversation: Conversation, carry: bool = False) -> None:
         """Make ``conversation`` the open one; unsent text stays with the one it was typed
@@ -136,10 +136,6 @@ class Opening:
             with contextlib.suppress(StoreError):
                 return await screen.keeper.load(owner)
         return None
-
-    async def remember(self, conversation_id: str) -> None:
-        """Which conversation to reopen next launch; written in order, newest last."""
-        await self.services.session.remember_open(conversation_id)
 
     # -- the list ----------------------------------------------------------------------
 
