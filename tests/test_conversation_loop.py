@@ -42,7 +42,7 @@ async def test_send_streams_the_reply_and_saves_both_messages(
         assert ui.prompt(app).text == ""
 
     saved = ui.the_saved_conversation(data_dir)
-    assert saved["schema_version"] == 1
+    assert saved["schema_version"] == 2
     assert saved["title"] == "Hi Claude"
     user, reply = saved["messages"]
     assert user["role"] == "user"

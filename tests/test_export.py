@@ -153,7 +153,7 @@ def test_json_is_the_saved_schema_and_loads_back() -> None:
     text = to_json(conversation)
     assert text.endswith("}\n") and "hé" in text
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert Conversation.from_dict(data).to_dict() == conversation.to_dict() == data
 
 

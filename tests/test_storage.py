@@ -85,7 +85,7 @@ def test_the_file_is_pretty_human_readable_json(store: ConversationStore) -> Non
     path = store.conversations_dir / "abc123.json"
     raw = path.read_bytes()
     text = raw.decode("utf-8")
-    assert text.startswith('{\n  "schema_version": 1,\n')
+    assert text.startswith('{\n  "schema_version": 2,\n')
     assert text.endswith("}\n")
     assert "Question 0 — é" in text  # not \u-escaped
     assert json.loads(text)["schema_version"] == SCHEMA_VERSION

@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui import paths
+from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.values import SchemaError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_MAX_TOKENS = 8192
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_THINKING = "adaptive"
 
 
 class ConfigError(ValueError):
@@ -34,6 +37,19 @@ class Settings:
     base_url: str | None = None
     request_timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    # How new conversations ask Claude to answer (each conversation keeps its own).
+    thinking: str | None = DEFAULT_THINKING
+    thinking_budget: int | None = None
+    effort: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop_sequences: tuple[str, ...] = ()
+    # A top-level cache_control on every request: a long conversation bills mostly as
+    # cache reads.
+    prompt_caching: bool = True
+    # Price overrides per model id prefix: {"claude-x": {"input": 3.0, ...}} (USD per
+    # million tokens), checked by the price table.
+    prices: dict[str, Any] | None = None
 
     @property
     def has_credentials(self) -> bool:
@@ -41,6 +57,20 @@ class Settings:
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir if self.data_dir is not None else paths.data_dir()
+
+    def chat_defaults(self) -> ChatSettings:
+        """The settings a new conversation starts with."""
+        return ChatSettings(
+            model=self.model,
+            max_tokens=self.max_tokens,
+            system=self.system,
+            thinking=self.thinking,
+            thinking_budget=self.thinking_budget,
+            effort=self.effort,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            stop_sequences=self.stop_sequences,
+        )
 
     def __repr__(self) -> str:  # never print the key
         key = "set" if self.api_key else "unset"
@@ -55,6 +85,14 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "data_dir": str,
     "request_timeout": (int, float),
     "max_retries": int,
+    "thinking": str,
+    "thinking_budget": int,
+    "effort": str,
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "stop_sequences": list,
+    "prompt_caching": bool,
+    "prices": dict,
 }
 
 
@@ -83,7 +121,7 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         expected = _FILE_KEYS.get(key)
         if expected is None:
             raise ConfigError(f"{path}: unknown setting {key!r}")
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise ConfigError(f"{path}: {key} has the wrong type")
         values[key] = value
     api_key = values.get("api_key")
@@ -103,6 +141,12 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         )
     if "max_tokens" in values and values["max_tokens"] < 1:
         raise ConfigError(f"{path}: max_tokens must be at least 1")
+    if "stop_sequences" in values:
+        values["stop_sequences"] = tuple(values["stop_sequences"])
+    try:  # the conversation settings are checked as a conversation checks them
+        Settings(**values).chat_defaults()
+    except SchemaError as error:
+        raise ConfigError(f"{path}: {error}") from error
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"]).expanduser()
     return values

@@ -76,9 +76,7 @@ def open_conversation(
                 )
             return conversation
         streams.note("No saved conversation to continue: starting a new one.")
-    return Conversation(
-        model=settings.model, max_tokens=settings.max_tokens, system=settings.system
-    )
+    return Conversation.start(settings.chat_defaults())
 
 
 class Talk:

@@ -9,10 +9,13 @@ from typing import Any
 
 from claude_tui.domain import values
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.settings import ChatSettings
 from claude_tui.domain.usage import Usage
 from claude_tui.domain.values import NewerSchemaError, SchemaError, new_id, utc_now
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: the conversation's settings beyond model, max_tokens and system (thinking, effort,
+sampling, stop sequences, web search); a file of schema 1 reads with them not set."""
 DEFAULT_TITLE = "New conversation"
 READ_ONLY = "a newer claude-tui wrote it. Update claude-tui to continue it."
 TITLE_LENGTH = 60
@@ -34,6 +37,13 @@ class Conversation:
     model: str
     max_tokens: int
     system: str | None = None
+    thinking: str | None = None
+    thinking_budget: int | None = None
+    effort: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop_sequences: tuple[str, ...] = ()
+    web_search: bool = False
     id: str = field(default_factory=new_id)
     title: str = DEFAULT_TITLE
     title_set_by_user: bool = False
@@ -43,6 +53,35 @@ class Conversation:
     # Read from a file of a newer claude-tui (a higher schema version): shown, never
     # written, since this version could drop what it does not know. Not saved itself.
     read_only: bool = field(default=False, compare=False)
+
+    @classmethod
+    def start(cls, settings: ChatSettings) -> Conversation:
+        """A new, empty conversation with these settings."""
+        return cls(**settings.to_fields())
+
+    @property
+    def settings(self) -> ChatSettings:
+        return ChatSettings(
+            model=self.model,
+            max_tokens=self.max_tokens,
+            system=self.system,
+            thinking=self.thinking,
+            thinking_budget=self.thinking_budget,
+            effort=self.effort,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            stop_sequences=self.stop_sequences,
+            web_search=self.web_search,
+        )
+
+    def apply(self, settings: ChatSettings) -> bool:
+        """Take these settings for the next turns; whether anything changed."""
+        if settings == self.settings:
+            return False
+        for name, value in settings.to_fields().items():
+            setattr(self, name, value)
+        self.touch()
+        return True
 
     def append(self, message: Message) -> None:
         if not self.messages and message.role == "user" and not self.title_set_by_user:
@@ -91,9 +130,7 @@ class Conversation:
             "title_set_by_user": self.title_set_by_user,
             "created_at": values.format_timestamp(self.created_at),
             "updated_at": values.format_timestamp(self.updated_at),
-            "model": self.model,
-            "max_tokens": self.max_tokens,
-            "system": self.system,
+            **self.settings.to_dict(),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,9 +155,7 @@ class Conversation:
         if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
             raise SchemaError("max_tokens must be an integer")
         return cls(
-            model=values.as_string(data.get("model")),
-            max_tokens=max_tokens,
-            system=values.as_optional_string(data.get("system")),
+            **ChatSettings.from_dict(data).to_fields(),
             id=values.as_string(data.get("id")),
             title=values.as_string(data.get("title", DEFAULT_TITLE)),
             title_set_by_user=bool(data.get("title_set_by_user", False)),

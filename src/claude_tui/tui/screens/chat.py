@@ -84,9 +84,7 @@ class ChatScreen(Screen[None]):
 
     def new_conversation(self) -> Conversation:
         settings = self.services.settings
-        return Conversation(
-            model=settings.model, max_tokens=settings.max_tokens, system=settings.system
-        )
+        return Conversation.start(settings.chat_defaults())
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
