@@ -228,7 +228,7 @@ async def test_thinking_and_tool_use_blocks_come_through_as_such(
     assert message.content == finished_blocks
     assert message.text == "Let me look that up."
     assert message.status is TurnStatus.COMPLETE
-    assert message.stop_note == "stopped: tool_use"
+    assert message.stop_note == "Claude asked to use a tool, which this app does not offer."
 
 
 # -- the request -----------------------------------------------------------------
@@ -317,7 +317,7 @@ def test_a_reply_with_only_thinking_or_tool_use_counts_as_empty() -> None:
     ]
 
 
-def test_only_the_text_of_a_reply_with_several_blocks_is_sent() -> None:
+def test_a_reply_is_sent_back_block_by_block_with_thinking_it_was_made_for() -> None:
     conversation = asking("One")
     conversation.messages.append(
         Message(
@@ -328,8 +328,14 @@ def test_only_the_text_of_a_reply_with_several_blocks_is_sent() -> None:
     conversation.append(Message.user("Two"))
     assert history_params(conversation.messages)[1] == {
         "role": "assistant",
-        "content": [{"type": "text", "text": "Part A\n\nPart B"}],
+        "content": [{"type": "text", "text": "Part A"}, {"type": "text", "text": "Part B"}],
     }
+    reply_id = conversation.messages[1].id
+    assert history_params(conversation.messages, readable={reply_id})[1]["content"] == [
+        {"type": "thinking", "thinking": "hmm", "signature": "sig"},
+        {"type": "text", "text": "Part A"},
+        {"type": "text", "text": "Part B"},
+    ]
 
 
 def test_trailing_replies_are_dropped_so_a_retry_resends_the_last_user_message() -> None:
@@ -369,7 +375,7 @@ def test_a_stopped_reply_of_only_whitespace_is_left_out() -> None:
 
 
 def test_build_request_uses_the_conversation_settings() -> None:
-    request = build_request(asking("Hi", max_tokens=77))
+    request = build_request(asking("Hi", max_tokens=77), caching=False)
     assert request == {
         "model": MODEL,
         "max_tokens": 77,

@@ -172,7 +172,8 @@ async def test_stop_reason_other_than_end_turn_shows_on_the_message(
     fake_api: FakeAnthropic, settings: Settings
 ) -> None:
     fake_api.enqueue(Reply.text("A reply cut short", stop_reason="max_tokens"))
-    assert "stopped: max_tokens" in await ui.screen_after_sending(settings, "long story")
+    shown = ui.flat(await ui.screen_after_sending(settings, "long story"))
+    assert "Claude reached the 8,192-token limit." in shown
 
 
 async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
@@ -197,7 +198,7 @@ async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
     assert "Checking the weather." in shown
     assert "Tool use: get_weather" in shown
     assert '"city": "Oslo"' in shown
-    assert "stopped: tool_use" in shown
+    assert "Claude asked to use a tool, which this app does not offer." in shown
     blocks = ui.the_saved_conversation(data_dir)["messages"][1]["content"]
     assert [block["type"] for block in blocks] == ["thinking", "text", "tool_use"]
 

@@ -140,7 +140,7 @@ def test_thinking_tool_calls_unknown_blocks_and_failures_are_shown_in_words() ->
         "It is sunny\n\n"
         "_Reply incomplete: Claude is overloaded right now._\n\n"
     ) in markdown
-    assert markdown.endswith("Long answer\n\n_Reply stopped: max_tokens_\n")
+    assert markdown.endswith("Long answer\n\n_Claude reached its limit._\n")
     assert "sig" not in markdown and "xyz" not in markdown
 
 

@@ -197,7 +197,7 @@ def test_a_title_set_by_the_user_is_kept() -> None:
 
 
 def test_a_complete_reply_that_did_not_end_its_turn_gets_a_stop_note() -> None:
-    assert assistant(stop_reason="max_tokens").stop_note == "stopped: max_tokens"
+    assert assistant(stop_reason="max_tokens").stop_note == "Claude reached its limit."
     assert assistant(stop_reason="end_turn").stop_note is None
     assert assistant(stop_reason="max_tokens", status=TurnStatus.FAILED).stop_note is None
     assert Message.user("hi").stop_note is None

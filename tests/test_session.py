@@ -269,8 +269,8 @@ async def test_a_failed_reply_keeps_its_text_and_a_retry_sends_the_message_again
 class BrokenClient(ClaudeClient):
     """A client whose stream breaks, as a bug of ours would, after the first text."""
 
-    async def stream(self, conversation: Conversation) -> AsyncGenerator[StreamEvent, None]:
-        events = super().stream(conversation)
+    async def send(self, request: dict[str, Any]) -> AsyncGenerator[StreamEvent, None]:
+        events = super().send(request)
         assert isinstance(events, AsyncGenerator)
         async with contextlib.aclosing(events):
             async for event in events:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from claude_tui.api.client import ClaudeClient
+from claude_tui.api.request import request_summary
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import unexpected
 from claude_tui.domain.events import Retrying, StreamEvent
@@ -28,6 +29,9 @@ from claude_tui.domain.message import Message
 from claude_tui.domain.turn import CHECKPOINT_SECONDS, Turn
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
+
+MAX_AUTO_CONTINUES = 8
+"""How many times a reply paused by the API (``pause_turn``) goes on by itself."""
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,16 @@ class ChatSession:
             with contextlib.suppress(OSError):
                 await asyncio.to_thread(self.keeper.store.set_last_open, conversation_id)
 
-    async def run_turn(self, conversation: Conversation) -> AsyncGenerator[TurnUpdate, None]:
+    async def run_turn(
+        self, conversation: Conversation, *, continuing: bool = False
+    ) -> AsyncGenerator[TurnUpdate, None]:
         """Save the conversation (its new message), stream the reply, end the turn.
 
         Yields NotSent (and stops) if the save fails; else TurnStarted, every stream event,
         and TurnEnded after the final save, unless the generator was cancelled or closed
-        (the turn then still ends: stopped, and saved).
+        (the turn then still ends: stopped, and saved). ``continuing``: the reply is the
+        conversation's last message, which goes on (Continue after a max_tokens stop). A
+        reply paused by the API (``pause_turn``) goes on by itself.
         """
         run = self._begin(conversation)
         try:
@@ -146,16 +154,25 @@ class ChatSession:
                 yield NotSent(error)
                 return
             await self.remember_open(conversation.id)
-            run.turn = turn = Turn(conversation)
+            request = self.client.request_for(conversation, continuing=continuing)
+            resume = conversation.messages[-1] if continuing else None
+            run.turn = turn = Turn(conversation, resume=resume)
+            turn.message.request = request_summary(request)
             run.checkpoints = asyncio.create_task(self._checkpoint(turn, run.halt))
             try:
                 yield TurnStarted(turn)
-                events = cast(AsyncGenerator[StreamEvent, None], self.client.stream(conversation))
-                async with contextlib.aclosing(events):
-                    async for event in events:
-                        if not isinstance(event, Retrying):
-                            turn.apply(event)
-                        yield event
+                for _leg in range(1 + MAX_AUTO_CONTINUES):
+                    events = cast(AsyncGenerator[StreamEvent, None], self.client.send(request))
+                    async with contextlib.aclosing(events):
+                        async for event in events:
+                            if not isinstance(event, Retrying):
+                                turn.apply(event)
+                            yield event
+                    if turn.message.stop_reason != "pause_turn":
+                        break
+                    request = self.client.request_for(conversation, continuing=True)
+                    turn = turn.resumed()
+                    run.turn = turn
             except Exception as error:  # a bug of ours: keep the text, say what happened
                 turn.fail(unexpected(error))
             finally:

@@ -108,8 +108,20 @@ class ClaudeClient:
             await self._sdk.close()
             self._sdk = None
 
-    async def stream(self, conversation: Conversation) -> AsyncIterator[StreamEvent]:
-        """Stream a reply to the conversation as it stands.
+    def request_for(
+        self, conversation: Conversation, *, continuing: bool = False
+    ) -> dict[str, Any]:
+        """The request for the conversation as it stands (see :func:`build_request`)."""
+        return build_request(
+            conversation, caching=self.settings.prompt_caching, continuing=continuing
+        )
+
+    def stream(self, conversation: Conversation) -> AsyncIterator[StreamEvent]:
+        """Stream a reply to the conversation as it stands (see :meth:`send`)."""
+        return self.send(self.request_for(conversation))
+
+    async def send(self, request: dict[str, Any]) -> AsyncIterator[StreamEvent]:
+        """Send a request (from :meth:`request_for`) and stream the reply.
 
         Always ends with one :class:`Finished` or :class:`Failed`; raises only
         ``CancelledError`` (when the caller stops it).
@@ -117,7 +129,6 @@ class ClaudeClient:
         if not self.has_credentials:
             yield Failed(NO_API_KEY)
             return
-        request = build_request(conversation)
         attempts = self.settings.max_retries + 1
         for attempt in range(1, attempts + 1):
             started = False  # once any of the reply is passed on, it is not sent again
@@ -151,6 +162,7 @@ class ClaudeClient:
         """One request and its stream; raises what the SDK raises."""
         usage = Usage()
         stop_reason: str | None = None
+        stop_sequence: str | None = None
         client = await self._client()
         async with client.messages.stream(**request) as stream:
             async for sdk_event in stream:
@@ -172,9 +184,10 @@ class ClaudeClient:
                 elif kind == "message_delta":
                     usage = _merge_usage(usage, event.usage)
                     stop_reason = event.delta.stop_reason or stop_reason
+                    stop_sequence = getattr(event.delta, "stop_sequence", None) or stop_sequence
                     yield UsageUpdated(usage)
                 elif kind == "message_stop":
-                    yield Finished(stop_reason or "end_turn", usage)
+                    yield Finished(stop_reason or "end_turn", usage, stop_sequence)
                     return
         yield Failed(INCOMPLETE)
 

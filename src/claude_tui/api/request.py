@@ -2,22 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 from typing import Any
 
+from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock
+from claude_tui.domain.context import thinking_readable
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.settings import ChatSettings
+
+SAMPLING_API_VERSION = "2023-06-01"
+"""The API version that still takes temperature and top_p (the SDK's default refuses them)."""
 
 
-def history_params(messages: Iterable[Message]) -> list[dict[str, Any]]:
+def _reply_content(message: Message, with_thinking: bool) -> list[dict[str, Any]]:
+    """A reply's blocks as they came: text, and its thinking when it may be sent back
+    (with the signature it came with; a block cut before its signature is left out)."""
+    content: list[dict[str, Any]] = []
+    for block in message.content:
+        if isinstance(block, TextBlock):
+            if block.text:
+                content.append(block.to_dict())
+        elif isinstance(block, ThinkingBlock):
+            if with_thinking and block.signature:
+                content.append(block.to_dict())
+        elif isinstance(block, OtherBlock) and block.type == "redacted_thinking" and with_thinking:
+            content.append(block.to_dict())
+    return content
+
+
+def history_params(
+    messages: Sequence[Message],
+    *,
+    readable: Collection[str] = (),
+    continuing: bool = False,
+) -> list[dict[str, Any]]:
     """The conversation as the Messages API wants it.
 
     Failed replies and replies with no text are left out (they stay on screen and on
     disk). After a user message, its last usable reply is the one sent. Consecutive
-    user messages (left by failed turns) are merged, so roles alternate.
+    user messages (left by failed turns) are merged, so roles alternate. The thinking of
+    the replies in ``readable`` goes with them. ``continuing``: the last message is a reply
+    to go on with, sent last (its text without trailing white space, which the API refuses).
     """
+    last = len(messages) - 1
     turns: list[dict[str, Any]] = []
-    for message in messages:
+    for position, message in enumerate(messages):
         if message.role == "user":
             blocks = [{"type": "text", "text": message.text}]
             if turns and turns[-1]["role"] == "user":
@@ -25,24 +55,94 @@ def history_params(messages: Iterable[Message]) -> list[dict[str, Any]]:
             else:
                 turns.append({"role": "user", "content": blocks})
             continue
-        if message.status in (TurnStatus.FAILED, TurnStatus.STREAMING) or not message.text.strip():
+        resumed = continuing and position == last
+        usable = message.status not in (TurnStatus.FAILED, TurnStatus.STREAMING)
+        if not (usable or resumed) or not message.text.strip():
             continue
-        reply = {"role": "assistant", "content": [{"type": "text", "text": message.text}]}
+        content = _reply_content(message, message.id in readable)
+        if resumed:
+            tail = content[-1]
+            if tail["type"] == "text":
+                tail["text"] = tail["text"].rstrip()
+        reply = {"role": "assistant", "content": content}
         if turns and turns[-1]["role"] == "assistant":
             turns[-1] = reply
         elif turns:
             turns.append(reply)
-    while turns and turns[-1]["role"] == "assistant":
-        turns.pop()  # a retry of the last reply resends the last user message
+    if not continuing:
+        while turns and turns[-1]["role"] == "assistant":
+            turns.pop()  # a retry of the last reply resends the last user message
     return turns
 
 
-def build_request(conversation: Conversation) -> dict[str, Any]:
-    request: dict[str, Any] = {
-        "model": conversation.model,
-        "max_tokens": conversation.max_tokens,
-        "messages": history_params(conversation.messages),
+def thinking_param(settings: ChatSettings) -> dict[str, Any] | None:
+    """The request's ``thinking``, asking for the thinking to be shown (summarized)."""
+    if settings.thinking == "off":
+        return {"type": "disabled"}
+    if settings.thinking == "between_tools":
+        return {"type": "between_tools"}
+    if settings.thinking == "adaptive":
+        return {"type": "adaptive", "display": "summarized"}
+    if settings.thinking == "budget":
+        return {"type": "enabled", "budget_tokens": settings.budget, "display": "summarized"}
+    return None
+
+
+def settings_params(settings: ChatSettings, *, caching: bool) -> dict[str, Any]:
+    """Everything but the messages: what the conversation's settings ask for. A value is
+    never dropped: one the model refuses gets the API's own refusal."""
+    request: dict[str, Any] = {"model": settings.model, "max_tokens": settings.max_tokens}
+    if settings.system:
+        request["system"] = settings.system
+    thinking = thinking_param(settings)
+    if thinking is not None:
+        request["thinking"] = thinking
+    if settings.effort:
+        request["output_config"] = {"effort": settings.effort}
+    if settings.stop_sequences:
+        request["stop_sequences"] = list(settings.stop_sequences)
+    if caching:
+        request["cache_control"] = {"type": "ephemeral"}
+    sampling = {
+        name: value
+        for name, value in (("temperature", settings.temperature), ("top_p", settings.top_p))
+        if value is not None
     }
-    if conversation.system:
-        request["system"] = conversation.system
+    if sampling:  # gone from the SDK's signature and from today's API version
+        request["extra_body"] = sampling
+        request["extra_headers"] = {"anthropic-version": SAMPLING_API_VERSION}
     return request
+
+
+def build_request(
+    conversation: Conversation, *, caching: bool = True, continuing: bool = False
+) -> dict[str, Any]:
+    """The keyword arguments of ``messages.stream`` for the conversation as it stands."""
+    settings = conversation.settings
+    readable = thinking_readable(settings.system, settings.model, conversation.messages)
+    request = settings_params(settings, caching=caching)
+    request["messages"] = history_params(
+        conversation.messages, readable=readable, continuing=continuing
+    )
+    return request
+
+
+def wire_body(request: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body a request sends (``extra_body`` merged in), for the request log."""
+    body = {k: v for k, v in request.items() if k not in ("extra_body", "extra_headers")}
+    body.update(request.get("extra_body") or {})
+    return body
+
+
+def request_summary(request: dict[str, Any]) -> dict[str, Any]:
+    """What a request asked for, without the conversation itself: kept with the reply, so
+    its details show what was sent (the system prompt by its length)."""
+    body = wire_body(request)
+    body.pop("messages", None)
+    system = body.pop("system", None)
+    if system:
+        body["system_characters"] = len(system)
+    version = (request.get("extra_headers") or {}).get("anthropic-version")
+    if version:
+        body["anthropic_version"] = version
+    return body

@@ -63,6 +63,7 @@ class UsageUpdated:
 class Finished:
     stop_reason: str
     usage: Usage
+    stop_sequence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,15 @@ what this copy last read or wrote: a field we did not change takes their value.
 from __future__ import annotations
 
 import heapq
+from dataclasses import fields
 from typing import Any
 
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.settings import ChatSettings
 
 # Fields of the conversation a person can change (see Conversation.header_dict).
-_SETTINGS = ("title", "title_set_by_user", "model", "max_tokens", "system")
+_SETTINGS = ("title", "title_set_by_user", *(f.name for f in fields(ChatSettings)))
 
 _PROGRESS = {  # how far a reply got: the further one wins
     TurnStatus.STREAMING: 0,

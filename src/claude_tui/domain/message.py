@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, block_from_dict
 from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
+from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.usage import Usage
 from claude_tui.domain.values import (
     SchemaError,
@@ -42,8 +43,19 @@ class Message:
     response_id: str | None = None
     model: str | None = None
     stop_reason: str | None = None
+    stop_sequence: str | None = None
     usage: Usage | None = None
     error: ErrorInfo | None = None
+    # What the reply was asked for and how it went (assistant messages; None in older files)
+    max_tokens: int | None = None
+    context: str | None = None  # the digest of what came before it (see domain/context.py)
+    first_token_seconds: float | None = None
+    thinking_seconds: float | None = None
+    duration_seconds: float | None = None
+    request: dict[str, Any] | None = None  # what was asked, without the messages
+    # Counts the changes to a message whose reply had ended (Continue): not saved, it
+    # tells a saved copy from an outdated one.
+    edition: int = field(default=0, compare=False, repr=False)
 
     @classmethod
     def user(cls, text: str) -> Message:
@@ -56,12 +68,10 @@ class Message:
 
     @property
     def stop_note(self) -> str | None:
-        """What to say under a reply that did not simply end its turn."""
-        if self.role != "assistant" or self.status is not TurnStatus.COMPLETE:
-            return None
-        if self.stop_reason in (None, "end_turn"):
-            return None
-        return f"stopped: {self.stop_reason}"
+        """What to say under a reply that did not simply end its turn, in words (the
+        app adds the way forward: see :func:`stop_note_of`)."""
+        note = stop_note_of(self)
+        return note.text if note is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,6 +88,9 @@ class Message:
                 stop_reason=self.stop_reason,
                 usage=self.usage.to_dict() if self.usage else None,
                 error=self.error.to_dict() if self.error else None,
+            )
+            data.update(
+                (name, getattr(self, name)) for name in _REPLY_EXTRAS if getattr(self, name)
             )
         return data
 
@@ -108,6 +121,35 @@ class Message:
             response_id=as_optional_string(data.get("response_id")),
             model=as_optional_string(data.get("model")),
             stop_reason=as_optional_string(data.get("stop_reason")),
+            stop_sequence=as_optional_string(data.get("stop_sequence")),
+            max_tokens=_count(data.get("max_tokens")),
+            context=as_optional_string(data.get("context")),
+            first_token_seconds=_seconds(data.get("first_token_seconds")),
+            thinking_seconds=_seconds(data.get("thinking_seconds")),
+            duration_seconds=_seconds(data.get("duration_seconds")),
+            request=request if isinstance(request := data.get("request"), dict) else None,
             usage=Usage.from_dict(usage) if usage is not None else None,
             error=ErrorInfo.from_dict(error_info) if error_info is not None else None,
         )
+
+
+_REPLY_EXTRAS = (
+    "request",
+    "stop_sequence",
+    "max_tokens",
+    "context",
+    "first_token_seconds",
+    "thinking_seconds",
+    "duration_seconds",
+)
+"""Saved only when set, so a file stays as short as what it knows."""
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1e9:
+        return float(value)
+    return None

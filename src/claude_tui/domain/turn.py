@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock
+from claude_tui.domain.context import context_of_next
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
 from claude_tui.domain.events import (
@@ -19,6 +22,7 @@ from claude_tui.domain.events import (
     UsageUpdated,
 )
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
 
 CHECKPOINT_SECONDS = 1.0  # a streaming reply is saved this often, so a crash loses little
 
@@ -31,14 +35,50 @@ class Turn:
     turn later fails or is stopped.
     """
 
-    def __init__(self, conversation: Conversation) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        resume: Message | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``resume``: go on with this reply (the conversation's last message) instead of
+        starting one; what arrives is joined onto it, its usage added to what it had."""
         self.conversation = conversation
-        self.message = Message(
-            role="assistant", status=TurnStatus.STREAMING, model=conversation.model
-        )
+        self._clock = clock
+        self._started = clock()
+        self._thinking_since: float | None = None
         self._positions: dict[int, int] = {}
+        self._joined: dict[int, str] = {}  # a resumed text block's text before this turn
         self.revision = 0  # counts the events applied: has anything changed since a save?
+        if resume is not None:
+            self.message = resume
+            self._base_usage = resume.usage or Usage()
+            self._offset = resume.duration_seconds or 0.0
+            resume.status, resume.stop_reason, resume.stop_sequence = (
+                TurnStatus.STREAMING,
+                None,
+                None,
+            )
+            resume.max_tokens = conversation.max_tokens
+            resume.edition += 1
+            return
+        self._base_usage = Usage()
+        self._offset = 0.0
+        self.message = Message(
+            role="assistant",
+            status=TurnStatus.STREAMING,
+            model=conversation.model,
+            max_tokens=conversation.max_tokens,
+            context=context_of_next(conversation.system, conversation.messages),
+        )
         conversation.append(self.message)
+
+    def resumed(self) -> Turn:
+        """A turn going on with this one's finished reply (after ``pause_turn``)."""
+        turn = Turn(self.conversation, resume=self.message, clock=self._clock)
+        turn.revision = self.revision
+        return turn
 
     @property
     def done(self) -> bool:
@@ -47,28 +87,58 @@ class Turn:
     def _block(self, index: int, default: ContentBlock) -> ContentBlock:
         position = self._positions.get(index)
         if position is None:
-            self._positions[index] = len(self.message.content)
-            self.message.content.append(default)
+            content = self.message.content
+            if not self._positions and isinstance(default, TextBlock) and content:
+                tail = content[-1]
+                if isinstance(tail, TextBlock):  # a resumed reply: its text goes on
+                    self._positions[index] = len(content) - 1
+                    self._joined[index] = tail.text
+                    return tail
+            self._positions[index] = len(content)
+            content.append(default)
             return default
         return self.message.content[position]
 
     def _replace(self, index: int, block: ContentBlock) -> None:
-        position = self._positions.get(index)
-        if position is None:
-            self._block(index, block)
-        else:
-            self.message.content[position] = block
+        kept = self._block(index, block)  # makes its place (or joins a resumed text)
+        if kept is block:
+            return
+        if index in self._joined and isinstance(block, TextBlock):
+            block = TextBlock(self._joined[index] + block.text)
+        self.message.content[self._positions[index]] = block
+
+    def _seconds(self) -> float:
+        return self._offset + self._clock() - self._started
+
+    def _timed(self, event: StreamEvent) -> None:
+        """Time to the first token, the thinking, and the whole reply."""
+        message = self.message
+        thinking = isinstance(event, ThinkingDelta) or (
+            isinstance(event, BlockStarted) and isinstance(event.block, ThinkingBlock)
+        )
+        if isinstance(event, TextDelta | ThinkingDelta) and message.first_token_seconds is None:
+            message.first_token_seconds = self._seconds()
+        if thinking and self._thinking_since is None:
+            self._thinking_since = self._clock()
+        elif self._thinking_since is not None and isinstance(
+            event, BlockFinished | Finished | Failed | TextDelta
+        ):
+            spent = self._clock() - self._thinking_since
+            message.thinking_seconds = (message.thinking_seconds or 0.0) + spent
+            self._thinking_since = None
+        message.duration_seconds = self._seconds()
 
     def apply(self, event: StreamEvent) -> None:
         self.revision += 1
         message = self.message
+        self._timed(event)
         if isinstance(event, MessageStarted):
             message.response_id = event.response_id
             message.model = event.model
             # message_start's output count (1) is a placeholder, not a count: until
             # message_delta reports the output, none is counted (a reply cut short or
             # stopped before it adds nothing to the totals).
-            message.usage = replace(event.usage, output_tokens=0)
+            message.usage = self._base_usage + replace(event.usage, output_tokens=0)
         elif isinstance(event, BlockStarted):
             self._replace(event.index, event.block)
         elif isinstance(event, TextDelta):
@@ -82,10 +152,11 @@ class Turn:
         elif isinstance(event, BlockFinished):
             self._replace(event.index, event.block)
         elif isinstance(event, UsageUpdated):
-            message.usage = event.usage
+            message.usage = self._base_usage + event.usage
         elif isinstance(event, Finished):
-            message.usage = event.usage
+            message.usage = self._base_usage + event.usage
             message.stop_reason = event.stop_reason
+            message.stop_sequence = event.stop_sequence
             message.status = TurnStatus.COMPLETE
             self.conversation.touch()
         elif isinstance(event, Failed):

@@ -111,7 +111,7 @@ def _ending_note(message: Message) -> str | None:
     if message.status is TurnStatus.STREAMING:
         return "_Reply incomplete: it was still arriving._"
     note = message.stop_note
-    return f"_Reply {note}_" if note else None
+    return f"_{note}_" if note else None
 
 
 def to_markdown(conversation: Conversation) -> str:

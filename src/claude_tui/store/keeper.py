@@ -43,7 +43,7 @@ class ConversationKeeper:
         self._pinned: set[str] = set()
         self._lock = asyncio.Lock()
         # Encoded lines of ended messages, per conversation, for the next save of it.
-        self._lines: dict[str, dict[str, tuple[Message, str]]] = {}
+        self._lines: dict[str, dict[str, tuple[Message, int, str]]] = {}
         # Per conversation: the file last read or written, and its settings then.
         self._files: dict[str, tuple[FileKey, dict[str, Any]]] = {}
 
@@ -93,7 +93,7 @@ class ConversationKeeper:
             self._remember_lines(
                 conversation.id,
                 {
-                    message.id: (message, line)
+                    message.id: (message, message.edition, line)
                     for message, line in zip(conversation.messages, lines, strict=True)
                     if message.error != INTERRUPTED
                 },
@@ -114,35 +114,38 @@ class ConversationKeeper:
         """Take, on the event loop, what a later change could alter; return the encoder
         that makes the file from it in a thread.
 
-        A message whose reply has ended never changes again: it is encoded once (in the
-        thread) and its line reused by later saves. Only a message still streaming is
-        copied here, so saving a long conversation costs the loop next to nothing.
+        A message whose reply has ended changes only with its edition (Continue): it is
+        encoded once per edition (in the thread) and its line reused by later saves. Only a
+        message still streaming is copied here, so saving a long conversation costs the loop
+        next to nothing.
         """
         header = conversation.header_dict()
         known = self._lines.pop(conversation.id, {})
-        messages: list[tuple[Message, dict[str, Any] | None]] = [
-            (m, m.to_dict() if m.status is TurnStatus.STREAMING else None)
+        messages: list[tuple[Message, int, dict[str, Any] | None]] = [
+            (m, m.edition, m.to_dict() if m.status is TurnStatus.STREAMING else None)
             for m in conversation.messages
         ]
 
         def encode() -> bytes:
             lines: list[str] = []
-            reusable: dict[str, tuple[Message, str]] = {}
-            for message, copy in messages:
+            reusable: dict[str, tuple[Message, int, str]] = {}
+            for message, edition, copy in messages:
                 cached = known.get(message.id)
-                if copy is None and cached is not None and cached[0] is message:
-                    line = cached[1]
+                if copy is None and cached and cached[0] is message and cached[1] == edition:
+                    line = cached[2]
                 else:
                     line = encode_message(copy if copy is not None else message.to_dict())
                 if copy is None:
-                    reusable[message.id] = (message, line)
+                    reusable[message.id] = (message, edition, line)
                 lines.append(line)
             self._remember_lines(conversation.id, reusable)
             return encode_lines(header, lines)
 
         return encode
 
-    def _remember_lines(self, conversation_id: str, lines: dict[str, tuple[Message, str]]) -> None:
+    def _remember_lines(
+        self, conversation_id: str, lines: dict[str, tuple[Message, int, str]]
+    ) -> None:
         self._lines.pop(conversation_id, None)
         self._lines[conversation_id] = lines  # the newest last: the oldest go first
         while len(self._lines) > LINE_CACHE_CONVERSATIONS:

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import is_long
 from claude_tui.tui.widgets.other_blocks import other_block_view, tool_use_text, tool_use_view
@@ -84,8 +85,10 @@ def _status_text(message: Message, last: bool) -> Content:
             lines += ["\n", (printable(error.reference), "dim")]
         lines += ["\n", (printable(error.hint) + " " + hint).strip()]
         return Content.assemble(*lines)
-    note = message.stop_note
-    return Content.assemble((printable(note), "bold")) if note else Content("")
+    note = stop_note_of(message)
+    if note is None:
+        return Content("")
+    return Content.assemble((printable(note.text), "bold"), " ", printable(note.hint))
 
 
 class AssistantMessageView(Vertical):
