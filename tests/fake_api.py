@@ -18,6 +18,16 @@ To hold a stream part-way, give the reply a `Gate`:
     await gate.wait_held_async()     # "Hello" has been sent; the server now waits
     gate.release()                   # ", world" and the end of the message follow
 
+It knows models (tests/fake_models.py): GET /v1/models lists six, newest first, with their
+`capabilities`, in pages (`limit`, `after_id`, `before_id`); GET /v1/models/ID gives one.
+POST /v1/messages and /v1/messages/count_tokens refuse what the real API refuses for the model
+asked (404 for an unknown one, 400 for a thinking type, effort, budget or sampling parameter it
+does not take, or a thinking block sent back with a signature that is missing or bound to
+another system prompt). Thinking blocks are signed for the request they answer (a scripted
+block without a signature gets one) and come with empty text when the request turns thinking
+on without `display: "summarized"` on a 5.x model (or with `display: "omitted"`). The echo
+starts with a short thinking block when the request turns thinking on (adaptive or enabled).
+
 Run it on its own (echo replies, streamed slowly) for manual trials and benchmarks:
 
     python -m tests.fake_api --port 8765 --delay 0.02 --chunk-size 8
@@ -40,6 +50,17 @@ Stdlib only, so that it runs anywhere.
 #   class of its status: 400 BadRequestError, 401 AuthenticationError, 403 PermissionDeniedError,
 #   404 NotFoundError, 413 ContentTooLargeError, 429 RateLimitError, 500 InternalServerError,
 #   529 OverloadedError (a subclass of InternalServerError).
+# And with models, as checked by tests/test_fake_api_models.py:
+# - `client.models.list()` parses each model's `capabilities` into `ModelCapabilities`;
+#   `async for` follows `has_more` by asking again with `after_id=<last_id>` (and `limit`).
+# - A 404 from /v1/messages (unknown model) raises `NotFoundError`; `.body` is the whole JSON,
+#   `{"type": "error", "error": {"type": "not_found_error", "message": "model: ..."}}`.
+# - `thinking={"type": "between_tools"}`, `output_config={"effort": ...}` and `stop_sequences`
+#   are method parameters; sampling parameters only pass as `extra_body`, and the old API
+#   version as `extra_headers={"anthropic-version": "2023-06-01"}`.
+# - The stream's `thinking` events carry the thinking text; the final message's thinking block
+#   has it and the signature (from the `signature_delta`); `message_delta.delta.stop_sequence`
+#   becomes the final message's `stop_sequence`.
 
 from __future__ import annotations
 
@@ -57,15 +78,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-DEFAULT_MODEL = "claude-sonnet-5-5"
-
-MODELS: list[dict[str, Any]] = [
-    {"id": "claude-opus-5-5", "display_name": "Claude Opus 5.5"},
-    {"id": "claude-sonnet-5-5", "display_name": "Claude Sonnet 5.5"},
-    {"id": "claude-haiku-5-5", "display_name": "Claude Haiku 5.5"},
-]
-"""The models GET /v1/models lists (completed by `_model_info`)."""
+from tests.fake_models import (
+    DEFAULT_MODEL,
+    asks_for_thinking,
+    check_request,
+    count_tokens,
+    find_model,
+    model_page,
+    rough_token_count,
+    shaped_blocks,
+)
 
 ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
@@ -93,14 +117,6 @@ _ERROR_MESSAGES: dict[str, str] = {
     "timeout_error": "Request timed out",
     "overloaded_error": "Overloaded",
 }
-
-_API_VERSION_WITHOUT_SAMPLING = "2026-10-21"
-"""From this API version on, `temperature`, `top_p` and `top_k` are refused with a 400."""
-
-
-def rough_token_count(text: str) -> int:
-    """A rough token count: about four characters a token."""
-    return len(text) // 4 + 1
 
 
 def _new_id(prefix: str) -> str:
@@ -179,6 +195,8 @@ class Reply:
     model: str | None = None
     """None: the model the request asked for."""
     stop_reason: str | None = "end_turn"
+    stop_sequence: str | None = None
+    """The stop sequence that ended the reply (with stop_reason "stop_sequence")."""
     input_tokens: int = 10
     output_tokens: int | None = None
     """None: a rough count of the content."""
@@ -205,8 +223,8 @@ class Reply:
     @classmethod
     def text(cls, text: str, **options: Any) -> Reply:
         """A reply with one text block; ``options`` as for :meth:`blocks` (chunk_size,
-        delay, model, stop_reason — "end_turn" unless given —, the token counts,
-        message_id, gate)."""
+        delay, model, stop_reason — "end_turn" unless given —, stop_sequence, the token
+        counts, message_id, gate)."""
         return cls.blocks([{"type": "text", "text": text}], **options)
 
     @classmethod
@@ -218,6 +236,7 @@ class Reply:
         delay: float = 0.0,
         model: str | None = None,
         stop_reason: str | None = None,
+        stop_sequence: str | None = None,
         input_tokens: int = 10,
         output_tokens: int | None = None,
         cache_creation_input_tokens: int = 0,
@@ -228,10 +247,14 @@ class Reply:
         """A reply with these content blocks: `{"type": "text", "text": ...}`,
         `{"type": "thinking", "thinking": ..., "signature": ...}`,
         `{"type": "tool_use", "id": ..., "name": ..., "input": {...}}` (the id and the signature may
-        be left out); other types are sent whole in their `content_block_start`.
-        `stop_reason` None means "tool_use" if there is a tool_use block, else "end_turn"."""
+        be left out: a thinking block then gets a signature bound to the request it answers);
+        other types are sent whole in their `content_block_start`.
+        `stop_reason` None means "stop_sequence" if `stop_sequence` is given, "tool_use" if there
+        is a tool_use block, else "end_turn"."""
         content = [_complete_block(block) for block in blocks]
-        if stop_reason is None:
+        if stop_reason is None and stop_sequence is not None:
+            stop_reason = "stop_sequence"
+        elif stop_reason is None:
             stop_reason = (
                 "tool_use" if any(b["type"] == "tool_use" for b in content) else "end_turn"
             )
@@ -241,6 +264,7 @@ class Reply:
             delay=delay,
             model=model,
             stop_reason=stop_reason,
+            stop_sequence=stop_sequence,
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             cache_creation_input_tokens=cache_creation_input_tokens,
@@ -254,7 +278,8 @@ class Reply:
 
     @classmethod
     def echo(cls, *, chunk_size: int = 20, delay: float = 0.0, model: str | None = None) -> Reply:
-        """A short Markdown reply quoting the last user message (the server's default)."""
+        """A short Markdown reply quoting the last user message (the server's default), after
+        a short thinking block when the request turns thinking on (adaptive or enabled)."""
         return cls(chunk_size=chunk_size, delay=delay, model=model, is_echo=True)
 
     @classmethod
@@ -339,10 +364,14 @@ class Reply:
         return "".join(block["text"] for block in self.content if block["type"] == "text")
 
     def for_request(self, body: dict[str, Any]) -> Reply:
-        """This reply as sent for a request: an echo gets its text from the request."""
-        if not self.is_echo:
-            return self
-        return replace(self, content=[{"type": "text", "text": echo_text(body)}], is_echo=False)
+        """This reply as sent for a request: an echo gets its text from the request; thinking
+        blocks get a signature bound to it if they have none, and no text if it hides them."""
+        content = self.content
+        if self.is_echo:
+            content = [{"type": "text", "text": echo_text(body)}]
+            if asks_for_thinking(body):
+                content.insert(0, {"type": "thinking", "thinking": echo_thinking(body)})
+        return replace(self, content=shaped_blocks(content, body), is_echo=False)
 
 
 @dataclass
@@ -587,7 +616,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif (method, path) == ("POST", "/v1/messages/count_tokens"):
                 self._count_tokens(request)
             elif (method, path) == ("GET", "/v1/models"):
-                self._send_json(200, _model_page())
+                self._send_json(200, model_page(urlsplit(self.path).query))
             elif method == "GET" and path.startswith("/v1/models/"):
                 self._model(path.removeprefix("/v1/models/"))
             else:
@@ -600,26 +629,25 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _count_tokens(self, request: RecordedRequest) -> None:
-        body = request.body
-        if "messages" not in body or "model" not in body:
-            self._send_error(400, "invalid_request_error", "model and messages are required")
+        refusal = check_request(request.body, request.headers, counting=True)
+        if refusal:
+            self._send_error(*refusal)
             return
-        text = "".join(_strings([body.get("system"), body.get("messages"), body.get("tools")]))
-        self._send_json(200, {"input_tokens": rough_token_count(text) + 3})
+        self._send_json(200, {"input_tokens": count_tokens(request.body)})
 
     def _model(self, model_id: str) -> None:
-        for model in MODELS:
-            if model["id"] == model_id:
-                self._send_json(200, _model_info(model))
-                return
-        self._send_error(404, "not_found_error", f"model: {model_id}")
+        model = find_model(model_id)
+        if model is None:
+            self._send_error(404, "not_found_error", f"model: {model_id}")
+        else:
+            self._send_json(200, model.info())
 
     # POST /v1/messages
 
     def _messages(self, request: RecordedRequest) -> None:
-        problem = _check_message_request(request)
-        if problem:
-            self._send_error(400, "invalid_request_error", problem)
+        refusal = check_request(request.body, request.headers)
+        if refusal:
+            self._send_error(*refusal)
             return
         reply = self.fake._next_reply().for_request(request.body)
         if reply.fault == "hang_before_headers":
@@ -729,29 +757,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Aborted
 
 
-def _check_message_request(request: RecordedRequest) -> str | None:
-    """What the API would refuse in this request, if anything (a few checks, not all)."""
-    body = request.body
-    for name in ("model", "max_tokens", "messages"):
-        if name not in body:
-            return f"{name}: Field required"
-    if not isinstance(body["messages"], list) or not body["messages"]:
-        return "messages: at least one message is required"
-    if request.headers.get("anthropic-version", "") >= _API_VERSION_WITHOUT_SAMPLING:
-        for name in ("temperature", "top_p", "top_k"):
-            if name in body:
-                return f"{name}: Extra inputs are not permitted"
-    return None
-
-
 def _complete_block(block: dict[str, Any]) -> dict[str, Any]:
     """A copy of a content block with what the API always sends filled in."""
     block = dict(block)
     if block["type"] == "tool_use":
         block.setdefault("id", _new_id("toolu"))
         block.setdefault("input", {})
-    elif block["type"] == "thinking":
-        block.setdefault("signature", "fake-signature")
     return block
 
 
@@ -768,7 +779,7 @@ def _message(reply: Reply, model: str, message_id: str) -> dict[str, Any]:
         "model": model,
         "content": [],
         "stop_reason": reply.stop_reason,
-        "stop_sequence": None,
+        "stop_sequence": reply.stop_sequence,
         "usage": {
             "input_tokens": reply.input_tokens,
             "cache_creation_input_tokens": reply.cache_creation_input_tokens,
@@ -799,7 +810,12 @@ def _stream_steps(reply: Reply, model: str, message_id: str) -> Iterator[_Event 
         "message_start",
         {
             "type": "message_start",
-            "message": {**message, "stop_reason": None, "usage": usage_so_far},
+            "message": {
+                **message,
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": usage_so_far,
+            },
         },
     )
     yield _Event("ping", {"type": "ping"})
@@ -852,7 +868,7 @@ def _stream_steps(reply: Reply, model: str, message_id: str) -> Iterator[_Event 
         "message_delta",
         {
             "type": "message_delta",
-            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
+            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": reply.stop_sequence},
             "usage": {
                 key: value for key, value in message["usage"].items() if key != "service_tier"
             },
@@ -873,38 +889,6 @@ def _block_start(block: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
     return block, "", ""
 
 
-def _model_info(model: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "model",
-        "created_at": "2026-01-01T00:00:00Z",
-        "lifecycle": "active",
-        "max_input_tokens": 1_000_000,
-        "max_tokens": 128_000,
-        **model,
-    }
-
-
-def _model_page() -> dict[str, Any]:
-    return {
-        "data": [_model_info(m) for m in MODELS],
-        "has_more": False,
-        "first_id": MODELS[0]["id"],
-        "last_id": MODELS[-1]["id"],
-    }
-
-
-def _strings(value: object) -> Iterator[str]:
-    """Every string in a JSON value, keys aside."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-
-
 def _user_text(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, str):
@@ -916,10 +900,21 @@ def _user_text(message: dict[str, Any]) -> str:
     return ""
 
 
+def _last_said(body: dict[str, Any]) -> str:
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    return next((_user_text(m) for m in reversed(messages) if m.get("role") == "user"), "")
+
+
+def echo_thinking(body: dict[str, Any]) -> str:
+    """The echo reply's thinking, when the request asks for thinking."""
+    said = " ".join(_last_said(body).split())
+    return f"Thinking about what you said: {said[:60] or '(nothing)'}"
+
+
 def echo_text(body: dict[str, Any]) -> str:
     """The echo reply to a request: Markdown quoting its last user message."""
     messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
-    said = next((_user_text(m) for m in reversed(messages) if m.get("role") == "user"), "")
+    said = _last_said(body)
     quoted = "\n".join(f"> {line}" for line in said.splitlines() or ["(nothing)"])
     return (
         "## Echo\n\n"

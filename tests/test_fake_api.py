@@ -230,13 +230,14 @@ def test_requests_without_credentials_get_401(server: FakeAnthropic) -> None:
 
 @pytest.mark.asyncio
 async def test_sampling_parameters_need_the_old_api_version(server: FakeAnthropic) -> None:
+    older = "claude-sonnet-4-6"  # the 5.x models refuse them under any version
     async with client_for(server) as client:
         with pytest.raises(anthropic.BadRequestError):
             await client.messages.create(
-                model=MODEL, max_tokens=100, messages=HELLO, extra_body={"temperature": 0.5}
+                model=older, max_tokens=100, messages=HELLO, extra_body={"temperature": 0.5}
             )
         await client.messages.create(
-            model=MODEL,
+            model=older,
             max_tokens=100,
             messages=HELLO,
             extra_body={"temperature": 0.5},

@@ -13,7 +13,8 @@ import importlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_tui.api.errors import classify_exception, hide_key
 from claude_tui.api.request import build_request
@@ -26,6 +27,7 @@ from claude_tui.domain.blocks import (
     ThinkingBlock,
     ToolUseBlock,
 )
+from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY
 from claude_tui.domain.events import (
@@ -72,6 +74,18 @@ def _block(raw: Any) -> ContentBlock:
     return OtherBlock(data=json.loads(json.dumps(data, default=str)))
 
 
+class MissingKeyError(RuntimeError):
+    """There is no API key, so nothing was asked of the API."""
+
+
+class CatalogCache(Protocol):
+    """Where :meth:`ClaudeClient.catalog` keeps the model list (``store.ModelCache``)."""
+
+    def load(self) -> Catalog | None: ...
+
+    def save(self, catalog: Catalog) -> None: ...
+
+
 class ClaudeClient:
     """One ``AsyncAnthropic`` for the running app; create it inside the event loop."""
 
@@ -103,10 +117,49 @@ class ClaudeClient:
                 await sdk.close()
         return self._sdk
 
+    async def _keyed_client(self) -> AsyncAnthropic:
+        if not self.has_credentials:
+            raise MissingKeyError(NO_API_KEY.title)
+        return await self._client()
+
     async def close(self) -> None:
         if self._sdk is not None:
             await self._sdk.close()
             self._sdk = None
+
+    async def list_models(self) -> tuple[ModelInfo, ...]:
+        """Every model the API lists, newest first (all pages); raises what the SDK
+        raises, and MissingKeyError without a key."""
+        client = await self._keyed_client()
+        return tuple([ModelInfo.from_api(model.to_dict()) async for model in client.models.list()])
+
+    async def count_tokens(self, params: dict[str, Any]) -> int:
+        """The API's count of the input tokens of a request made of ``params`` (model,
+        messages, and system, thinking, tools if wanted); raises as :meth:`list_models`."""
+        client = await self._keyed_client()
+        counted = await client.messages.count_tokens(**params)
+        return counted.input_tokens
+
+    async def catalog(
+        self, cache: CatalogCache, *, now: datetime, refresh: bool = False
+    ) -> Catalog:
+        """The models to choose from: the cached list while it is under a day old (unless
+        ``refresh``), else the API's, which is then cached. When the API cannot be asked
+        (no key, no network, an error), the cached list however old, else the fallback
+        list. Never raises for that."""
+        cached = await asyncio.to_thread(cache.load)
+        if cached is not None and not refresh and not cached.is_stale(now):
+            return cached
+        try:
+            models = await self.list_models()
+        except Exception:  # any failure to ask leaves the list we have
+            models = ()
+        if not models:
+            return cached or Catalog.fallback()
+        fetched = Catalog(models, now, "api")
+        with contextlib.suppress(OSError):  # the cache is a convenience
+            await asyncio.to_thread(cache.save, fetched)
+        return fetched
 
     def request_for(
         self, conversation: Conversation, *, continuing: bool = False
