@@ -1,4 +1,5 @@
-"""The stylesheets load from an installed wheel and from an editable install."""
+"""The stylesheets and the price table load from an installed wheel and from an editable
+install."""
 
 from __future__ import annotations
 
@@ -26,8 +27,15 @@ print(Path(claude_tui.__file__).parent)
 print(css)
 """
 
+PRICES = """
+from importlib import resources
+from claude_tui.domain.pricing import PRICE_FILE, PriceTable
+print(PriceTable.default().checked)
+print(resources.files("claude_tui").joinpath(PRICE_FILE))
+"""
 
-def test_styles_load_from_an_installed_wheel(tmp_path: Path) -> None:
+
+def test_styles_and_prices_load_from_an_installed_wheel(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -51,18 +59,26 @@ def test_styles_load_from_an_installed_wheel(tmp_path: Path) -> None:
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         assert "claude_tui/styles/app.tcss" in archive.namelist()
+        assert "claude_tui/prices.toml" in archive.namelist()
         archive.extractall(site)
-    result = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(site)},
-    )
-    package, css = result.stdout.split()
+
+    def run(code: str) -> list[str]:
+        env = {**os.environ, "PYTHONPATH": str(site)}
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+            env=env,
+        )
+        return result.stdout.split()
+
+    package, css = run(CHECK)
     assert Path(package) == site / "claude_tui"
     assert Path(css) == site / "claude_tui" / "styles" / "app.tcss"
+    checked, table = run(PRICES)
+    assert (checked, Path(table)) == ("2026-12-02", site / "claude_tui" / "prices.toml")
 
 
 def test_styles_load_from_the_source_tree_in_an_editable_install() -> None:
