@@ -26,6 +26,7 @@ from claude_tui.session import ChatSession
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.drafts import DraftStore
 from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.store.model_cache import ModelCache
 from claude_tui.tui import collector
 from claude_tui.tui.commands import ConversationCommands
 from claude_tui.tui.drafts import DraftBook
@@ -76,6 +77,7 @@ class ClaudeTUI(App[None]):
             session=ChatSession(client, keeper, on_merged=lambda c: self._chat.merged(c)),
             drafts=DraftBook(DraftStore(store.root)),
             clock=clock,
+            models=ModelCache(paths.cache_dir() / "models.json"),
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 WELCOME = "Start a conversation: type below and press Enter.  F1 lists every key."
 
 
+MODELS_CHECK_SECONDS = 3600.0  # how often the model list's age is checked (it lasts a day)
+
+
 class Opening:
     class SdkLoaded(Message):
         """The SDK is imported (the app may now freeze what exists out of collections)."""
@@ -195,6 +198,16 @@ class Opening:
     async def _preload_sdk(self) -> None:
         await asyncio.to_thread(preload_sdk)
         self.screen.post_message(self.SdkLoaded())
+        await self.read_models()
+        self.screen.set_interval(MODELS_CHECK_SECONDS, self.read_models)
+
+    async def read_models(self, *, refresh: bool = False) -> None:
+        """The model list: the cached one while under a day old, else the API's (saved in
+        the cache), else the offline list. Never fails."""
+        services = self.services
+        self.screen.catalog = await services.client.catalog(
+            services.models, now=services.clock(), refresh=refresh
+        )
 
     def take(self, summaries: list[ConversationSummary], replace: bool = False) -> None:
         """Show what was read from the disk, merged with what is listed already (this copy

@@ -12,6 +12,7 @@ from claude_tui.config import Settings
 from claude_tui.session import ChatSession
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.store.model_cache import ModelCache
 from claude_tui.store.trash import Trash
 from claude_tui.tui.drafts import DraftBook
 
@@ -25,6 +26,7 @@ class Services:
     session: ChatSession
     drafts: DraftBook
     clock: Callable[[], datetime]
+    models: ModelCache  # the API's model list, fetched at most daily
 
     @property
     def trash(self) -> Trash:

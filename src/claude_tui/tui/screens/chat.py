@@ -30,6 +30,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 from textual.worker import Worker, WorkerState
 
+from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
 from claude_tui.domain.events import Retrying
 from claude_tui.domain.message import Message
@@ -63,6 +64,9 @@ class ChatScreen(Screen[None]):
     retry: var[tuple[Retrying, float] | None] = var(None, init=False)  # and when the wait ends
     now: var[datetime | None] = var(None, init=False)  # for "5m ago" in the list
     status: var[StatusInfo] = var(StatusInfo)
+    # The models to choose from: the offline list until the API's is read (after the
+    # first paint, then daily).
+    catalog: var[Catalog] = var(Catalog.fallback, init=False)
 
     def __init__(
         self, services: Services, *, prompt: str | None = None, resume: bool = False
