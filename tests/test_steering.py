@@ -17,8 +17,10 @@ from claude_tui.api.client import ClaudeClient
 from claude_tui.api.request import build_request
 from claude_tui.config import ConfigError, Settings, read_config_file
 from claude_tui.domain.blocks import TextBlock, ThinkingBlock
+from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.events import BlockFinished, BlockStarted, Finished, TextDelta, ThinkingDelta
+from claude_tui.domain.fitting import fit
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.settings import ChatSettings
 from claude_tui.domain.turn import Turn
@@ -301,3 +303,43 @@ def test_stop_reasons_in_words() -> None:
         "The conversation is longer than the model can read."
     )
     assert note("end_turn") is None
+
+
+async def test_a_model_that_refuses_sampling_gets_the_apis_words_and_the_way_forward(
+    session: ChatSession, data_dir: Path
+) -> None:
+    conversation = Conversation.start(ChatSettings(MODEL, 1000, temperature=0.3))
+    ended = await talk(session, conversation, "Hi")
+    error = ended.turn.message.error
+    assert error is not None and error.status_code == 400
+    assert "temperature" in error.detail  # the API's own refusal
+    assert "clear temperature and top_p in the conversation's settings" in error.hint
+    assert saved(data_dir, conversation)["messages"][0]["content"][0]["text"] == "Hi"
+
+
+async def test_a_thinking_choice_the_model_refuses_says_where_to_change_it(
+    session: ChatSession,
+) -> None:
+    conversation = Conversation.start(ChatSettings(MODEL, 1000, thinking="off"))
+    ended = await talk(session, conversation, "Hi")
+    error = ended.turn.message.error
+    assert error is not None and "disabled" in error.detail
+    assert error.hint == "Change thinking in the conversation's settings, or pick another model."
+
+
+def test_settings_fitted_to_a_model_change_what_it_refuses_and_say_so() -> None:
+    catalog = Catalog.fallback()
+    haiku_4_5, sonnet = catalog.find("claude-haiku-4-5"), catalog.find("claude-sonnet-5-5")
+    assert haiku_4_5 is not None and sonnet is not None
+    wanted = ChatSettings(MODEL, 200_000, thinking="adaptive", effort="xhigh")
+    fitted, notes = fit(wanted, haiku_4_5)
+    assert (fitted.model, fitted.thinking, fitted.effort) == ("claude-haiku-4-5", "budget", None)
+    assert fitted.max_tokens == haiku_4_5.max_tokens
+    assert notes[0] == "Claude Haiku 4.5 does not take thinking adaptive: thinking is budget."
+    fitted, notes = fit(wanted.with_changes(thinking="off", max_tokens=1000), sonnet)
+    assert fitted.thinking == "between_tools"
+    assert "thinking is between tools only" in notes[0]
+    assert fit(ChatSettings(MODEL, 1000, thinking="adaptive"), sonnet) == (
+        ChatSettings(MODEL, 1000, thinking="adaptive"),
+        [],
+    )

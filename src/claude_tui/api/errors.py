@@ -57,6 +57,36 @@ _TYPE_BY_STATUS = {
 }
 
 
+_REFUSED_SETTINGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    # words in a 400's message: the way forward (the API's own words are the detail)
+    (
+        ("temperature", "top_p", "top_k"),
+        "This model refuses sampling settings: clear temperature and top_p in the "
+        "conversation's settings, or pick a model that takes them.",
+    ),
+    (
+        ("thinking",),
+        "Change thinking in the conversation's settings, or pick another model.",
+    ),
+    (
+        ("effort",),
+        "Choose another effort (or the model's default) in the conversation's settings.",
+    ),
+    (
+        ("max_tokens",),
+        "Lower max_tokens in the conversation's settings to what the model allows.",
+    ),
+)
+
+
+def _settings_hint(message: str) -> str | None:
+    """The way forward for a request refused for one of the conversation's settings."""
+    for words, hint in _REFUSED_SETTINGS:
+        if any(word in message for word in words):
+            return hint
+    return None
+
+
 def classify_status(
     status: int, error_type: str | None, message: str, request_id: str | None
 ) -> ErrorInfo:
@@ -67,6 +97,8 @@ def classify_status(
         hint = "Wait a moment before retrying."
     else:
         kind, title, hint = _BY_TYPE[error_type]
+    if error_type == "invalid_request_error":
+        hint = _settings_hint(message) or hint
     return ErrorInfo(
         kind=kind,
         title=title,

@@ -13,17 +13,21 @@ import contextlib
 import threading
 from dataclasses import dataclass
 
+from claude_tui import paths
 from claude_tui.api.client import ClaudeClient, preload_sdk
 from claude_tui.config import Settings
 from claude_tui.console.terminal import OutputClosed, ReplyWriter, Streams, one_line
+from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.errors import NO_API_KEY
 from claude_tui.domain.events import Retrying, TextDelta
+from claude_tui.domain.fitting import fitted_defaults
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.session import ChatSession, NotSent, TurnEnded, TurnStarted
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.store.lookup import most_recently_used
+from claude_tui.store.model_cache import ModelCache
 
 NO_KEY_HINT = (
     "Set it in your shell (export ANTHROPIC_API_KEY=...), or api_key in the "
@@ -76,7 +80,12 @@ def open_conversation(
                 )
             return conversation
         streams.note("No saved conversation to continue: starting a new one.")
-    return Conversation.start(settings.chat_defaults())
+    return Conversation.start(fitted_defaults(settings, known_models()))
+
+
+def known_models() -> Catalog:
+    """The model list as last fetched (by the app or a check), else the offline one."""
+    return ModelCache(paths.cache_dir() / "models.json").load() or Catalog.fallback()
 
 
 class Talk:

@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
 from claude_tui.domain.events import Retrying
+from claude_tui.domain.fitting import fitted_defaults
 from claude_tui.domain.message import Message
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
@@ -87,8 +88,8 @@ class ChatScreen(Screen[None]):
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
 
     def new_conversation(self) -> Conversation:
-        settings = self.services.settings
-        return Conversation.start(settings.chat_defaults())
+        """A new conversation with the default settings, fitted to its model."""
+        return Conversation.start(fitted_defaults(self.services.settings, self.catalog))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
