@@ -297,6 +297,11 @@ def _run(
             getattr(args, name) is not None for name in ("model", "max_tokens", "system")
         ),
     )
+    if command == "chat" or args.print_reply:
+        from claude_tui.console.models import refuse_unknown_model
+
+        if refuse_unknown_model(settings, args.model, request, streams):
+            return 2
     if command == "chat":
         from claude_tui.console.chat import run_chat
 
