@@ -155,7 +155,7 @@ def test_conversation_cost_says_what_is_known_and_what_is_not() -> None:
     assert partly.to_dict() == {"cost_usd": pytest.approx(0.42), "unpriced_replies": 1}
     del conversation.messages[:3]
     unknown = conversation_cost(conversation)
-    assert (unknown.text, unknown.known) == ("cost unknown", False)
+    assert (unknown.text, unknown.known) == ("unknown", False)
     assert unknown.to_dict() == {"cost_usd": None, "unpriced_replies": 1}
 
 

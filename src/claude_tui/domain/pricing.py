@@ -265,9 +265,10 @@ class Cost:
 
     @property
     def text(self) -> str:
-        """ "$0.42", "$0.42 + unknown" (some replies have no price), "cost unknown"."""
+        """ "$0.42"; "$0.42 + unknown" when some replies have no price; "unknown" when
+        none has (say "cost unknown" where the word cost is not already there)."""
         if self.unpriced and not self.priced:
-            return "cost unknown"
+            return "unknown"
         money = format_cost(self.dollars)
         return f"{money} + unknown" if self.unpriced else money
 
