@@ -124,6 +124,27 @@ def test_export_markdown_to_stdout_by_id_or_unique_prefix(two: Cli) -> None:
     ) in full.stdout
 
 
+def test_export_markdown_shows_what_the_conversation_and_each_reply_cost(cli: Cli) -> None:
+    save_metered(cli.data_dir, B_ID, *B_REPLIES)  # Opus 5.5 $0.44, and a model of no price
+    result = cli.run("export", B_ID)
+    assert result.returncode == 0, result.stderr
+    assert '\nmessages: 4\ncost: "$0.44 + unknown"\n---\n' in result.stdout
+    assert [line for line in result.stdout.splitlines() if "Cost" in line] == [
+        "_Cost: $0.44_",
+        "_Cost: unknown_",
+    ]
+    with cli.config.open("a") as config:
+        config.write(
+            '[prices."claude-mystery-1"]\n'
+            "input = 1000\noutput = 1000\ncache_write_5m = 0\ncache_write_1h = 0\ncache_read = 0\n"
+        )
+    priced = cli.run("export", B_ID).stdout
+    assert '\ncost: "$0.55"\n' in priced  # 0.44 + (100 + 10) x $1,000 per million
+    assert "_Cost: $0.11_" in priced
+    json_export = cli.run("export", B_ID, "--format", "json").stdout
+    assert json_export == (cli.data_dir / "conversations" / f"{B_ID}.json").read_text()
+
+
 def test_export_json_is_the_saved_file(two: Cli) -> None:
     result = two.run("export", OLD_ID, "--format", "json")
     assert result.returncode == 0

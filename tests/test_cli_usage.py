@@ -16,12 +16,13 @@ from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
+from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import Cli
 
 M = 1_000_000
 A_ID = "a" * 32
 B_ID = "b" * 32
-Reply = tuple[str, datetime, Usage]
+Metered = tuple[str, datetime, Usage]  # model, time, usage of one reply
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def cli(tmp_path: Path) -> Cli:
     return Cli.make("http://127.0.0.1:9", tmp_path)  # nothing here talks to the API
 
 
-def save_metered(data_dir: Path, conversation_id: str, *replies: Reply) -> Conversation:
+def save_metered(data_dir: Path, conversation_id: str, *replies: Metered) -> Conversation:
     """A conversation of a question and a metered reply per (model, time, usage)."""
     first = replies[0][1] if replies else datetime(2026, 11, 1, tzinfo=UTC)
     conversation = Conversation(
@@ -63,7 +64,7 @@ def _rows(text: str) -> list[list[str]]:
 
 # A: Sonnet 5.5 on three days, one of them before its cache-read price fell; B: Opus 5.5
 # and a model the table does not know, on the newest day.
-A_REPLIES: list[Reply] = [
+A_REPLIES: list[Metered] = [
     (
         "claude-sonnet-5-5",
         datetime(2026, 10, 6, 22, 0, tzinfo=UTC),
@@ -80,7 +81,7 @@ A_REPLIES: list[Reply] = [
         Usage(input_tokens=3000, output_tokens=1000, cache_read_input_tokens=20_000),
     ),
 ]
-B_REPLIES: list[Reply] = [
+B_REPLIES: list[Metered] = [
     (
         "claude-opus-5-5",
         datetime(2026, 11, 25, 11, 0, tzinfo=UTC),
@@ -270,3 +271,25 @@ def test_a_broken_usage_cache_is_read_past(seeded: Cli) -> None:
     for broken in ('{"version": 1, "entries": {"x": [1, 2]}}', "not json", "[]"):
         (seeded.data_dir / "usage.json").write_text(broken)
         assert seeded.run("usage").stdout == expected
+
+
+def test_a_reply_from_the_api_is_priced_everywhere(fake_api: FakeAnthropic, tmp_path: Path) -> None:
+    cli = Cli.make(fake_api.url, tmp_path)
+    fake_api.enqueue(
+        Reply.text(
+            "Four.",
+            input_tokens=1200,
+            output_tokens=300,
+            cache_creation_input_tokens=2000,
+            cache_read_input_tokens=5000,
+        )
+    )
+    sent = cli.run("-p", "--model", "claude-opus-5-5", "What is 2+2?")
+    assert (sent.returncode, sent.stdout) == (0, "Four.\n")
+    cost = (1200 * 4 + 300 * 20 + 2000 * 5 + 5000 * 0.20) / M
+    assert cost == pytest.approx(0.0218)  # "$0.022"
+    usage = cli.run("usage")
+    assert _total(usage.stdout) == ["TOTAL", "1", "1,200", "300", "2,000", "5,000", "$0.022"]
+    assert "$0.022  What is 2+2?" in cli.run("list").stdout
+    exported = cli.run("export", "--last").stdout
+    assert 'cost: "$0.022"' in exported and "Four.\n\n_Cost: $0.022_\n" in exported

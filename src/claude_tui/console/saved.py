@@ -87,6 +87,9 @@ def run_export(
     (an existing folder) gets a file named after the title, numbered if the name is taken.
     """
     fmt = fmt or _format_for(output)
+    table = price_table(settings, streams)
+    if table is None:
+        return 2
     store = ConversationStore(settings.resolved_data_dir())
     ids = [summary.id for summary in _summaries(store, streams)]
     try:
@@ -100,7 +103,7 @@ def run_export(
     except (NotFound, StoreError) as error:
         streams.error(str(error))
         return 1
-    text = render(conversation, fmt)
+    text = render(conversation, fmt, table)
     if output is None or output == "-":
         streams.stdout.write(streams.shown(text))
         streams.stdout.flush()
