@@ -22,7 +22,7 @@ from tests.test_cli_harness import Cli
 M = 1_000_000
 A_ID = "a" * 32
 B_ID = "b" * 32
-Metered = tuple[str, datetime, Usage]  # model, time, usage of one reply
+MeteredReply = tuple[str, datetime, Usage]  # model, time, usage of one reply
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def cli(tmp_path: Path) -> Cli:
     return Cli.make("http://127.0.0.1:9", tmp_path)  # nothing here talks to the API
 
 
-def save_metered(data_dir: Path, conversation_id: str, *replies: Metered) -> Conversation:
+def save_metered(data_dir: Path, conversation_id: str, *replies: MeteredReply) -> Conversation:
     """A conversation of a question and a metered reply per (model, time, usage)."""
     first = replies[0][1] if replies else datetime(2026, 11, 1, tzinfo=UTC)
     conversation = Conversation(
@@ -64,7 +64,7 @@ def _rows(text: str) -> list[list[str]]:
 
 # A: Sonnet 5.5 on three days, one of them before its cache-read price fell; B: Opus 5.5
 # and a model the table does not know, on the newest day.
-A_REPLIES: list[Metered] = [
+A_REPLIES: list[MeteredReply] = [
     (
         "claude-sonnet-5-5",
         datetime(2026, 10, 6, 22, 0, tzinfo=UTC),
@@ -81,7 +81,7 @@ A_REPLIES: list[Metered] = [
         Usage(input_tokens=3000, output_tokens=1000, cache_read_input_tokens=20_000),
     ),
 ]
-B_REPLIES: list[Metered] = [
+B_REPLIES: list[MeteredReply] = [
     (
         "claude-opus-5-5",
         datetime(2026, 11, 25, 11, 0, tzinfo=UTC),

@@ -14,13 +14,16 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
-from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
 from claude_tui.store.conversations import encode
 from claude_tui.store.files import utf8, write_atomic
+
+if TYPE_CHECKING:  # pricing is imported when a document is made, not with the app's start
+    from claude_tui.domain.pricing import PriceTable
 
 FORMATS = {"md": ".md", "json": ".json"}
 NAME_LENGTH = 60  # characters of the title kept in a file name
@@ -81,7 +84,8 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.rstrip("\n").split("\n"))
 
 
-def _message_parts(message: Message, prices: PriceTable) -> list[str]:
+def _message_parts(message: Message, cost: str | None) -> list[str]:
+    """The blocks of a message, then its ending note with ``cost`` (None: not metered)."""
     parts: list[str] = []
     for block in message.content:
         if isinstance(block, TextBlock):
@@ -96,8 +100,8 @@ def _message_parts(message: Message, prices: PriceTable) -> list[str]:
         elif isinstance(block, OtherBlock):
             parts.append(f"_(a {_one_line(block.type)} block, not shown)_")
     note = _ending_note(message)
-    if message.usage is not None:  # metered: say what it cost
-        cost = f"Cost: {Cost.of(message_cost(message, prices)).text}"
+    if cost is not None:
+        cost = f"Cost: {cost}"
         note = f"{note if note.endswith('.') else note + '.'} {cost}" if note else cost
     if note:
         parts.append(f"_{note}_")
@@ -121,6 +125,8 @@ def _ending_note(message: Message) -> str | None:
 def to_markdown(conversation: Conversation, prices: PriceTable | None = None) -> str:
     """The conversation as a Markdown document with a YAML front matter block; costs from
     ``prices`` (the shipped price table unless given)."""
+    from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
+
     prices = prices or PriceTable.default()
     front = [
         ("title", _scalar(conversation.title)),
@@ -143,7 +149,9 @@ def to_markdown(conversation: Conversation, prices: PriceTable | None = None) ->
     for message in conversation.messages:
         who = "You" if message.role == "user" else "Claude"
         sections.append(f"## {who} — {_when(message.created_at)}")
-        sections.extend(_message_parts(message, prices))
+        metered = message.usage is not None
+        cost = Cost.of(message_cost(message, prices)).text if metered else None
+        sections.extend(_message_parts(message, cost))
     return "\n\n".join(sections) + "\n"
 
 
