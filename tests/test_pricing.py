@@ -206,6 +206,7 @@ def test_an_override_replaces_a_row_whole() -> None:
     september = datetime(2026, 9, 1, tzinfo=UTC)
     assert table.price_of("claude-sonnet-5-5", usage, september) == pytest.approx(expected)
     assert table.overridden == ("claude-sonnet-5-5",)
+    assert table.with_overrides({"claude-x": ROW}).overridden == ("claude-sonnet-5-5", "claude-x")
     # the shipped table is untouched, and the other rows are kept
     assert PriceTable.default().price_of("claude-sonnet-5-5", usage, NOVEMBER) != pytest.approx(
         expected
