@@ -11,8 +11,20 @@ import pytest
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
 from tests.test_cli_harness import Cli
+from tests.test_cli_usage import (
+    A_ID,
+    A_REPLIES,
+    B_ID,
+    B_REPLIES,
+    NOVEMBER_20,
+    NOVEMBER_25,
+    OCTOBER,
+    OPUS,
+    save_metered,
+)
 
 OLD = datetime(2026, 11, 20, 9, 5, tzinfo=UTC)
 NEW = datetime(2026, 11, 25, 17, 45, tzinfo=UTC)
@@ -55,9 +67,10 @@ def test_list_shows_the_newest_first_with_titles_made_harmless(two: Cli) -> None
     result = two.run("list")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"{'ID':<32}  LAST USED         MESSAGES  TITLE",
-        f"{NEW_ID}  2026-11-25 17:45         3  Fix the parser",
-        f"{OLD_ID}  2026-11-20 09:05         2  Old \u241b[31mred\u241b[0m\u2409tab\u240anewline",
+        f"{'ID':<32}  LAST USED         MESSAGES   COST  TITLE",
+        f"{NEW_ID}  2026-11-25 17:45         3  $0.00  Fix the parser",
+        f"{OLD_ID}  2026-11-20 09:05         2  $0.00  "
+        "Old \u241b[31mred\u241b[0m\u2409tab\u240anewline",
     ]
 
 
@@ -66,6 +79,28 @@ def test_list_as_json(two: Cli) -> None:
     assert [(r["id"], r["message_count"]) for r in rows] == [(NEW_ID, 3), (OLD_ID, 2)]
     assert rows[1]["title"] == "Old \x1b[31mred\x1b[0m\ttab\nnewline"
     assert datetime.fromisoformat(rows[0]["updated_at"]) == NEW
+    assert (rows[0]["cost_usd"], rows[0]["unpriced_replies"]) == (0, 0)
+
+
+def test_list_shows_what_each_conversation_cost(cli: Cli) -> None:
+    save_metered(cli.data_dir, A_ID, *A_REPLIES)  # Sonnet 5.5: $0.02 + $0.013 + $0.018
+    save_metered(cli.data_dir, B_ID, *B_REPLIES)  # Opus 5.5 $0.44, and a model of no price
+    unknown = ("claude-mystery-1", datetime(2026, 11, 24, 9, 0, tzinfo=UTC), Usage(5, 1))
+    save_metered(cli.data_dir, OLD_ID, unknown)
+    result = cli.run("list")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{'ID':<32}  LAST USED         MESSAGES             COST  TITLE",
+        f"{B_ID}  2026-11-25 12:00         4  $0.44 + unknown  About bbbb",
+        f"{A_ID}  2026-11-25 10:00         6           $0.051  About aaaa",
+        f"{OLD_ID}  2026-11-24 09:00         2          unknown  About 0a1b",
+    ]
+    rows = {row["id"]: row for row in json.loads(cli.run("list", "--json").stdout)}
+    assert rows[A_ID]["cost_usd"] == pytest.approx(OCTOBER + NOVEMBER_20 + NOVEMBER_25)
+    assert rows[A_ID]["unpriced_replies"] == 0
+    assert rows[B_ID]["cost_usd"] == pytest.approx(OPUS)
+    assert rows[B_ID]["unpriced_replies"] == 1
+    assert (rows[OLD_ID]["cost_usd"], rows[OLD_ID]["unpriced_replies"]) == (None, 1)
 
 
 def test_list_of_nothing_says_so(cli: Cli) -> None:
@@ -87,6 +122,27 @@ def test_export_markdown_to_stdout_by_id_or_unique_prefix(two: Cli) -> None:
         "## You — 2026-11-25 17:45 UTC\n\nThe parser breaks\n\n"
         "## Claude — 2026-11-25 17:45 UTC\n\n```py\nfix()\n```\n\n"
     ) in full.stdout
+
+
+def test_export_markdown_shows_what_the_conversation_and_each_reply_cost(cli: Cli) -> None:
+    save_metered(cli.data_dir, B_ID, *B_REPLIES)  # Opus 5.5 $0.44, and a model of no price
+    result = cli.run("export", B_ID)
+    assert result.returncode == 0, result.stderr
+    assert '\nmessages: 4\ncost: "$0.44 + unknown"\n---\n' in result.stdout
+    assert [line for line in result.stdout.splitlines() if "Cost" in line] == [
+        "_Cost: $0.44_",
+        "_Cost: unknown_",
+    ]
+    with cli.config.open("a") as config:
+        config.write(
+            '[prices."claude-mystery-1"]\n'
+            "input = 1000\noutput = 1000\ncache_write_5m = 0\ncache_write_1h = 0\ncache_read = 0\n"
+        )
+    priced = cli.run("export", B_ID).stdout
+    assert '\ncost: "$0.55"\n' in priced  # 0.44 + (100 + 10) x $1,000 per million
+    assert "_Cost: $0.11_" in priced
+    json_export = cli.run("export", B_ID, "--format", "json").stdout
+    assert json_export == (cli.data_dir / "conversations" / f"{B_ID}.json").read_text()
 
 
 def test_export_json_is_the_saved_file(two: Cli) -> None:

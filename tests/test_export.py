@@ -15,7 +15,9 @@ from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolU
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.pricing import PriceTable, format_cost
 from claude_tui.domain.turn import Turn
+from claude_tui.domain.usage import Usage
 from claude_tui.store.export import default_filename, to_json, to_markdown, write_export
 from tests.fake_api import FakeAnthropic, Reply
 
@@ -72,6 +74,7 @@ def test_the_front_matter_holds_any_title_as_a_quoted_scalar() -> None:
         "created": "2026-11-25T12:30:00+00:00",
         "updated": "2026-11-25T12:30:00+00:00",
         "messages": 1,
+        "cost": "$0.00",
     }
     header = markdown[: markdown.index("\n---\n") + 5]
     assert header.count("\n---\n") == 1 and "\x1b" not in header and "\u0085" not in header
@@ -142,6 +145,34 @@ def test_thinking_tool_calls_unknown_blocks_and_failures_are_shown_in_words() ->
     ) in markdown
     assert markdown.endswith("Long answer\n\n_Claude reached its limit._\n")
     assert "sig" not in markdown and "xyz" not in markdown
+
+
+def test_each_metered_reply_ends_with_its_cost_and_the_header_has_the_total() -> None:
+    conversation = _conversation()
+    sonnet = {"model": "claude-sonnet-5-5", "usage": Usage(input_tokens=1000, output_tokens=110)}
+    conversation.messages = [
+        _message("user", TextBlock("Q")),
+        _message("assistant", TextBlock("Done"), **sonnet),
+        _message("assistant", TextBlock("Cut"), status=TurnStatus.STOPPED, **sonnet),
+        _message("assistant", TextBlock("Long"), stop_reason="max_tokens", **sonnet),
+        _message("assistant", TextBlock("Who?"), model="claude-mystery-1", usage=Usage(9, 9)),
+        _message("assistant", TextBlock("Lost"), status=TurnStatus.FAILED),  # no usage
+    ]
+    one = (1000 * 2 + 110 * 10) / 1_000_000  # Sonnet 5.5: $0.0031
+    assert format_cost(one) == "$0.0031" and format_cost(3 * one) == "$0.0093"
+    markdown = to_markdown(conversation)
+    assert _front_matter(markdown)["cost"] == "$0.0093 + unknown"
+    assert "Done\n\n_Cost: $0.0031_\n\n" in markdown
+    assert "Cut\n\n_Reply incomplete: stopped before it finished. Cost: $0.0031_\n\n" in markdown
+    assert "Long\n\n_Claude reached its limit. Cost: $0.0031_\n\n" in markdown
+    assert "Who?\n\n_Cost: unknown_\n\n" in markdown
+    assert markdown.endswith("Lost\n\n_Reply incomplete: it failed_\n")
+    # with the config file's prices
+    cheap = {"input": 1, "output": 1, "cache_write_5m": 1, "cache_write_1h": 1, "cache_read": 1}
+    prices = PriceTable.default().with_overrides({"claude-sonnet-5-5": cheap})
+    repriced = to_markdown(conversation, prices)
+    assert _front_matter(repriced)["cost"] == "$0.0033 + unknown"  # 3 x 1,110 tokens at $1
+    assert "Done\n\n_Cost: $0.0011_\n\n" in repriced
 
 
 def test_json_is_the_saved_schema_and_loads_back() -> None:

@@ -155,7 +155,7 @@ def test_conversation_cost_says_what_is_known_and_what_is_not() -> None:
     assert partly.to_dict() == {"cost_usd": pytest.approx(0.42), "unpriced_replies": 1}
     del conversation.messages[:3]
     unknown = conversation_cost(conversation)
-    assert (unknown.text, unknown.known) == ("cost unknown", False)
+    assert (unknown.text, unknown.known) == ("unknown", False)
     assert unknown.to_dict() == {"cost_usd": None, "unpriced_replies": 1}
 
 
@@ -206,6 +206,7 @@ def test_an_override_replaces_a_row_whole() -> None:
     september = datetime(2026, 9, 1, tzinfo=UTC)
     assert table.price_of("claude-sonnet-5-5", usage, september) == pytest.approx(expected)
     assert table.overridden == ("claude-sonnet-5-5",)
+    assert table.with_overrides({"claude-x": ROW}).overridden == ("claude-sonnet-5-5", "claude-x")
     # the shipped table is untouched, and the other rows are kept
     assert PriceTable.default().price_of("claude-sonnet-5-5", usage, NOVEMBER) != pytest.approx(
         expected

@@ -1,7 +1,8 @@
 """The ``claude-tui`` command: parse arguments, build settings, run the app or a command.
 
 ``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead;
-``chat``, ``list`` and ``export`` are commands of their own (see :mod:`claude_tui.console`).
+``chat``, ``list``, ``export`` and ``usage`` are commands of their own (see
+:mod:`claude_tui.console`).
 A command's name is recognised as the first word that is not an option, unless ``--``
 came before it (``claude-tui -p -- list`` sends "list").
 
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
     from claude_tui.config import Settings
     from claude_tui.console.terminal import Streams
 
-COMMANDS = ("chat", "list", "export")
+COMMANDS = ("chat", "list", "export", "usage")
 
 USAGE = """\
 claude-tui [options] [PROMPT]
        claude-tui -p [options] [PROMPT]
        claude-tui chat [options]
        claude-tui list [--json]
-       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force]"""
+       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force]
+       claude-tui usage [--days N] [--json]"""
 
 COMMANDS_HELP = """\
 commands:
@@ -38,6 +40,7 @@ commands:
   chat      talk line by line in the terminal, without the full screen
   list      the saved conversations, the one updated last first
   export    one conversation as Markdown or JSON (claude-tui export --help)
+  usage     tokens and cost of the saved conversations, by day and by model
 
 examples:
   claude-tui                              open the app
@@ -50,6 +53,7 @@ examples:
   claude-tui list                         what is saved
   claude-tui export --last -o notes.md    the conversation used last, as Markdown
   claude-tui export 3f2a --format json    by id (or its first characters), to stdout
+  claude-tui usage --days 7               what the last seven days cost
   claude-tui -p -- list                   a prompt named like a command goes after --
 """
 
@@ -182,8 +186,24 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser = _parser(
             "claude-tui list",
             "List the saved conversations, the one updated last first: id, when it was last "
-            "used (local time), how many messages, title.",
+            "used (local time), how many messages, what its replies cost, title.",
             _files_options(),
+        )
+        parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
+        return parser
+    if command == "usage":
+        parser = _parser(
+            "claude-tui usage",
+            "Tokens and cost of the saved conversations' replies: by day (local time) and\n"
+            "model, by model, and in total. A model the price table does not know costs\n"
+            '"unknown", never a guess; [prices] in the config file adds or replaces prices.',
+            _files_options(),
+        )
+        parser.add_argument(
+            "--days",
+            type=_positive_int,
+            metavar="N",
+            help="only the last N days, today included (default: all)",
         )
         parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
         return parser
@@ -283,6 +303,10 @@ def _run(
         from claude_tui.console.saved import run_list
 
         return run_list(settings, args.json, streams)
+    if command == "usage":
+        from claude_tui.console.usage import run_usage
+
+        return run_usage(settings, args.days, args.json, streams)
     if command == "export":
         from claude_tui.console.saved import run_export
 

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from claude_tui.config import Settings
 from claude_tui.console.terminal import Streams, one_line
+from claude_tui.console.usage import price_table
 from claude_tui.domain.conversation import ConversationSummary
+from claude_tui.domain.pricing import total_cost
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.export import default_filename, render, write_export
 from claude_tui.store.files import utf8, write_atomic
 from claude_tui.store.lookup import NotFound, most_recently_used, resolve
+from claude_tui.store.usage_index import UsageIndex
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # local time
 
@@ -23,9 +26,15 @@ def _summaries(store: ConversationStore, streams: Streams) -> list[ConversationS
 
 
 def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
-    """``claude-tui list``: every saved conversation, the one updated last first."""
+    """``claude-tui list``: every saved conversation, the one updated last first, with
+    what its replies cost."""
+    table = price_table(settings, streams)
+    if table is None:
+        return 2
     store = ConversationStore(settings.resolved_data_dir())
     summaries = _summaries(store, streams)
+    replies = UsageIndex(store).metered(s.id for s in summaries)
+    costs = {s.id: total_cost(replies.get(s.id, ()), table) for s in summaries}
     out = streams.stdout
     if as_json:
         rows = [
@@ -34,6 +43,7 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
                 "title": s.title,
                 "updated_at": s.updated_at.isoformat(),
                 "message_count": s.message_count,
+                **costs[s.id].to_dict(),
             }
             for s in summaries
         ]
@@ -43,10 +53,17 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
         out.write('No saved conversations yet. Start one with: claude-tui "your question"\n')
         return 0
     width = max(len(s.id) for s in summaries)
-    out.write(f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  TITLE\n")
+    cost_width = max(len("COST"), *(len(cost.text) for cost in costs.values()))
+    out.write(
+        f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  {'COST':>{cost_width}}  TITLE\n"
+    )
     for s in summaries:
         when = s.updated_at.astimezone().strftime(TIME_FORMAT)
-        out.write(f"{s.id:<{width}}  {when:<16}  {s.message_count:>8}  {one_line(s.title)}\n")
+        cost = costs[s.id].text
+        out.write(
+            f"{s.id:<{width}}  {when:<16}  {s.message_count:>8}  {cost:>{cost_width}}  "
+            f"{one_line(s.title)}\n"
+        )
     return 0
 
 
@@ -70,6 +87,9 @@ def run_export(
     (an existing folder) gets a file named after the title, numbered if the name is taken.
     """
     fmt = fmt or _format_for(output)
+    table = price_table(settings, streams)
+    if table is None:
+        return 2
     store = ConversationStore(settings.resolved_data_dir())
     ids = [summary.id for summary in _summaries(store, streams)]
     try:
@@ -83,7 +103,7 @@ def run_export(
     except (NotFound, StoreError) as error:
         streams.error(str(error))
         return 1
-    text = render(conversation, fmt)
+    text = render(conversation, fmt, table)
     if output is None or output == "-":
         streams.stdout.write(streams.shown(text))
         streams.stdout.flush()

@@ -43,13 +43,13 @@ class Rates:
     def cost(self, usage: Usage) -> float:
         # Our Usage does not split cache writes by lifetime; the app asks for 5-minute
         # caching, so every cache write is priced at the 5-minute rate.
-        tokens = (
+        millionths = (
             usage.input_tokens * self.input
             + usage.cache_creation_input_tokens * self.cache_write_5m
             + usage.cache_read_input_tokens * self.cache_read
             + usage.output_tokens * self.output
         )
-        return tokens / PER
+        return millionths / PER
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ class PriceTable:
         if not raw:
             return self
         rows = parse_rows(raw, "config file")
-        return PriceTable(self.checked, {**self.rows, **rows}, tuple(sorted(rows)))
+        overridden = tuple(sorted({*self.overridden, *rows}))
+        return PriceTable(self.checked, {**self.rows, **rows}, overridden)
 
     def lookup(self, model: str) -> ModelPrice | None:
         """The row of the longest known prefix that is the id or ends before a "-"."""
@@ -139,6 +140,8 @@ class PriceTable:
 
 @functools.cache
 def _shipped() -> PriceTable:
+    # The one file the domain reads: data of the package itself, through importlib (no
+    # path of the user's), once per process and only when a price is first asked for.
     import tomllib
     from importlib import resources
 
@@ -265,9 +268,10 @@ class Cost:
 
     @property
     def text(self) -> str:
-        """ "$0.42", "$0.42 + unknown" (some replies have no price), "cost unknown"."""
+        """ "$0.42"; "$0.42 + unknown" when some replies have no price; "unknown" when
+        none has (say "cost unknown" where the word cost is not already there)."""
         if self.unpriced and not self.priced:
-            return "cost unknown"
+            return "unknown"
         money = format_cost(self.dollars)
         return f"{money} + unknown" if self.unpriced else money
 

@@ -14,12 +14,16 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.store.conversations import encode
 from claude_tui.store.files import utf8, write_atomic
+
+if TYPE_CHECKING:  # pricing is imported when a document is made, not with the app's start
+    from claude_tui.domain.pricing import PriceTable
 
 FORMATS = {"md": ".md", "json": ".json"}
 NAME_LENGTH = 60  # characters of the title kept in a file name
@@ -80,7 +84,8 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.rstrip("\n").split("\n"))
 
 
-def _message_parts(message: Message) -> list[str]:
+def _message_parts(message: Message, cost: str | None) -> list[str]:
+    """The blocks of a message, then its ending note with ``cost`` (None: not metered)."""
     parts: list[str] = []
     for block in message.content:
         if isinstance(block, TextBlock):
@@ -95,8 +100,11 @@ def _message_parts(message: Message) -> list[str]:
         elif isinstance(block, OtherBlock):
             parts.append(f"_(a {_one_line(block.type)} block, not shown)_")
     note = _ending_note(message)
+    if cost is not None:
+        cost = f"Cost: {cost}"
+        note = f"{note if note.endswith('.') else note + '.'} {cost}" if note else cost
     if note:
-        parts.append(note)
+        parts.append(f"_{note}_")
     return parts
 
 
@@ -105,17 +113,21 @@ def _ending_note(message: Message) -> str | None:
         return None
     if message.status is TurnStatus.FAILED:
         reason = message.error.sentence() if message.error else "it failed"
-        return f"_Reply incomplete: {_one_line(reason)}_"
+        return f"Reply incomplete: {_one_line(reason)}"
     if message.status is TurnStatus.STOPPED:
-        return "_Reply incomplete: stopped before it finished._"
+        return "Reply incomplete: stopped before it finished."
     if message.status is TurnStatus.STREAMING:
-        return "_Reply incomplete: it was still arriving._"
+        return "Reply incomplete: it was still arriving."
     note = message.stop_note
-    return f"_{note}_" if note else None
+    return note
 
 
-def to_markdown(conversation: Conversation) -> str:
-    """The conversation as a Markdown document with a YAML front matter block."""
+def to_markdown(conversation: Conversation, prices: PriceTable | None = None) -> str:
+    """The conversation as a Markdown document with a YAML front matter block; costs from
+    ``prices`` (the shipped price table unless given)."""
+    from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
+
+    prices = prices or PriceTable.default()
     front = [
         ("title", _scalar(conversation.title)),
         ("id", _scalar(conversation.id)),
@@ -128,6 +140,7 @@ def to_markdown(conversation: Conversation) -> str:
         ("created", _scalar(_iso(conversation.created_at))),
         ("updated", _scalar(_iso(conversation.updated_at))),
         ("messages", _scalar(len(conversation.messages))),
+        ("cost", _scalar(conversation_cost(conversation, prices).text)),
     ]
     sections = [
         "---\n" + "".join(f"{key}: {value}\n" for key, value in front) + "---",
@@ -136,7 +149,9 @@ def to_markdown(conversation: Conversation) -> str:
     for message in conversation.messages:
         who = "You" if message.role == "user" else "Claude"
         sections.append(f"## {who} — {_when(message.created_at)}")
-        sections.extend(_message_parts(message))
+        metered = message.usage is not None
+        cost = Cost.of(message_cost(message, prices)).text if metered else None
+        sections.extend(_message_parts(message, cost))
     return "\n\n".join(sections) + "\n"
 
 
@@ -148,12 +163,13 @@ def to_json(conversation: Conversation) -> str:
     return encode(conversation.to_dict()).decode()
 
 
-def render(conversation: Conversation, fmt: str) -> str:
-    """The conversation in ``fmt``, one of :data:`FORMATS`."""
+def render(conversation: Conversation, fmt: str, prices: PriceTable | None = None) -> str:
+    """The conversation in ``fmt``, one of :data:`FORMATS` (Markdown shows costs by
+    ``prices``; JSON is the saved file, without them)."""
     if fmt == "json":
         return to_json(conversation)
     if fmt == "md":
-        return to_markdown(conversation)
+        return to_markdown(conversation, prices)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
