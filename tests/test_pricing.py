@@ -279,3 +279,10 @@ def test_a_bad_override_is_refused_with_a_sentence(raw: dict[str, Any], words: s
 def test_prices_that_are_not_a_table_are_refused() -> None:
     with pytest.raises(PriceError, match="table of model id prefixes"):
         PriceTable.default().with_overrides(["claude-x"])  # type: ignore[arg-type]
+
+
+def test_a_new_model_of_a_priced_family_is_not_priced_as_its_elder() -> None:
+    table = PriceTable.default()
+    assert table.lookup("claude-opus-5-7") is None  # not claude-opus-5's price: unknown
+    assert table.lookup("claude-opus-5-20260101") is table.lookup("claude-opus-5")
+    assert table.lookup("claude-sonnet-4-9") is table.lookup("claude-sonnet-4")  # a family

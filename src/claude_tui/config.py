@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui import paths
+from claude_tui.domain.pricing import PriceError, PriceTable
 from claude_tui.domain.settings import ChatSettings
 from claude_tui.domain.values import SchemaError
 
@@ -71,6 +72,10 @@ class Settings:
             top_p=self.top_p,
             stop_sequences=self.stop_sequences,
         )
+
+    def price_table(self) -> PriceTable:
+        """The shipped prices with the config file's rows (checked when it was read)."""
+        return PriceTable.default().with_overrides(self.prices)
 
     def __repr__(self) -> str:  # never print the key
         key = "set" if self.api_key else "unset"
@@ -147,6 +152,11 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         Settings(**values).chat_defaults()
     except SchemaError as error:
         raise ConfigError(f"{path}: {error}") from error
+    if "prices" in values:
+        try:
+            PriceTable.default().with_overrides(values["prices"])
+        except PriceError as error:
+            raise ConfigError(f"{path}: {error}") from error
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"]).expanduser()
     return values

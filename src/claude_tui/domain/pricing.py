@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 PRICE_FILE = "prices.toml"  # in the claude_tui package
 PER = 1_000_000  # prices are per million tokens
 RATE_FIELDS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
-ROW_FIELDS = (*RATE_FIELDS, "long_prompt", "earlier")
+ROW_FIELDS = (*RATE_FIELDS, "long_prompt", "earlier", "family")
 
 
 class PriceError(ValueError):
@@ -75,6 +76,7 @@ class ModelPrice:
     rates: Rates
     long_prompt: LongPrompt | None = None
     earlier: tuple[Earlier, ...] = ()  # by date, earliest first
+    family: bool = False  # also every model whose id goes on from this prefix
 
     def rates_for(self, usage: Usage, at: datetime) -> Rates:
         """The rates of one request: its prompt's tier, else the prices of its date
@@ -88,12 +90,17 @@ class ModelPrice:
         return self.rates
 
 
-def _candidates(model: str) -> Iterable[str]:
-    """The model id, then each prefix of it that ends before a "-", longest first."""
-    yield model
+_DATED = re.compile(r"-\d{8}$")
+
+
+def _candidates(model: str) -> Iterable[tuple[str, bool]]:
+    """The model id, then each prefix of it that ends before a "-", longest first; with
+    each, whether it is the model itself (the id, or the id without a date suffix)."""
+    undated = _DATED.sub("", model)
+    yield model, True
     end = len(model)
     while (end := model.rfind("-", 0, end)) > 0:
-        yield model[:end]
+        yield model[:end], model[:end] == undated
 
 
 @dataclass(frozen=True)
@@ -120,15 +127,17 @@ class PriceTable:
         row of its prefix, or adds one). Raises PriceError for a row that cannot be used."""
         if not raw:
             return self
-        rows = parse_rows(raw, "config file")
+        rows = parse_rows(raw, "config file", family=True)  # the user named a prefix
         overridden = tuple(sorted({*self.overridden, *rows}))
         return PriceTable(self.checked, {**self.rows, **rows}, overridden)
 
     def lookup(self, model: str) -> ModelPrice | None:
-        """The row of the longest known prefix that is the id or ends before a "-"."""
-        for candidate in _candidates(model):
+        """The row of the model: of its id (maybe with a date suffix), or of the longest
+        family prefix of it (a row marked ``family``). Another model's row is never taken
+        for it: claude-opus-5-7 is not priced as claude-opus-5."""
+        for candidate, itself in _candidates(model):
             row = self.rows.get(candidate)
-            if row is not None:
+            if row is not None and (itself or row.family):
                 return row
         return None
 
@@ -152,8 +161,9 @@ def _shipped() -> PriceTable:
 # -- reading rows ----------------------------------------------------------------
 
 
-def parse_rows(raw: object, where: str) -> dict[str, ModelPrice]:
-    """The rows of a ``[prices]`` table, checked; ``where`` names it in errors."""
+def parse_rows(raw: object, where: str, *, family: bool = False) -> dict[str, ModelPrice]:
+    """The rows of a ``[prices]`` table, checked; ``where`` names it in errors; ``family``:
+    what a row that does not say is."""
     if not isinstance(raw, Mapping):
         raise PriceError(f"prices in the {where} must be a table of model id prefixes")
     rows = {}
@@ -163,11 +173,11 @@ def parse_rows(raw: object, where: str) -> dict[str, ModelPrice]:
             raise PriceError(f"{name}: a model id prefix cannot be empty or have spaces")
         if prefix.endswith("-"):
             raise PriceError(f"{name}: write the prefix without the trailing '-'")
-        rows[prefix] = _row(row, name)
+        rows[prefix] = _row(row, name, family)
     return rows
 
 
-def _row(raw: object, name: str) -> ModelPrice:
+def _row(raw: object, name: str, family_default: bool) -> ModelPrice:
     if not isinstance(raw, Mapping):
         raise PriceError(f"{name} must be a table of prices (input = 3.0, ...)")
     _no_unknown(raw, ROW_FIELDS, name)
@@ -177,7 +187,10 @@ def _row(raw: object, name: str) -> ModelPrice:
         raise PriceError(f"{name} earlier must be a list: [{{ before = 2026-10-07, ... }}]")
     periods = sorted((_earlier(period, f"{name} earlier") for period in earlier), key=_by_date)
     tier = None if long_prompt is None else _long_prompt(long_prompt, f"{name} long_prompt")
-    return ModelPrice(_rates(raw, name), tier, tuple(periods))
+    family = raw.get("family", family_default)
+    if not isinstance(family, bool):
+        raise PriceError(f"{name} family must be true or false")
+    return ModelPrice(_rates(raw, name), tier, tuple(periods), family)
 
 
 def _long_prompt(raw: object, where: str) -> LongPrompt:
