@@ -343,3 +343,20 @@ def test_settings_fitted_to_a_model_change_what_it_refuses_and_say_so() -> None:
         ChatSettings(MODEL, 1000, thinking="adaptive"),
         [],
     )
+
+
+def test_flags_set_the_settings_of_a_new_conversation(cli: Any, fake_api: FakeAnthropic) -> None:
+    result = cli.run(
+        "--model", "claude-sonnet-4-6", "--thinking", "off", "--effort", "low",
+        "--temperature", "0.2", "-p", "hi",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    body = fake_api.requests[-1].body
+    assert (body["thinking"], body["output_config"], body["temperature"]) == (
+        {"type": "disabled"},
+        {"effort": "low"},
+        0.2,
+    )
+    refused = cli.run("--temperature", "7", "-p", "hi")
+    assert refused.returncode == 2
+    assert "temperature must be between 0 and 1" in refused.stderr

@@ -66,6 +66,11 @@ configuration file (TOML), for example:
   model = "claude-sonnet-5-5"
   max_tokens = 8192
   system = "Answer briefly."
+  thinking = "adaptive"    (off, between_tools, adaptive or budget, with thinking_budget)
+  effort = "high"          (low, medium, high, xhigh or max; default: the model's)
+  temperature = 0.3        (and top_p; only models before Claude 5 take them)
+  stop_sequences = ["END"]
+  prompt_caching = true
   api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
                             ANTHROPIC_API_KEY wins over it)
 """
@@ -80,6 +85,18 @@ examples:
   claude-tui export 3f2a -o ~/notes/       into a folder, named after the title
   claude-tui export --last --format json -o backup.json
 """
+
+
+NEW_CONVERSATION_OPTIONS = (
+    "model",
+    "max_tokens",
+    "system",
+    "thinking",
+    "thinking_budget",
+    "effort",
+    "temperature",
+    "top_p",
+)
 
 
 def _positive_int(value: str) -> int:
@@ -115,6 +132,28 @@ def _conversation_options() -> argparse.ArgumentParser:
         help=f"reply length limit for new conversations (default {config.DEFAULT_MAX_TOKENS})",
     )
     options.add_argument("--system", metavar="PROMPT", help="system prompt for new conversations")
+    from claude_tui.domain.settings import EFFORT_LEVELS, THINKING_CHOICES
+
+    options.add_argument(
+        "--thinking",
+        choices=THINKING_CHOICES,
+        help=f"thinking for new conversations (default {config.DEFAULT_THINKING}, or the "
+        "nearest the model takes)",
+    )
+    options.add_argument(
+        "--thinking-budget", type=_positive_int, metavar="N", help="tokens for --thinking budget"
+    )
+    options.add_argument(
+        "--effort",
+        choices=EFFORT_LEVELS,
+        help="effort for new conversations (default: the model's)",
+    )
+    options.add_argument(
+        "--temperature", type=float, metavar="T", help="0 to 1; only older models take it"
+    )
+    options.add_argument(
+        "--top-p", type=float, metavar="P", help="0 to 1; only older models take it"
+    )
     options.add_argument(
         "-c",
         "--continue",
@@ -270,6 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             model=getattr(args, "model", None),
             max_tokens=getattr(args, "max_tokens", None),
             system=getattr(args, "system", None),
+            thinking=getattr(args, "thinking", None),
+            thinking_budget=getattr(args, "thinking_budget", None),
+            effort=getattr(args, "effort", None),
+            temperature=getattr(args, "temperature", None),
+            top_p=getattr(args, "top_p", None),
             data_dir=args.data_dir,
         )
     except ConfigError as error:
@@ -318,7 +362,7 @@ def _run(
     request = Request(
         resume=args.resume,
         new_settings_given=any(
-            getattr(args, name) is not None for name in ("model", "max_tokens", "system")
+            getattr(args, name) is not None for name in NEW_CONVERSATION_OPTIONS
         ),
     )
     if command == "chat" or args.print_reply:

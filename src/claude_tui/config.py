@@ -177,4 +177,9 @@ def load_settings(
         base_url=env.get("ANTHROPIC_BASE_URL") or None,
     )
     chosen = {key: value for key, value in overrides.items() if value is not None}
-    return replace(settings, **chosen)
+    settings = replace(settings, **chosen)
+    try:
+        settings.chat_defaults()
+    except SchemaError as error:
+        raise ConfigError(str(error)) from error
+    return settings

@@ -75,8 +75,8 @@ def open_conversation(
             )
             if request.new_settings_given:
                 streams.note(
-                    "(--model, --system and --max-tokens apply to new conversations; "
-                    "this one keeps its own.)"
+                    "(--model, --system, --max-tokens and the other settings apply to new "
+                    "conversations; this one keeps its own.)"
                 )
             return conversation
         streams.note("No saved conversation to continue: starting a new one.")
