@@ -73,10 +73,13 @@ def _saved_reply(data_dir: Path, timeout: float = 30.0) -> str | None:
     return None
 
 
-def _one_stream(ctx: Context, text: str, run: int) -> tuple[float, float, float, bool]:
+def _one_stream(
+    ctx: Context, text: str, run: int, thinking: str = ""
+) -> tuple[float, float, float, bool]:
     """(seconds from the last chunk sent to it drawn, or inf if never; CPU seconds and
-    wall seconds from Enter to then; whether the saved text is exact)."""
-    data_dir = ctx.sandbox.folder(f"stream-{len(text)}-{run}")
+    wall seconds from Enter to then; whether the saved text is exact). With ``thinking``,
+    the reply streams that thinking first (the app asks for it shown, summarized)."""
+    data_dir = ctx.sandbox.folder(f"stream-{len(text)}-{len(thinking)}-{run}")
     terminal: Terminal = ctx.launch(data_dir)
     try:
         terminal.wait_for(*FIRST_PAINT, timeout=60)
@@ -88,7 +91,9 @@ def _one_stream(ctx: Context, text: str, run: int) -> tuple[float, float, float,
         terminal.wait_idle()
 
         gate = Gate(after=text[: -len(LAST_PARAGRAPH)])
-        ctx.fake.enqueue(Reply.text(text, chunk_size=CHUNK, delay=DELAY, gate=gate))
+        blocks = [{"type": "thinking", "thinking": thinking}] if thinking else []
+        blocks.append({"type": "text", "text": text})
+        ctx.fake.enqueue(Reply.blocks(blocks, chunk_size=CHUNK, delay=DELAY, gate=gate))
         release = _Release(gate)
         cpu_before = terminal.cpu_seconds()
         since = terminal.mark()
@@ -105,9 +110,20 @@ def _one_stream(ctx: Context, text: str, run: int) -> tuple[float, float, float,
         # After the release the server waits DELAY, as between any two chunks, then sends.
         latency = drawn - (release.at + DELAY)
         exact = not math.isinf(drawn) and _saved_reply(data_dir) == text
+        if thinking and exact:
+            exact = _saved_thinking(data_dir) == thinking
     finally:
         terminal.close()
     return latency, cpu, wall, exact
+
+
+def _saved_thinking(data_dir: Path) -> str | None:
+    """The thinking of the last saved reply."""
+    for path in (data_dir / "conversations").glob("*.json"):
+        for block in json.loads(path.read_text())["messages"][-1]["content"]:
+            if block.get("type") == "thinking":
+                return str(block["thinking"])
+    return None
 
 
 async def _widget_text(ctx: Context, text: str) -> tuple[str, str]:
@@ -214,6 +230,7 @@ def run(ctx: Context) -> list[Row]:
         # time follows the stream's duration (the rate), whatever its work per chunk.
         ratio_row = replace(ratio_row, met=None, unclear="app saturated")
     rows.append(ratio_row)
+    rows.extend(_thinking_rows(ctx, texts[small], exact))
     all_saved = sum(sum(runs) for runs in exact.values())
     total = sum(len(runs) for runs in exact.values())
     widgets = sum(widget_exact.values())
@@ -231,3 +248,32 @@ def run(ctx: Context) -> list[Row]:
         )
     )
     return rows
+
+
+THINKING = 10_000  # characters of thinking before the reply's text
+
+
+def _thinking_rows(ctx: Context, text: str, exact: dict[int, list[bool]]) -> list[Row]:
+    """The smaller reply again, with thinking streamed (and shown) before it."""
+    thinking = streamed_reply(THINKING)
+    latencies, cpu_per_kb = [], []
+    exact[-1] = []
+    for run_number in range(ctx.runs):
+        progress(f"2 streaming: with {THINKING // 1000} KB thinking, run {run_number + 1}")
+        latency, cpu, _wall, same = _one_stream(ctx, text, run_number, thinking)
+        latencies.append(latency)
+        cpu_per_kb.append(cpu / ((len(text.encode()) + len(thinking.encode())) / 1000))
+        exact[-1].append(same)
+    kb = f"{len(text.encode()) / 1000:.0f} KB + {THINKING // 1000} KB thinking"
+    return [
+        row(
+            "2",
+            f"Streaming {kb}: last chunk sent → drawn",
+            median(latencies),
+            ms,
+            "< 100 ms",
+            lambda v: v < 0.1,
+            ctx.runs,
+        ),
+        row("2", f"Streaming {kb}: app CPU per KB", median(cpu_per_kb), ms, runs=ctx.runs),
+    ]
