@@ -10,6 +10,7 @@ from typing import Any
 from claude_tui.domain import values
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.usage import Usage
 from claude_tui.domain.values import NewerSchemaError, SchemaError, new_id, utc_now
 
@@ -120,6 +121,15 @@ class Conversation:
             return False
         last = self.messages[-1]
         return last.role == "user" or last.status in (TurnStatus.FAILED, TurnStatus.STOPPED)
+
+    @property
+    def can_continue(self) -> bool:
+        """True when the last message is a finished reply that stopped where it can go on
+        (its limit reached, or paused by the API): Continue joins more onto it."""
+        if not self.messages or self.read_only:
+            return False
+        note = stop_note_of(self.messages[-1])
+        return note is not None and note.can_continue
 
     def header_dict(self) -> dict[str, Any]:
         """Everything but the messages, in the file's order (the messages come last)."""

@@ -53,6 +53,9 @@ class Message:
     thinking_seconds: float | None = None
     duration_seconds: float | None = None
     request: dict[str, Any] | None = None  # what was asked, without the messages
+    # The whole prompt of the newest request of a continued reply (whose usage sums every
+    # request's): how much of the context window it used. None: usage.prompt_tokens says.
+    last_prompt_tokens: int | None = None
     # Counts the changes to a message whose reply had ended (Continue): not saved, it
     # tells a saved copy from an outdated one.
     edition: int = field(default=0, compare=False, repr=False)
@@ -65,6 +68,13 @@ class Message:
     def text(self) -> str:
         """Every text block, joined: what a reader thinks of as the message."""
         return "\n\n".join(block.text for block in self.content if isinstance(block, TextBlock))
+
+    @property
+    def context_tokens(self) -> int | None:
+        """The whole prompt of the reply's newest request (None: no usage reported)."""
+        if self.last_prompt_tokens is not None:
+            return self.last_prompt_tokens
+        return self.usage.prompt_tokens if self.usage is not None else None
 
     @property
     def stop_note(self) -> str | None:
@@ -127,6 +137,7 @@ class Message:
             first_token_seconds=_seconds(data.get("first_token_seconds")),
             thinking_seconds=_seconds(data.get("thinking_seconds")),
             duration_seconds=_seconds(data.get("duration_seconds")),
+            last_prompt_tokens=_count(data.get("last_prompt_tokens")),
             request=request if isinstance(request := data.get("request"), dict) else None,
             usage=Usage.from_dict(usage) if usage is not None else None,
             error=ErrorInfo.from_dict(error_info) if error_info is not None else None,
@@ -141,6 +152,7 @@ _REPLY_EXTRAS = (
     "first_token_seconds",
     "thinking_seconds",
     "duration_seconds",
+    "last_prompt_tokens",
 )
 """Saved only when set, so a file stays as short as what it knows."""
 

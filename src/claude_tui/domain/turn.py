@@ -51,6 +51,7 @@ class Turn:
         self._positions: dict[int, int] = {}
         self._joined: dict[int, str] = {}  # a resumed text block's text before this turn
         self.revision = 0  # counts the events applied: has anything changed since a save?
+        self._resumed = resume is not None
         if resume is not None:
             self.message = resume
             self._base_usage = resume.usage or Usage()
@@ -139,6 +140,7 @@ class Turn:
             # message_delta reports the output, none is counted (a reply cut short or
             # stopped before it adds nothing to the totals).
             message.usage = self._base_usage + replace(event.usage, output_tokens=0)
+            self._prompt(event.usage)
         elif isinstance(event, BlockStarted):
             self._replace(event.index, event.block)
         elif isinstance(event, TextDelta):
@@ -153,14 +155,21 @@ class Turn:
             self._replace(event.index, event.block)
         elif isinstance(event, UsageUpdated):
             message.usage = self._base_usage + event.usage
+            self._prompt(event.usage)
         elif isinstance(event, Finished):
             message.usage = self._base_usage + event.usage
+            self._prompt(event.usage)
             message.stop_reason = event.stop_reason
             message.stop_sequence = event.stop_sequence
             message.status = TurnStatus.COMPLETE
             self.conversation.touch()
         elif isinstance(event, Failed):
             self.fail(event.error)
+
+    def _prompt(self, usage: Usage) -> None:
+        """A continued reply sums its requests' usage: keep its newest prompt apart."""
+        if self._resumed:
+            self.message.last_prompt_tokens = usage.prompt_tokens
 
     def fail(self, error: ErrorInfo) -> None:
         self.message.status = TurnStatus.FAILED
