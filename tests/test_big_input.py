@@ -23,6 +23,7 @@ from claude_tui.tui.widgets.message_log import (
     MessageLog,
     TextBlockView,
 )
+from claude_tui.tui.widgets.thinking import ThinkingView
 from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
 
@@ -235,6 +236,11 @@ async def test_long_thinking_is_drawn_plain_and_kept_whole(
     )
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "Think hard")
+        (thinking_view,) = app.query(ThinkingView)
+        assert "▸ Thought for" in ui.seen(app) and "16,002 words" in ui.seen(app)
+        assert not app.query(LongThinkingBlockView)  # closed: not drawn at all
+        await pilot.click(thinking_view)
+        await pilot.pause()
         (view,) = app.query(LongThinkingBlockView)
         assert view.text == thinking
         shown = ui.seen(app)

@@ -194,7 +194,8 @@ async def test_thinking_and_tool_use_blocks_are_shown_for_what_they_are(
         )
     )
     shown = ui.flat(await ui.screen_after_sending(settings, "weather?"))
-    assert "Thinking Let me weigh this." in shown
+    assert "▸ Thought for" in shown and "4 words" in shown  # closed: one line
+    assert "Let me weigh this." not in shown
     assert "Checking the weather." in shown
     assert "Tool use: get_weather" in shown
     assert '"city": "Oslo"' in shown

@@ -205,7 +205,7 @@ async def test_a_crlf_split_across_chunks_renders_as_it_does_after_a_reload(
         await ui.wait_open(pilot, app, crlf)
         assert ui.seen(app) == streamed
         assert "line one" in streamed
-        assert "claude-sonnet-5-5 Message Claude" in streamed  # the reply's model line
+        assert "line two claude-sonnet-5-5 · in 10 · out 5" in streamed  # its meter line
 
 
 async def test_enter_and_a_switch_in_one_burst_never_misplace_the_message(

@@ -8,13 +8,14 @@ from typing import Any
 from textual.pilot import Pilot
 
 from claude_tui.config import Settings
-from claude_tui.domain.blocks import TextBlock
+from claude_tui.domain.blocks import TextBlock, ThinkingBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.tui.widgets.prompt_input import PromptInput
+from claude_tui.tui.widgets.thinking import ThinkingView
 from tests.conftest import FIXED_NOW
 from tests.ui import make_app, seed, wait_open, wait_until
 
@@ -138,4 +139,87 @@ def test_wide_terminal_200x60(snap_compare: Any, settings: Settings, data_dir: P
 def test_help_screen(snap_compare: Any, settings: Settings) -> None:
     assert snap_compare(
         make_app(settings), terminal_size=(100, 30), press=["f1"], run_before=_ready(None)
+    )
+
+
+# -- the meter: thinking, the context gauge, a reply's details ----------------------
+
+THINKING = (
+    "The user asks how to count lines. A generator over the file is lazy and closes the "
+    "handle in a with block; read_text is shorter for small files."
+)
+
+
+def _metered(data_dir: Path, usage: Usage, *, thinking: bool = False, **fields: Any) -> str:
+    """A saved exchange whose reply has its meter filled in (and a thinking, if asked)."""
+    conversation = _exchange(
+        data_dir,
+        "How do I count the lines of a file in Python?",
+        "Use `sum(1 for _ in handle)` inside a `with` block.",
+        status=TurnStatus.COMPLETE,
+        stop_reason=fields.pop("stop_reason", "end_turn"),
+        response_id="msg_01SnapshotReplyIdentifier",
+        usage=usage,
+        max_tokens=8192,
+        first_token_seconds=1.4,
+        thinking_seconds=12.4 if thinking else None,
+        duration_seconds=15.4,
+        request={
+            "model": "claude-sonnet-5-5",
+            "max_tokens": 8192,
+            "thinking": {"type": "adaptive", "display": "summarized"},
+            "cache_control": {"type": "ephemeral"},
+        },
+        **fields,
+    )
+    if thinking:
+        reply = conversation.messages[-1]
+        reply.content.insert(0, ThinkingBlock(THINKING, signature="sig"))
+        ConversationStore(data_dir).save(conversation)
+    return conversation.id
+
+
+def _opened_thinking(open_id: str) -> Any:
+    ready = _ready(open_id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await pilot.click(ThinkingView)
+        await pilot.pause()
+
+    return run_before
+
+
+CACHED = Usage(input_tokens=1234, output_tokens=480, cache_read_input_tokens=20_480)
+
+
+def test_thinking_collapsed(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    open_id = _metered(data_dir, CACHED, thinking=True)
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=_ready(open_id))
+
+
+def test_thinking_expanded(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    open_id = _metered(data_dir, CACHED, thinking=True)
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), run_before=_opened_thinking(open_id)
+    )
+
+
+def test_context_gauge_at_85_percent(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    open_id = _metered(data_dir, Usage(input_tokens=850_000, output_tokens=480))
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=_ready(open_id))
+
+
+def test_context_gauge_at_97_percent_after_the_token_limit(
+    snap_compare: Any, settings: Settings, data_dir: Path
+) -> None:
+    usage = Usage(input_tokens=970_000, output_tokens=8192)
+    open_id = _metered(data_dir, usage, stop_reason="max_tokens")
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=_ready(open_id))
+
+
+def test_reply_details(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    open_id = _metered(data_dir, CACHED, thinking=True)
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), press=["f3"], run_before=_ready(open_id)
     )

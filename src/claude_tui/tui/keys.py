@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
+from claude_tui.tui.widgets.thinking import ThinkingView
 
 NAMES = {
     "pagedown": "PageDown",
@@ -45,6 +46,9 @@ CHAT_ACTIONS = {
     "delete",
     "search",
     "filter",
+    # the meter (issue 13)
+    "continue_reply",
+    "reply_details",
 }
 
 
@@ -92,6 +96,17 @@ CHAT_BINDINGS: list[BindingType] = [
     ),
     chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
     chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
+    # The meter (issue 13): Continue a reply cut at its limit, a reply's details.
+    chat_binding(
+        "ctrl+o", "continue_reply", "Continue", "continue a reply cut short at its token limit"
+    ),
+    chat_binding(
+        "f3",
+        "reply_details",
+        "Details",
+        "a reply's details: tokens, cost, timing, what was asked, its id",
+        show=False,
+    ),
     chat_binding(
         "pageup", "scroll_log(-1)", "Scroll up", "scroll the messages", show=False, priority=True
     ),
@@ -150,6 +165,7 @@ def every_key() -> list[KeyHelp]:
         TEXTUAL_KEYS["focus"],
         TEXTUAL_KEYS["list"],
         *_rows(Sidebar.BINDINGS),
+        *_rows(ThinkingView.BINDINGS),
         *rest,
         TEXTUAL_KEYS["palette"],
         *_rows(ClaudeTUI.BINDINGS),

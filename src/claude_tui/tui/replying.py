@@ -81,19 +81,26 @@ class Replying:
         if not self.refuse() and self.screen.conversation.can_retry:
             self._start(self.screen.conversation)
 
-    def _start(self, conversation: Conversation) -> None:
+    async def continue_reply(self) -> None:
+        """Go on with the last reply (cut at its token limit, or paused): what comes is
+        joined onto it, on screen and on disk."""
+        if not self.refuse() and self.screen.conversation.can_continue:
+            self._start(self.screen.conversation, continuing=True)
+
+    def _start(self, conversation: Conversation, *, continuing: bool = False) -> None:
         self.worker = self.screen.run_worker(
-            self._run(conversation), group="turn", exit_on_error=False
+            self._run(conversation, continuing), group="turn", exit_on_error=False
         )
         self.screen.conversation_changed()
 
-    async def _run(self, conversation: Conversation) -> None:
+    async def _run(self, conversation: Conversation, continuing: bool = False) -> None:
         """Run the turn and show it; however it ends, the screen catches up."""
         screen = self.screen
         reply: Message | None = None
         told = False  # that the final save failed
+        turn = self.session.run_turn(conversation, continuing=continuing)
         try:
-            async with contextlib.aclosing(self.session.run_turn(conversation)) as updates:
+            async with contextlib.aclosing(turn) as updates:
                 async for update in updates:
                     if isinstance(update, TurnStarted):
                         reply = update.turn.message

@@ -1,13 +1,16 @@
-"""What the status bar says: the model, the tokens of the last reply and in total, whether
-a reply streams (here or elsewhere), and a notice (no key, read-only, a retry's countdown)."""
+"""What the status bar says: the model, the tokens and cost of the last reply and in total,
+how much of the model's context window the last request filled, whether a reply streams
+(here or elsewhere), and a notice (no key, read-only, a retry's countdown)."""
 
 from __future__ import annotations
 
 import time
 
+from claude_tui.domain.catalog import ModelInfo
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.events import Retrying
 from claude_tui.domain.message import TurnStatus
+from claude_tui.domain.pricing import PriceTable, conversation_cost, message_cost
 from claude_tui.tui.widgets.status_bar import StatusInfo
 
 
@@ -16,9 +19,16 @@ def status_of(
     replying_in: str | None,
     retry: tuple[Retrying, float] | None,
     has_credentials: bool,
+    *,
+    model: ModelInfo | None = None,
+    prices: PriceTable | None = None,
 ) -> StatusInfo:
     """The status of ``conversation`` while a reply streams into ``replying_in`` (an id)
-    and ``retry`` waits (the event, and when the wait ends on the monotonic clock)."""
+    and ``retry`` waits (the event, and when the wait ends on the monotonic clock).
+
+    ``model`` is the catalog's entry for the conversation's model (its context window;
+    None: the gauge is not shown), ``prices`` the price table (None: the shipped one).
+    """
     here = replying_in == conversation.id
     last = conversation.last_metered
     return StatusInfo(
@@ -29,6 +39,10 @@ def status_of(
         streaming=here and retry is None,
         streaming_elsewhere=replying_in is not None and not here,
         notice=_notice(conversation, here, retry, has_credentials),
+        last_cost=message_cost(last, prices) if last is not None else None,
+        total_cost=conversation_cost(conversation, prices) if last is not None else None,
+        context_used=last.context_tokens if last is not None else None,
+        context_window=model.max_input_tokens if model is not None else None,
     )
 
 

@@ -40,6 +40,7 @@ from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.drafts import NEW
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
+from claude_tui.tui.meter import Meter
 from claude_tui.tui.opening import WELCOME, Opening
 from claude_tui.tui.replying import NO_KEY, Replying
 from claude_tui.tui.services import Services
@@ -48,6 +49,7 @@ from claude_tui.tui.submit import SubmitHandshake, Submitted
 from claude_tui.tui.watch import DiskWatch
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
+from claude_tui.tui.widgets.reply_footer import ReplyMeter, ReplyNote
 from claude_tui.tui.widgets.sidebar import Sidebar
 from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
 
@@ -83,8 +85,9 @@ class ChatScreen(Screen[None]):
         self.replying = Replying(self)
         self.library = Library(self)
         self.disk = DiskWatch(self)
+        self.meter = Meter(self)  # prices, a reply's details
         self._drafts_timer: Timer | None = None
-        self._footer_actions: tuple[bool, bool] | None = None
+        self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
 
     def new_conversation(self) -> Conversation:
@@ -102,6 +105,7 @@ class ChatScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.submit = SubmitHandshake(self.prompt, self.replying.accept)
+        self.log_view.prices = self.meter.prices
 
     async def start(self) -> None:
         """After the first paint: draw the open conversation, then read the list."""
@@ -174,12 +178,18 @@ class ChatScreen(Screen[None]):
         if self.conversation is None:
             return StatusInfo()
         return status_of(
-            self.conversation, self.replying_in, self.retry, self.services.client.has_credentials
+            self.conversation,
+            self.replying_in,
+            self.retry,
+            self.services.client.has_credentials,
+            model=self.catalog.find(self.conversation.model),
+            prices=self.meter.prices,
         )
 
     def _follow_actions(self) -> None:
-        """Stop and Retry in the footer follow the turn and the conversation."""
-        actions = (self.session.busy, self.conversation.can_retry)
+        """Stop, Retry and Continue in the footer follow the turn and the conversation."""
+        conversation = self.conversation
+        actions = (self.session.busy, conversation.can_retry, conversation.can_continue)
         if actions != self._footer_actions:  # the footer recomposes on every refresh
             self._footer_actions = actions
             self.refresh_bindings()
@@ -252,6 +262,8 @@ class ChatScreen(Screen[None]):
             return self.session.busy
         if action == "retry":
             return not self.session.busy and self.conversation.can_retry
+        if action == "continue_reply":
+            return not self.session.busy and self.conversation.can_continue
         return True
 
     def action_new_conversation(self) -> None:
@@ -284,6 +296,12 @@ class ChatScreen(Screen[None]):
     async def action_retry(self) -> None:
         await self.replying.retry()
 
+    async def action_continue_reply(self) -> None:
+        await self.replying.continue_reply()
+
+    def action_reply_details(self) -> None:
+        self.meter.details()
+
     def action_search(self) -> None:
         self.library.search()
 
@@ -302,6 +320,15 @@ class ChatScreen(Screen[None]):
     @on(TextArea.Changed, "#prompt")
     def _prompt_changed(self) -> None:
         self.drafts_changed()
+
+    async def on_reply_note_continue_clicked(self, _: ReplyNote.ContinueClicked) -> None:
+        await self.replying.continue_reply()
+
+    def on_reply_note_raise_limit_clicked(self, _: ReplyNote.RaiseLimitClicked) -> None:
+        self.meter.raise_limit()
+
+    def on_reply_meter_clicked(self, event: ReplyMeter.Clicked) -> None:
+        self.meter.details(event.message)
 
     def drafts_changed(self) -> None:
         """Save the drafts soon (a pause in typing), so a crash loses at most a moment."""

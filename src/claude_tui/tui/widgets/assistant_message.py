@@ -23,78 +23,69 @@ from textual.widgets import Static
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.message import Message, TurnStatus
-from claude_tui.domain.stops import stop_note_of
+from claude_tui.domain.pricing import PriceTable
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import is_long
 from claude_tui.tui.widgets.other_blocks import other_block_view, tool_use_text, tool_use_view
+from claude_tui.tui.widgets.reply_footer import (
+    PLAIN_NOTE,
+    RETRY_HINT,
+    ReplyMeter,
+    ReplyNote,
+    note_text,
+)
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
-from claude_tui.tui.widgets.thinking import LongThinkingBlockView, ThinkingBlockView
+from claude_tui.tui.widgets.thinking import ThinkingView
 
-RETRY_HINT = "Press Ctrl+R to retry."
 SYNC_INTERVAL = 0.1  # seconds between redraws of a streaming reply
 STATUS_COLORS = {
     TurnStatus.STREAMING: "accent",
     TurnStatus.FAILED: "error",
     TurnStatus.STOPPED: "warning",
 }  # theme variables for a reply's border
-PLAIN_NOTE = "Shown as plain text: too long for Markdown."
+__all__ = ["PLAIN_NOTE", "RETRY_HINT", "AssistantMessageView", "block_view"]
 
 
-def _block_text(block: ContentBlock) -> str:
-    if isinstance(block, TextBlock):
-        return block.text
-    return block.thinking if isinstance(block, ThinkingBlock) else ""
+def _thinking_seconds(message: Message) -> float | None:
+    """How long the reply thought, when it has one thinking block (per block, that is
+    not known)."""
+    blocks = sum(isinstance(block, ThinkingBlock) for block in message.content)
+    return message.thinking_seconds if blocks == 1 else None
 
 
-def block_view(block: ContentBlock) -> Widget:
+def _thinking_done(message: Message, position: int) -> bool:
+    block = message.content[position]
+    return (
+        message.status is not TurnStatus.STREAMING
+        or position < len(message.content) - 1
+        or (isinstance(block, ThinkingBlock) and bool(block.signature))
+    )
+
+
+def block_view(message: Message, position: int) -> Widget:
+    """The view of the reply's block at ``position``."""
+    block = message.content[position]
     if isinstance(block, TextBlock):
         if is_long(block.text):
             return LongTextBlockView(block.text)
         return TextBlockView(block.text)
     if isinstance(block, ThinkingBlock):
-        if is_long(block.thinking):
-            return LongThinkingBlockView(block.thinking)
-        return ThinkingBlockView(block.thinking)
+        done = _thinking_done(message, position)
+        return ThinkingView(block.thinking, seconds=_thinking_seconds(message), done=done)
     if isinstance(block, ToolUseBlock):
         return tool_use_view(block)
     return other_block_view(block)
 
 
-def _footer_text(message: Message, last: bool = True, plain: bool = False) -> Content:
-    """What to say under a reply; the retry hint only while it is the last message."""
-    status = _status_text(message, last)
-    if not plain:
-        return status
-    return Content.assemble(status, "\n" if status.plain else "", (PLAIN_NOTE, "dim"))
-
-
-def _status_text(message: Message, last: bool) -> Content:
-    hint = RETRY_HINT if last else ""
-    if message.status is TurnStatus.STREAMING:
-        return Content.assemble(("● ", "bold"), "streaming…")
-    if message.status is TurnStatus.STOPPED:
-        return Content.assemble(("■ stopped by you", "bold"), " · " if hint else "", hint)
-    if message.status is TurnStatus.FAILED:
-        error = message.error
-        if error is None:
-            return Content.assemble(("✖ failed", "bold"), " · " if hint else "", hint)
-        lines: list[str | tuple[str, str]] = [("✖ " + printable(error.title), "bold")]
-        if error.detail:
-            lines += ["\n", printable(error.detail)]
-        if error.reference:
-            lines += ["\n", (printable(error.reference), "dim")]
-        lines += ["\n", (printable(error.hint) + " " + hint).strip()]
-        return Content.assemble(*lines)
-    note = stop_note_of(message)
-    if note is None:
-        return Content("")
-    return Content.assemble((printable(note.text), "bold"), " ", printable(note.hint))
+def _text_of(block: ContentBlock) -> str:
+    return block.text if isinstance(block, TextBlock) else ""
 
 
 class AssistantMessageView(Vertical):
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Message, prices: PriceTable | None = None) -> None:
         super().__init__(classes="message assistant")
         self.message = message
+        self.prices = prices  # for the cost in the meter (None: the shipped table)
         self.border_title = "Claude"
         self.last = True  # the conversation's last message: a failed reply offers a retry
         self._views: list[Widget] = []
@@ -105,11 +96,12 @@ class AssistantMessageView(Vertical):
         self._sync_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        for block in self.message.content:
-            view = block_view(block)
+        for position in range(len(self.message.content)):
+            view = block_view(self.message, position)
             self._views.append(view)
             yield view
-        yield Static(_footer_text(self.message, self.last, self.plain), classes="message-footer")
+        yield ReplyNote(note_text(self.message, self.last, self.plain), classes="message-footer")
+        yield ReplyMeter(self.message, self.prices)
 
     @property
     def plain(self) -> bool:
@@ -117,8 +109,12 @@ class AssistantMessageView(Vertical):
         return any(isinstance(view, LongTextBlockView) for view in self._views)
 
     @property
-    def footer(self) -> Static:
-        return self.query_one(".message-footer", Static)
+    def footer(self) -> ReplyNote:
+        return self.query_one(ReplyNote)
+
+    @property
+    def meter(self) -> ReplyMeter:
+        return self.query_one(ReplyMeter)
 
     async def on_mount(self) -> None:
         self._mounted = True
@@ -134,6 +130,7 @@ class AssistantMessageView(Vertical):
             message.model,
             self.last,
             plain,
+            message.edition,
         )
         if shown == self._footer_shown:
             return
@@ -148,11 +145,13 @@ class AssistantMessageView(Vertical):
             self.styles.border = ("round", color)
         self.footer.set_class(message.status is TurnStatus.FAILED, "failed")
         self.footer.set_class(message.status is TurnStatus.STOPPED, "stopped")
-        footer_text = _footer_text(message, self.last, plain)
+        footer_text = note_text(message, self.last, plain)
         self.footer.update(footer_text)
         self.footer.display = bool(footer_text.plain)
-        if message.model:
-            self.border_subtitle = Content(printable(message.model))
+        self.meter.follow()
+        # The model by the border while it streams; then the meter says it.
+        streaming = message.status is TurnStatus.STREAMING
+        self.border_subtitle = Content(printable(message.model or "")) if streaming else None
 
     def schedule_sync(self) -> None:
         """Catch up soon: ``SYNC_INTERVAL`` after the last time at most.
@@ -181,23 +180,23 @@ class AssistantMessageView(Vertical):
                 if not self.is_attached:
                     return  # removed from the log (a switch) while we waited
                 if position >= len(self._views):
-                    view = block_view(block)
+                    view = block_view(self.message, position)
                     self._views.append(view)
                     await self.mount(view, before=self.footer)
                     continue
                 view = self._views[position]
                 if isinstance(view, LongTextBlockView) and isinstance(block, TextBlock):
                     view.catch_up(block.text, final=final)
-                elif isinstance(view, LongThinkingBlockView) and isinstance(block, ThinkingBlock):
-                    view.catch_up(block.thinking, final=final)
-                elif isinstance(view, TextBlockView | ThinkingBlockView) and is_long(
-                    _block_text(block)
-                ):
-                    await self._replace_view(position, block_view(block))
+                elif isinstance(view, TextBlockView) and is_long(_text_of(block)):
+                    await self._replace_view(position, block_view(self.message, position))
                 elif isinstance(view, TextBlockView) and isinstance(block, TextBlock):
                     view.catch_up(block.text, final=final)
-                elif isinstance(view, ThinkingBlockView) and isinstance(block, ThinkingBlock):
-                    view.catch_up(block.thinking)
+                elif isinstance(view, ThinkingView) and isinstance(block, ThinkingBlock):
+                    view.catch_up(
+                        block.thinking,
+                        seconds=_thinking_seconds(self.message),
+                        done=_thinking_done(self.message, position),
+                    )
                 elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
                     view.update(tool_use_text(block))
             if self.is_attached:

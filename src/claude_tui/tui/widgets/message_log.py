@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.pricing import PriceTable
 from claude_tui.tui.patches import release_line_caches
 from claude_tui.tui.widgets.assistant_message import PLAIN_NOTE, AssistantMessageView
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
@@ -66,6 +67,7 @@ class MessageLog(VerticalScroll):
         self._end_shown = 0  # one past the newest message drawn
         self._loading = False
         self._generation = 0  # counts rebuilds: a batch for an older one is dropped
+        self.prices: PriceTable | None = None  # what replies cost (None: the shipped table)
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._scrolled, init=False)
@@ -187,7 +189,7 @@ class MessageLog(VerticalScroll):
     def _view(self, message: Message) -> Widget:
         if message.role == "user":
             return user_view(message)
-        view = AssistantMessageView(message)
+        view = AssistantMessageView(message, self.prices)
         view.last = message is self._messages[-1]
         self._assistant_views[message.id] = view
         return view
