@@ -14,6 +14,7 @@ from claude_tui.domain.events import Finished, MessageStarted, TextDelta, UsageU
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.turn import Turn
 from claude_tui.domain.usage import Usage
+from claude_tui.tui.estimate import count_params, estimate_text, with_draft
 from claude_tui.tui.screens.details import asked_rows, detail_rows, stop_words
 from claude_tui.tui.status import status_of
 from claude_tui.tui.widgets.reply_footer import fit, meter_parts, tokens_per_second
@@ -185,7 +186,7 @@ def test_the_details_list_everything_in_words() -> None:
     assert dict(asked_rows(None, message))["Request"] == "not recorded"
 
 
-# -- thinking -------------------------------------------------------
+# -- thinking and the estimate -------------------------------------------------------
 
 
 def test_a_thinking_line_counts_words_as_they_arrive() -> None:
@@ -198,3 +199,13 @@ def test_a_thinking_line_counts_words_as_they_arrive() -> None:
     done = thinking_summary(1840, done=True, seconds=12.4, expanded=True).plain
     assert done == "▾ Thought for 12 s · 1,840 words"
     assert thinking_summary(0, done=True, seconds=3).plain.endswith("not shown by the API")
+
+
+def test_the_estimate_counts_the_history_and_the_draft() -> None:
+    conversation = conversation_of(reply())
+    drafted = with_draft(conversation, "And now?")
+    assert drafted.messages[-1].text == "And now?" and len(conversation.messages) == 2
+    params = count_params({"model": "m", "messages": [], "max_tokens": 5, "thinking": {}})
+    assert params == {"model": "m", "messages": [], "thinking": {}}
+    assert estimate_text(12_400, 0.0248) == "≈ 12,400 tokens · ≈ $0.025"
+    assert estimate_text(12_400, None) == "≈ 12,400 tokens"

@@ -1,9 +1,10 @@
 """The meter in the app, over the real SDK and the fake API: the status bar's costs and
 context gauge, a reply's meter line and details, thinking collapsed, Continue after the
-token limit."""
+token limit, and the token estimate of a draft."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,15 @@ from claude_tui.tui.widgets.thinking import ThinkingView
 from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
 
+COUNT_PATH = "/v1/messages/count_tokens"
+
 
 def status(app: ClaudeTUI) -> str:
     return ui.flat(str(app.chat.query_one(StatusBar).render()))
+
+
+def counts(fake_api: FakeAnthropic) -> list[Any]:
+    return [request for request in fake_api.all_requests if request.path == COUNT_PATH]
 
 
 async def test_the_status_bar_prices_the_turn_and_the_conversation(
@@ -210,6 +217,46 @@ async def test_raise_the_limit_says_where(fake_api: FakeAnthropic, settings: Set
         told = "A reply may be 8,192 tokens long now."
         await ui.wait_until(pilot, lambda: told in ui.seen(app), what="where to raise it")
         assert len(fake_api.requests) == 1  # nothing was sent
+
+
+async def test_the_estimate_counts_a_draft_once_typing_pauses(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    async with ui.running(settings) as (app, pilot):
+        await ui.wait_until(pilot, lambda: app.chat.ready)
+        await ui.type_text(pilot, "ten keys!!")  # quickly, as a person types
+        await ui.wait_until(pilot, lambda: "≈" in ui.screen_text(app), what="the estimate")
+        assert len(counts(fake_api)) <= 2
+        body = counts(fake_api)[-1].body
+        assert body["messages"][-1] == {
+            "role": "user",
+            "content": [{"type": "text", "text": "ten keys!!"}],
+        }
+        assert "tokens · ≈ $" in ui.seen(app)
+        for _ in "ten keys!!":
+            await pilot.press("backspace")
+        await ui.wait_until(pilot, lambda: "≈" not in ui.screen_text(app), what="no estimate")
+        asked = len(counts(fake_api))
+        await pilot.pause(1.0)
+        assert len(counts(fake_api)) == asked  # an empty draft is not counted
+
+
+async def test_no_estimate_without_a_key(fake_api: FakeAnthropic, settings: Settings) -> None:
+    async with ui.running(replace(settings, api_key=None)) as (app, pilot):
+        await ui.wait_until(pilot, lambda: app.chat.ready)
+        await ui.type_text(pilot, "hello")
+        await pilot.pause(1.2)
+        assert not counts(fake_api) and "≈" not in ui.screen_text(app)
+
+
+async def test_a_failed_count_shows_nothing(fake_api: FakeAnthropic, settings: Settings) -> None:
+    async with ui.running(replace(settings, model="claude-no-such-model")) as (app, pilot):
+        await ui.wait_until(pilot, lambda: app.chat.ready)
+        await ui.type_text(pilot, "hello")
+        await ui.wait_until(pilot, lambda: bool(counts(fake_api)), what="a count")
+        await pilot.pause(0.3)
+        assert "≈" not in ui.screen_text(app)
+        assert "Something went wrong" not in ui.screen_text(app)
 
 
 async def _press_f3_without_replies(pilot: Pilot[Any], app: ClaudeTUI) -> None:

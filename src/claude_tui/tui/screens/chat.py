@@ -38,6 +38,7 @@ from claude_tui.domain.message import Message
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.drafts import NEW
+from claude_tui.tui.estimate import Estimate
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
 from claude_tui.tui.meter import Meter
@@ -86,6 +87,7 @@ class ChatScreen(Screen[None]):
         self.library = Library(self)
         self.disk = DiskWatch(self)
         self.meter = Meter(self)  # prices, a reply's details
+        self.estimate = Estimate(self)  # the tokens a draft would send
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
@@ -320,6 +322,7 @@ class ChatScreen(Screen[None]):
     @on(TextArea.Changed, "#prompt")
     def _prompt_changed(self) -> None:
         self.drafts_changed()
+        self.estimate.changed()
 
     async def on_reply_note_continue_clicked(self, _: ReplyNote.ContinueClicked) -> None:
         await self.replying.continue_reply()
