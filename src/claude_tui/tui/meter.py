@@ -3,7 +3,6 @@ a reply's details (F3, or a click on its meter line), and where to raise the lim
 
 from __future__ import annotations
 
-import contextlib
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -18,12 +17,12 @@ if TYPE_CHECKING:
 
 
 def price_table(settings: Settings) -> PriceTable:
-    """The shipped prices with the config file's ``[prices]`` rows (the shipped ones alone
-    if those cannot be used: the config file's reader says why)."""
-    table = PriceTable.default()
-    with contextlib.suppress(PriceError):
-        return table.with_overrides(settings.prices)
-    return table
+    """The shipped prices with the config file's ``[prices]`` rows (checked when the file
+    was read; settings made otherwise whose rows cannot be used get the shipped ones)."""
+    try:
+        return settings.price_table()
+    except PriceError:
+        return PriceTable.default()
 
 
 class Meter:
