@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from claude_tui.config import Settings
@@ -138,4 +139,40 @@ def test_wide_terminal_200x60(snap_compare: Any, settings: Settings, data_dir: P
 def test_help_screen(snap_compare: Any, settings: Settings) -> None:
     assert snap_compare(
         make_app(settings), terminal_size=(100, 30), press=["f1"], run_before=_ready(None)
+    )
+
+
+def _with_dialog(open_id: str, key: str, screen: type) -> Any:
+    """Ready as above, the API's model list read, then ``key`` pressed until ``screen``
+    (a dialog) is open and drawn."""
+    ready = _ready(open_id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await ready(pilot)
+        await wait_until(pilot, lambda: app.chat.catalog.source == "api", 15)
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, screen))
+        for box in app.screen.query("Input, TextArea"):
+            box.cursor_blink = False
+        await pilot.pause()  # (not every worker ends: the one that opened the dialog waits)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize(("key", "dialog"), [("f3", "settings"), ("alt+p", "model_picker")])
+def test_steering_dialogs(
+    snap_compare: Any, settings: Settings, data_dir: Path, key: str, dialog: str
+) -> None:
+    """The settings panel (F3) and the model picker (Alt+P) over a conversation."""
+    from claude_tui.tui.screens.model_picker import ModelPicker
+    from claude_tui.tui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen if dialog == "settings" else ModelPicker
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings),
+        terminal_size=(120, 36),
+        run_before=_with_dialog(conversation.id, key, screen),
     )

@@ -42,13 +42,16 @@ from claude_tui.tui.library import Library
 from claude_tui.tui.opening import WELCOME, Opening
 from claude_tui.tui.replying import NO_KEY, Replying
 from claude_tui.tui.services import Services
+from claude_tui.tui.slash import Slash
 from claude_tui.tui.status import status_of
+from claude_tui.tui.steering import Steering
 from claude_tui.tui.submit import SubmitHandshake, Submitted
 from claude_tui.tui.watch import DiskWatch
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
 from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
+from claude_tui.tui.widgets.suggestions import Suggestions
 
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
 DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
@@ -82,25 +85,28 @@ class ChatScreen(Screen[None]):
         self.replying = Replying(self)
         self.library = Library(self)
         self.disk = DiskWatch(self)
+        self.steering = Steering(self)  # settings, model, thinking
+        self.slash = Slash(self)  # slash commands in the input box
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, bool] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
 
     def new_conversation(self) -> Conversation:
-        settings = self.services.settings
-        return Conversation.start(settings.chat_defaults())
+        return Conversation.start(self.steering.defaults)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="chat"):
                 yield MessageLog(id="log")
+                yield Suggestions(id="suggestions")
                 yield PromptInput(id="prompt")
         yield StatusBar(id="status").data_bind(info=ChatScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.submit = SubmitHandshake(self.prompt, self.replying.accept)
+        self.submit = SubmitHandshake(self.prompt, self.slash.accept)
+        self.prompt.completer = self.slash.key
 
     async def start(self) -> None:
         """After the first paint: draw the open conversation, then read the list."""
@@ -148,6 +154,7 @@ class ChatScreen(Screen[None]):
             with contextlib.suppress(NoMatches):  # the user's place in the list stays)
                 self.prompt.owner = conversation.id
                 self.sidebar.highlight(conversation.id)
+            self.steering.check_model()
         self._follow_actions()
 
     def watch_summaries(self) -> None:
@@ -159,6 +166,9 @@ class ChatScreen(Screen[None]):
 
     def watch_now(self) -> None:
         self._show_list()
+
+    def watch_catalog(self) -> None:
+        self.steering.check_model()
 
     def _show_list(self) -> None:
         with contextlib.suppress(NoMatches):  # closing: the sidebar may be gone
@@ -292,6 +302,15 @@ class ChatScreen(Screen[None]):
     def action_delete(self) -> None:
         self.library.delete()
 
+    def action_settings(self) -> None:
+        self.steering.open_settings()
+
+    def action_pick_model(self) -> None:
+        self.steering.open_picker()
+
+    def action_toggle_thinking(self) -> None:
+        self.steering.toggle_thinking()
+
     # -- messages from the widgets ---------------------------------------------------
 
     @on(PromptInput.Submitted)
@@ -301,6 +320,11 @@ class ChatScreen(Screen[None]):
     @on(TextArea.Changed, "#prompt")
     def _prompt_changed(self) -> None:
         self.drafts_changed()
+        self.slash.typed()
+
+    def on_status_bar_model_clicked(self) -> None:  # wired when StatusBar.ModelClicked lands
+        if self.check_action("settings", ()):
+            self.steering.open_settings()
 
     def drafts_changed(self) -> None:
         """Save the drafts soon (a pause in typing), so a crash loses at most a moment."""
