@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
@@ -411,3 +412,18 @@ async def test_a_model_the_api_does_not_list_is_said_once(settings: Settings) ->
             "claude-opus-5-5, claude-sonnet-5-5, claude-haiku-5-5, claude-sonnet-4-6, "
             "claude-haiku-4-5. Alt+P picks another."
         ]
+
+
+class StatusBar:
+    """Stands for the status bar's message (``StatusBar.ModelClicked``, posted when its
+    model is clicked) until it lands: the chat screen handles it by name."""
+
+    class ModelClicked(Message):
+        pass
+
+
+async def test_a_click_on_the_model_in_the_status_bar_opens_the_panel(settings: Settings) -> None:
+    async with ui.running(settings) as (app, pilot):
+        await ui.wait_until(pilot, lambda: ui.chat_screen(app).ready)
+        ui.chat_screen(app).post_message(StatusBar.ModelClicked())
+        await ui.wait_for_screen(pilot, app, SettingsScreen)
