@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from claude_tui.config import Settings
@@ -190,6 +191,25 @@ def _opened_thinking(open_id: str) -> Any:
     return run_before
 
 
+def _with_dialog(open_id: str, key: str, screen: type) -> Any:
+    """Ready as above, the API's model list read, then ``key`` pressed until ``screen``
+    (a dialog) is open and drawn."""
+    ready = _ready(open_id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await ready(pilot)
+        await wait_until(pilot, lambda: app.chat.catalog.source == "api", 15)
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, screen))
+        for box in app.screen.query("Input, TextArea"):
+            box.cursor_blink = False
+        await pilot.pause()  # (not every worker ends: the one that opened the dialog waits)
+        await pilot.pause()
+
+    return run_before
+
+
 CACHED = Usage(input_tokens=1234, output_tokens=480, cache_read_input_tokens=20_480)
 
 
@@ -221,5 +241,22 @@ def test_context_gauge_at_97_percent_after_the_token_limit(
 def test_reply_details(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
     open_id = _metered(data_dir, CACHED, thinking=True)
     assert snap_compare(
-        make_app(settings), terminal_size=(120, 36), press=["f3"], run_before=_ready(open_id)
+        make_app(settings), terminal_size=(120, 36), press=["f4"], run_before=_ready(open_id)
+    )
+
+
+@pytest.mark.parametrize(("key", "dialog"), [("f3", "settings"), ("alt+p", "model_picker")])
+def test_steering_dialogs(
+    snap_compare: Any, settings: Settings, data_dir: Path, key: str, dialog: str
+) -> None:
+    """The settings panel (F3) and the model picker (Alt+P) over a conversation."""
+    from claude_tui.tui.screens.model_picker import ModelPicker
+    from claude_tui.tui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen if dialog == "settings" else ModelPicker
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings),
+        terminal_size=(120, 36),
+        run_before=_with_dialog(conversation.id, key, screen),
     )

@@ -20,9 +20,9 @@ from claude_tui.domain.blocks import TextBlock, ThinkingBlock
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.events import BlockFinished, BlockStarted, Finished, TextDelta, ThinkingDelta
-from claude_tui.domain.fitting import fit
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.steering import fitted_defaults
 from claude_tui.domain.turn import Turn
 from claude_tui.domain.usage import Usage
 from claude_tui.session import ChatSession, TurnEnded
@@ -327,22 +327,16 @@ async def test_a_thinking_choice_the_model_refuses_says_where_to_change_it(
     assert error.hint == "Change thinking in the conversation's settings, or pick another model."
 
 
-def test_settings_fitted_to_a_model_change_what_it_refuses_and_say_so() -> None:
+def test_a_new_conversation_starts_with_the_defaults_fitted_to_its_model() -> None:
     catalog = Catalog.fallback()
-    haiku_4_5, sonnet = catalog.find("claude-haiku-4-5"), catalog.find("claude-sonnet-5-5")
-    assert haiku_4_5 is not None and sonnet is not None
-    wanted = ChatSettings(MODEL, 200_000, thinking="adaptive", effort="xhigh")
-    fitted, notes = fit(wanted, haiku_4_5)
+    wanted = ChatSettings("claude-haiku-4-5", 200_000, thinking="adaptive", effort="xhigh")
+    fitted = fitted_defaults(wanted, catalog)
     assert (fitted.model, fitted.thinking, fitted.effort) == ("claude-haiku-4-5", "budget", None)
-    assert fitted.max_tokens == haiku_4_5.max_tokens
-    assert notes[0] == "Claude Haiku 4.5 does not take thinking adaptive: thinking is budget."
-    fitted, notes = fit(wanted.with_changes(thinking="off", max_tokens=1000), sonnet)
-    assert fitted.thinking == "between_tools"
-    assert "thinking is between tools only" in notes[0]
-    assert fit(ChatSettings(MODEL, 1000, thinking="adaptive"), sonnet) == (
-        ChatSettings(MODEL, 1000, thinking="adaptive"),
-        [],
-    )
+    assert fitted.max_tokens == 64_000
+    sonnet = fitted_defaults(wanted.with_changes(model=MODEL, thinking="off"), catalog)
+    assert sonnet.thinking == "between_tools"
+    unknown = wanted.with_changes(model="claude-next-9")
+    assert fitted_defaults(unknown, catalog) == unknown  # the API will say
 
 
 def test_flags_set_the_settings_of_a_new_conversation(cli: Any, fake_api: FakeAnthropic) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from claude_tui import paths
 from claude_tui.domain.pricing import PriceError, PriceTable
 from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.steering import FIELDS
 from claude_tui.domain.values import SchemaError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -51,6 +52,9 @@ class Settings:
     # Price overrides per model id prefix: {"claude-x": {"input": 3.0, ...}} (USD per
     # million tokens), checked by the price table.
     prices: dict[str, Any] | None = None
+    # The config file read (``--config``, else the usual place): "Save as defaults" writes
+    # there. Not a setting of the file itself.
+    config_path: Path | None = None
 
     @property
     def has_credentials(self) -> bool:
@@ -173,6 +177,7 @@ def load_settings(
         settings = Settings(**read_config_file(paths.config_file()))
     settings = replace(
         settings,
+        config_path=config_path,
         api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or settings.api_key,
         base_url=env.get("ANTHROPIC_BASE_URL") or None,
     )
@@ -183,3 +188,58 @@ def load_settings(
     except SchemaError as error:
         raise ConfigError(str(error)) from error
     return settings
+
+
+def save_defaults(chat: ChatSettings, path: Path) -> None:
+    """Write ``chat`` into the config file at ``path`` as the defaults of new conversations.
+
+    Everything else in the file stays as it was: other keys, comments, the order, and the
+    file's mode (a new file is made for its owner alone, 0600; a file with an ``api_key``
+    never becomes readable by others). Written to a file beside it, read back as the app
+    reads it, then moved over it: a failure leaves the old file whole. ConfigError says why.
+    """
+    import tomlkit  # (only here: nothing else of the app needs it)
+    from tomlkit.exceptions import ParseError
+
+    path = path.resolve() if path.is_symlink() else path
+    try:
+        text = path.read_text(encoding="utf-8")
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        text, mode = "# claude-tui settings (see claude-tui --help)\n", 0o600
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from error
+    try:
+        document = tomlkit.parse(text)
+    except ParseError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from error
+    if "api_key" in document:
+        mode &= 0o600
+    values = chat.to_fields()
+    for key in FIELDS:  # the settings panel's fields
+        value = values[key]
+        if value is None or value == ():
+            document.pop(key, None)
+        elif key == "system" and "\n" in value:
+            document[key] = tomlkit.string(value, multiline=True)
+        else:
+            document[key] = list(value) if key == "stop_sequences" else value
+    _replace_file(path, tomlkit.dumps(document), mode)
+
+
+def _replace_file(path: Path, text: str, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            os.fchmod(file.fileno(), mode)  # (the umask may have taken bits away)
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        read_config_file(temporary, required=True)  # the app could read it back
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ConfigError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        temporary.unlink(missing_ok=True)

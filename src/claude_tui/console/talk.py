@@ -21,8 +21,8 @@ from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.errors import NO_API_KEY
 from claude_tui.domain.events import Retrying, TextDelta
-from claude_tui.domain.fitting import fitted_defaults
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.steering import fitted_defaults
 from claude_tui.session import ChatSession, NotSent, TurnEnded, TurnStarted
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
@@ -80,7 +80,7 @@ def open_conversation(
                 )
             return conversation
         streams.note("No saved conversation to continue: starting a new one.")
-    return Conversation.start(fitted_defaults(settings, known_models()))
+    return Conversation.start(fitted_defaults(settings.chat_defaults(), known_models()))
 
 
 def known_models() -> Catalog:

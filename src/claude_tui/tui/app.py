@@ -180,6 +180,17 @@ class ClaudeTUI(App[None]):
                 chat.action_toggle_sidebar,
             ),
             *turn,
+            (
+                "Conversation settings…",
+                "Model, system prompt, thinking, effort, sampling (F3)",
+                chat.action_settings,
+            ),
+            ("Choose model…", "Pick the open conversation's model (Alt+P)", chat.action_pick_model),
+            (
+                "Toggle thinking",
+                "Thinking on or off for the open conversation (Alt+T)",
+                chat.action_toggle_thinking,
+            ),
             ("Search messages", "Find words in every conversation (Ctrl+F)", library.search),
             ("Filter conversations", "Narrow the list by title (Ctrl+G)", chat.action_filter),
             ("Rename conversation", "Give the open conversation a title (F2)", library.rename),

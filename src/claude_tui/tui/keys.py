@@ -49,6 +49,9 @@ CHAT_ACTIONS = {
     # the meter (issue 13)
     "continue_reply",
     "reply_details",
+    "settings",
+    "pick_model",
+    "toggle_thinking",
 }
 
 
@@ -94,6 +97,30 @@ CHAT_BINDINGS: list[BindingType] = [
     chat_binding(
         "f8", "delete", "Delete", "delete the open conversation (to the trash)", show=False
     ),
+    chat_binding(
+        "f3",
+        "settings",
+        "Settings",
+        "settings: model, system prompt, thinking…",
+        show=False,
+    ),
+    # Priority: the input box would take Alt+letter as the letter.
+    chat_binding(
+        "alt+p",
+        "pick_model",
+        "Model",
+        "choose the model (also /model)",
+        show=False,
+        priority=True,
+    ),
+    chat_binding(
+        "alt+t",
+        "toggle_thinking",
+        "Thinking",
+        "thinking on / off (adaptive ⇄ the lowest)",
+        show=False,
+        priority=True,
+    ),
     chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
     chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
     # The meter (issue 13): Continue a reply cut at its limit, a reply's details.
@@ -101,7 +128,7 @@ CHAT_BINDINGS: list[BindingType] = [
         "ctrl+o", "continue_reply", "Continue", "continue a reply cut short at its token limit"
     ),
     chat_binding(
-        "f3",
+        "f4",
         "reply_details",
         "Details",
         "a reply's details: tokens, cost, timing, what was asked, its id",
@@ -116,11 +143,16 @@ CHAT_BINDINGS: list[BindingType] = [
 ]
 
 
-# Keys of Textual's own widgets and of the app class itself, in words.
+# Keys of Textual's own widgets, of the app class itself and of the input box's slash
+# commands (tui/slash.py), in words.
 TEXTUAL_KEYS = {
     "focus": KeyHelp("Tab / Shift+Tab", "move between the input and the sidebar"),
     "list": KeyHelp("Up / Down, Enter", "pick a conversation (in the sidebar)"),
     "palette": KeyHelp("Ctrl+P", "every action by name, and “Go to:” any conversation"),
+    "slash": KeyHelp(
+        "/ …",
+        "commands: /model, /system, /effort, /thinking",
+    ),
 }
 
 
@@ -161,6 +193,7 @@ def every_key() -> list[KeyHelp]:
     navigation, rest = chat[:3], chat[3:]
     return [
         *_rows(PromptInput.BINDINGS),
+        TEXTUAL_KEYS["slash"],
         *navigation,
         TEXTUAL_KEYS["focus"],
         TEXTUAL_KEYS["list"],

@@ -1,5 +1,5 @@
 """What replies took, on the chat screen's behalf: the price table it prices them with,
-a reply's details (F3, or a click on its meter line), and where to raise the limit."""
+a reply's details (F4, or a click on its meter line), and where to raise the limit."""
 
 from __future__ import annotations
 

@@ -1,16 +1,9 @@
 """The chat screen: the open conversation, the list and the status, and the chat keys.
 
-State goes down, messages come up. The screen holds ``conversation``, ``summaries``,
-``replying_in`` and ``retry`` as reactives; the sidebar and the status bar follow them
-through watchers and ``data_bind``, and ``status`` is computed from them. A change made
-in place (a reply's usage, a new title) is announced with ``mutate_reactive``.
-
-Two locks keep the screen honest: ``view_lock`` serialises everything that rebuilds or
-appends to the message log, so a switch can never leave it half built; the keeper
-(``store/keeper.py``) serialises writes and keeps unsaved conversations in memory.
-Turns run through the :class:`~claude_tui.session.ChatSession` (``tui/replying.py``);
-opening and listing are in ``tui/opening.py``, whole-conversation actions in
-``tui/library.py``, following the disk in ``tui/watch.py``.
+State goes down (reactives, followed by watchers and ``data_bind``), messages come up. Its
+helpers, each one concern: ``replying`` (a turn), ``opening``, ``library``, ``watch``,
+``meter``, ``estimate``, ``steering``, ``slash``; ``view_lock`` serialises what rebuilds
+the log. See docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -33,8 +26,8 @@ from textual.worker import Worker, WorkerState
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
 from claude_tui.domain.events import Retrying
-from claude_tui.domain.fitting import fitted_defaults
 from claude_tui.domain.message import Message
+from claude_tui.domain.steering import fitted_defaults
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.drafts import NEW
@@ -45,7 +38,9 @@ from claude_tui.tui.meter import Meter
 from claude_tui.tui.opening import WELCOME, Opening
 from claude_tui.tui.replying import NO_KEY, Replying
 from claude_tui.tui.services import Services
+from claude_tui.tui.slash import Slash
 from claude_tui.tui.status import status_of
+from claude_tui.tui.steering import Steering
 from claude_tui.tui.submit import SubmitHandshake, Submitted
 from claude_tui.tui.watch import DiskWatch
 from claude_tui.tui.widgets.message_log import MessageLog
@@ -53,6 +48,7 @@ from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.reply_footer import ReplyMeter, ReplyNote
 from claude_tui.tui.widgets.sidebar import Sidebar
 from claude_tui.tui.widgets.status_bar import StatusBar, StatusInfo
+from claude_tui.tui.widgets.suggestions import Suggestions
 
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key
 DISK_CHECK_SECONDS = 2.0  # how often failed saves are retried and the open file checked
@@ -88,26 +84,30 @@ class ChatScreen(Screen[None]):
         self.disk = DiskWatch(self)
         self.meter = Meter(self)  # prices, a reply's details
         self.estimate = Estimate(self)  # the tokens a draft would send
+        self.steering = Steering(self)  # settings, model, thinking
+        self.slash = Slash(self)  # slash commands in the input box
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
 
     def new_conversation(self) -> Conversation:
         """A new conversation with the default settings, fitted to its model."""
-        return Conversation.start(fitted_defaults(self.services.settings, self.catalog))
+        return Conversation.start(fitted_defaults(self.steering.defaults, self.catalog))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="chat"):
                 yield MessageLog(id="log")
+                yield Suggestions(id="suggestions")
                 yield PromptInput(id="prompt")
         yield StatusBar(id="status").data_bind(info=ChatScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.submit = SubmitHandshake(self.prompt, self.replying.accept)
         self.log_view.prices = self.meter.prices
+        self.submit = SubmitHandshake(self.prompt, self.slash.accept)
+        self.prompt.completer = self.slash.key
 
     async def start(self) -> None:
         """After the first paint: draw the open conversation, then read the list."""
@@ -121,8 +121,6 @@ class ChatScreen(Screen[None]):
 
     def _tick(self) -> None:
         self.now = self.services.clock()
-
-    # -- widgets -------------------------------------------------------------------
 
     @property
     def sidebar(self) -> Sidebar:
@@ -148,13 +146,12 @@ class ChatScreen(Screen[None]):
         empty = WELCOME if credentials else f"{WELCOME}\n\n{NO_KEY}"
         await self.log_view.show_messages(self.conversation.messages, empty, at)
 
-    # -- following the state -------------------------------------------------------
-
     def watch_conversation(self, before: Conversation, conversation: Conversation) -> None:
         if conversation is not before:  # another one is open (not one changed in place:
             with contextlib.suppress(NoMatches):  # the user's place in the list stays)
                 self.prompt.owner = conversation.id
                 self.sidebar.highlight(conversation.id)
+            self.steering.check_model()
         self._follow_actions()
 
     def watch_summaries(self) -> None:
@@ -166,6 +163,9 @@ class ChatScreen(Screen[None]):
 
     def watch_now(self) -> None:
         self._show_list()
+
+    def watch_catalog(self) -> None:
+        self.steering.check_model()
 
     def _show_list(self) -> None:
         with contextlib.suppress(NoMatches):  # closing: the sidebar may be gone
@@ -216,8 +216,6 @@ class ChatScreen(Screen[None]):
         makes control characters visible."""
         self.notify(message, markup=False, **options)
 
-    # -- saving --------------------------------------------------------------------
-
     async def save(self, conversation: Conversation) -> bool:
         """Write the conversation (in a thread) and list it; say so if it fails."""
         saved = True
@@ -254,8 +252,6 @@ class ChatScreen(Screen[None]):
             if self.conversation is conversation:
                 self.conversation_changed()
                 await self.draw()
-
-    # -- keys ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHAT_ACTIONS and (not self.ready or self.app.screen is not self):
@@ -313,7 +309,14 @@ class ChatScreen(Screen[None]):
     def action_delete(self) -> None:
         self.library.delete()
 
-    # -- messages from the widgets ---------------------------------------------------
+    def action_settings(self) -> None:
+        self.steering.open_settings()
+
+    def action_pick_model(self) -> None:
+        self.steering.open_picker()
+
+    def action_toggle_thinking(self) -> None:
+        self.steering.toggle_thinking()
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: Submitted) -> None:
@@ -323,6 +326,7 @@ class ChatScreen(Screen[None]):
     def _prompt_changed(self) -> None:
         self.drafts_changed()
         self.estimate.changed()
+        self.slash.typed()
 
     async def on_reply_note_continue_clicked(self, _: ReplyNote.ContinueClicked) -> None:
         await self.replying.continue_reply()
@@ -332,6 +336,10 @@ class ChatScreen(Screen[None]):
 
     def on_reply_meter_clicked(self, event: ReplyMeter.Clicked) -> None:
         self.meter.details(event.message)
+
+    def on_status_bar_model_clicked(self) -> None:
+        if self.check_action("settings", ()):
+            self.steering.open_settings()
 
     def drafts_changed(self) -> None:
         """Save the drafts soon (a pause in typing), so a crash loses at most a moment."""
@@ -361,8 +369,6 @@ class ChatScreen(Screen[None]):
                 severity="error",
                 timeout=20,
             )
-
-    # -- drafts and closing ----------------------------------------------------------
 
     async def save_drafts(self) -> None:
         if self._drafts_timer is not None:

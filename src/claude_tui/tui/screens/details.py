@@ -1,7 +1,7 @@
 """A reply's details: what it took (tokens, cost, time), why it ended, what was asked for,
 and its response id, selectable and with a button that copies it.
 
-Opened by F3 (on the reply whose thinking has the focus, else the last reply) and by a
+Opened by F4 (on the reply whose thinking has the focus, else the last reply) and by a
 click on a reply's meter line. Everything shown is plain text (``rich.Text``), never markup.
 """
 

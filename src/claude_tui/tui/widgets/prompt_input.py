@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -53,6 +55,9 @@ class PromptInput(TextArea):
         self.owner: str | None = None
         # Submitted but not yet taken by the app (keys can outrun messages).
         self.unacknowledged: list[PromptInput.Submitted] = []
+        # Offered each key first (the app's completion of slash commands): True if it
+        # took the key, which then does nothing else.
+        self.completer: Callable[[str], bool] | None = None
 
     @property
     def wrapped_document(self) -> WrappedDocument:
@@ -65,8 +70,12 @@ class PromptInput(TextArea):
 
     def on_key(self, event: events.Key) -> None:
         """Enter sends and the newline keys add a line (``prevent_default``: TextArea's
-        own handler, which runs next, would insert a newline); other keys go on to it."""
-        if event.key == "enter":
+        own handler, which runs next, would insert a newline); other keys go on to it.
+        The ``completer`` sees each key before all that."""
+        if self.completer is not None and self.completer(event.key):
+            event.stop()
+            event.prevent_default()
+        elif event.key == "enter":
             event.stop()
             event.prevent_default()
             self.action_submit()
