@@ -127,8 +127,8 @@ class ThinkingView(Vertical, can_focus=True):
         if (text, seconds, done) == (self.text, self.seconds, self.done):
             return
         self.text, self.seconds, self.done = text, seconds, done
-        if self.is_mounted:
-            self.summary.update(self._summary())
+        if self.is_mounted:  # one line, always: no layout needed (streaming stays cheap)
+            self.summary.update(self._summary(), layout=False)
         body = self._body
         if body is None:
             return
