@@ -25,8 +25,8 @@ from claude_tui.domain.text import ago, printable, query_words
 from claude_tui.tui.screens.dialogs import Dialog, PlainInput
 
 Refresher = Callable[[], Awaitable[Catalog]]
-HEADER = ("  model", "id", "context", "output", "$ in / out per M")
-WIDTHS = (22, 22, 9, 8)
+HEADER = ("  model", "id", "context", "output", "in / out $/M")
+WIDTHS = (21, 20, 8, 7)
 
 
 def source_words(catalog: Catalog, now: datetime) -> str:

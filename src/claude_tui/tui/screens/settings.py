@@ -35,7 +35,7 @@ from claude_tui.tui.screens.dialogs import Dialog, PlainInput
 
 SAMPLING_NOTE = "Empty: not sent. A model that takes no sampling settings says so when asked."
 WEB_SEARCH_NOTE = "coming with the web tools"
-INPUTS = ("max_tokens", "thinking_budget", "temperature", "top_p")
+RESERVED_ROWS = 10  # of the screen, for the frame, the notes and the buttons
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class SettingsScreen(Dialog[SettingsAnswer]):
                     show_line_numbers=False,
                 )
                 yield self._error("stop_sequences")
-                with Horizontal(classes="field"):
+                with Horizontal(classes="field spaced"):
                     yield Static(_plain("Web search"), classes="field-label")
                     yield Checkbox(
                         _plain(WEB_SEARCH_NOTE),
@@ -168,8 +168,9 @@ class SettingsScreen(Dialog[SettingsAnswer]):
                 yield Button("Cancel", id="settings-cancel", compact=True)
 
     def _row(self, name: str, label: str, *widgets: Widget) -> Iterable[Widget]:
+        spaced = " spaced" if name in ("thinking", "effort", "temperature") else ""
         with_label = Horizontal(
-            Static(_plain(label), classes="field-label"), *widgets, classes="field"
+            Static(_plain(label), classes="field-label"), *widgets, classes=f"field{spaced}"
         )
         yield with_label
         if name not in ("thinking", "temperature"):  # (their errors go below their notes)
@@ -192,7 +193,13 @@ class SettingsScreen(Dialog[SettingsAnswer]):
             options, value=current, allow_blank=False, id="settings-model", compact=True
         )
 
+    def on_resize(self) -> None:
+        """The fields scroll, so that the notes and the buttons below them stay in sight."""
+        fields = self.query_one("#settings-fields")
+        fields.styles.max_height = max(6, self.size.height - RESERVED_ROWS)
+
     def on_mount(self) -> None:
+        self.on_resize()
         self._show_model(self.settings)
         target = {"system": "#settings-system"}.get(self.focus_on, "#settings-model")
         self.query_one(target).focus()
