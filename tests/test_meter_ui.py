@@ -202,15 +202,22 @@ async def test_the_continue_link_in_the_note_continues(
         assert "Cut short no more." in ui.seen(app)
 
 
-async def test_raise_the_limit_says_where(fake_api: FakeAnthropic, settings: Settings) -> None:
+async def test_raise_the_limit_opens_the_settings(
+    fake_api: FakeAnthropic, settings: Settings
+) -> None:
+    from claude_tui.tui.screens.settings import SettingsScreen
+
     fake_api.enqueue(Reply.text("Cut", stop_reason="max_tokens"))
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "go")
         note = app.chat.query_one(ReplyNote)
         line = note.size.height - 1
         await pilot.click(ReplyNote, offset=(len("▶ Continue (Ctrl+O)   ") + 2, line))
-        told = "A reply may be 8,192 tokens long now."
+        told = "A reply may be 8,192 tokens long now"
         await ui.wait_until(pilot, lambda: told in ui.seen(app), what="where to raise it")
+        await ui.wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await ui.wait_until(pilot, lambda: app.focused is not None)
+        assert app.focused is not None and app.focused.id == "settings-max_tokens"
         assert len(fake_api.requests) == 1  # nothing was sent
 
 

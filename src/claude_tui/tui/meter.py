@@ -54,8 +54,9 @@ class Meter:
     def raise_limit(self) -> None:
         limit = self.screen.conversation.max_tokens
         self.screen.tell(
-            f"A reply may be {limit:,} tokens long now. Raise the limit (max tokens) in "
-            "the settings: click the model's name in the status bar.",
+            f"A reply may be {limit:,} tokens long now: raise max tokens here, then "
+            "Continue (Ctrl+O).",
             title="Raise the limit",
             timeout=10,
         )
+        self.screen.steering.open_settings(focus="max_tokens")

@@ -201,7 +201,9 @@ class SettingsScreen(Dialog[SettingsAnswer]):
     def on_mount(self) -> None:
         self.on_resize()
         self._show_model(self.settings)
-        target = {"system": "#settings-system"}.get(self.focus_on, "#settings-model")
+        target = {"system": "#settings-system", "max_tokens": "#settings-max_tokens"}.get(
+            self.focus_on, "#settings-model"
+        )
         self.query_one(target).focus()
 
     def _show_model(self, settings: ChatSettings) -> None:
