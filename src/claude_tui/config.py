@@ -65,17 +65,7 @@ class Settings:
 
     def chat_defaults(self) -> ChatSettings:
         """The settings a new conversation starts with."""
-        return ChatSettings(
-            model=self.model,
-            max_tokens=self.max_tokens,
-            system=self.system,
-            thinking=self.thinking,
-            thinking_budget=self.thinking_budget,
-            effort=self.effort,
-            temperature=self.temperature,
-            top_p=self.top_p,
-            stop_sequences=self.stop_sequences,
-        )
+        return ChatSettings.of(self)
 
     def price_table(self) -> PriceTable:
         """The shipped prices with the config file's rows (checked when it was read)."""

@@ -11,12 +11,12 @@ from claude_tui.console.talk import Request
 from claude_tui.console.terminal import Streams
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.values import utc_now
-from claude_tui.store.model_cache import FILE_NAME, ModelCache
+from claude_tui.store.model_cache import ModelCache
 
 
 def model_cache() -> ModelCache:
     """The model list kept in the user's cache folder."""
-    return ModelCache(paths.cache_dir() / FILE_NAME)
+    return ModelCache.in_folder(paths.cache_dir())
 
 
 async def _catalog(settings: Settings) -> Catalog:

@@ -85,7 +85,7 @@ def open_conversation(
 
 def known_models() -> Catalog:
     """The model list as last fetched (by the app or a check), else the offline one."""
-    return ModelCache(paths.cache_dir() / "models.json").load() or Catalog.fallback()
+    return ModelCache.in_folder(paths.cache_dir()).load() or Catalog.fallback()
 
 
 class Talk:

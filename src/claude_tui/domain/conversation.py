@@ -62,18 +62,7 @@ class Conversation:
 
     @property
     def settings(self) -> ChatSettings:
-        return ChatSettings(
-            model=self.model,
-            max_tokens=self.max_tokens,
-            system=self.system,
-            thinking=self.thinking,
-            thinking_budget=self.thinking_budget,
-            effort=self.effort,
-            temperature=self.temperature,
-            top_p=self.top_p,
-            stop_sequences=self.stop_sequences,
-            web_search=self.web_search,
-        )
+        return ChatSettings.of(self)
 
     def apply(self, settings: ChatSettings) -> bool:
         """Take these settings for the next turns; whether anything changed."""

@@ -82,6 +82,14 @@ class ChatSettings:
     def with_changes(self, **changes: Any) -> ChatSettings:
         return replace(self, **changes)
 
+    @classmethod
+    def of(cls, source: object) -> ChatSettings:
+        """The settings ``source`` holds under the same names (a conversation, the
+        config's defaults); a field it lacks keeps its default."""
+        return cls(
+            **{f.name: getattr(source, f.name) for f in fields(cls) if hasattr(source, f.name)}
+        )
+
     def to_fields(self) -> dict[str, Any]:
         """The values by name, as a conversation holds them."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

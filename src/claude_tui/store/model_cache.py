@@ -23,6 +23,11 @@ class ModelCache:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    @classmethod
+    def in_folder(cls, folder: Path) -> ModelCache:
+        """The cache file of its usual name in ``folder`` (the user's cache folder)."""
+        return cls(folder / FILE_NAME)
+
     def load(self) -> Catalog | None:
         """The catalog saved last (source "cache"); None when there is none that can be read."""
         try:

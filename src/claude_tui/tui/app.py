@@ -77,7 +77,7 @@ class ClaudeTUI(App[None]):
             session=ChatSession(client, keeper, on_merged=lambda c: self._chat.merged(c)),
             drafts=DraftBook(DraftStore(store.root)),
             clock=clock,
-            models=ModelCache(paths.cache_dir() / "models.json"),
+            models=ModelCache.in_folder(paths.cache_dir()),
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
