@@ -266,7 +266,8 @@ async def test_no_system_prompt_is_sent_when_none_is_set(
     assert all("system" not in r.body for r in fake_api.requests)
 
 
-def test_failed_and_empty_replies_are_left_out_and_users_merged() -> None:
+def test_failed_and_empty_replies_are_left_out_and_their_messages_with_them() -> None:
+    """A message whose turn failed is not answered: it is never glued to the next one."""
     conversation = asking("One")
     conversation.append(reply("Half an answ", TurnStatus.FAILED))
     conversation.append(Message.user("Two"))
@@ -275,14 +276,7 @@ def test_failed_and_empty_replies_are_left_out_and_users_merged() -> None:
     conversation.append(reply("Answer to three"))
     conversation.append(Message.user("Four"))
     assert history_params(conversation.messages) == [
-        {
-            "role": "user",
-            "content": [
-                {"type": "text", "text": "One"},
-                {"type": "text", "text": "Two"},
-                {"type": "text", "text": "Three"},
-            ],
-        },
+        {"role": "user", "content": [{"type": "text", "text": "Three"}]},
         {"role": "assistant", "content": [{"type": "text", "text": "Answer to three"}]},
         {"role": "user", "content": [{"type": "text", "text": "Four"}]},
     ]
@@ -310,10 +304,7 @@ def test_a_reply_with_only_thinking_or_tool_use_counts_as_empty() -> None:
     )
     conversation.append(Message.user("Two"))
     assert history_params(conversation.messages) == [
-        {
-            "role": "user",
-            "content": [{"type": "text", "text": "One"}, {"type": "text", "text": "Two"}],
-        }
+        {"role": "user", "content": [{"type": "text", "text": "Two"}]}
     ]
 
 

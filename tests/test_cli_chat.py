@@ -50,11 +50,8 @@ def test_end_of_input_ends_the_chat_and_errors_do_not(cli: Cli, fake_api: FakeAn
     assert "claude-tui: Claude is overloaded right now.\n" in result.stderr
     assert len(fake_api.requests) == 2
     # the failed reply is kept on disk, and left out of what is sent next
-    assert fake_api.requests[1].body["messages"] == [
-        {
-            "role": "user",
-            "content": [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}],
-        }
+    assert fake_api.requests[1].body["messages"] == [  # "one" failed: never glued to "two"
+        {"role": "user", "content": [{"type": "text", "text": "two"}]}
     ]
     statuses = [m.get("status") for m in cli.only_conversation()["messages"]]
     assert statuses == [None, "failed", None, "complete"]

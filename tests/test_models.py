@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
-from claude_tui.domain.conversation import SCHEMA_VERSION, TITLE_LENGTH, Conversation
+from claude_tui.domain.conversation import (
+    SCHEMA_VERSION,
+    TITLE_LENGTH,
+    UNBRANCHED_SCHEMA,
+    Conversation,
+)
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.text import ago, printable
@@ -158,7 +163,7 @@ def test_a_reply_saved_mid_stream_loads_as_interrupted_with_its_text() -> None:
 
 def test_the_dict_form_carries_the_schema_version() -> None:
     data = rich_conversation().to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["schema_version"] == UNBRANCHED_SCHEMA  # no branches: the older layout
     assert data["created_at"] == "2026-11-25T12:00:00.000+00:00"
 
 

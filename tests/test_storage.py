@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claude_tui.domain.blocks import TextBlock
-from claude_tui.domain.conversation import SCHEMA_VERSION, Conversation
+from claude_tui.domain.conversation import SCHEMA_VERSION, UNBRANCHED_SCHEMA, Conversation
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
@@ -88,7 +88,7 @@ def test_the_file_is_pretty_human_readable_json(store: ConversationStore) -> Non
     assert text.startswith('{\n  "schema_version": 2,\n')
     assert text.endswith("}\n")
     assert "Question 0 — é" in text  # not \u-escaped
-    assert json.loads(text)["schema_version"] == SCHEMA_VERSION
+    assert json.loads(text)["schema_version"] == UNBRANCHED_SCHEMA
 
 
 def test_files_are_private_and_no_temporary_files_are_left(

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock
+from claude_tui.domain.branches import unanswered
 from claude_tui.domain.context import thinking_readable
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
@@ -40,20 +41,26 @@ def history_params(
     """The conversation as the Messages API wants it.
 
     Failed replies and replies with no text are left out (they stay on screen and on
-    disk). After a user message, its last usable reply is the one sent. Consecutive
-    user messages (left by failed turns) are merged, so roles alternate. The thinking of
-    the replies in ``readable`` goes with them. ``continuing``: the last message is a reply
-    to go on with, sent last (its text without trailing white space, which the API refuses).
+    disk). After a user message, its last usable reply is the one sent. A message of the
+    user's whose turn failed ("not answered") is left out too, unless it is the last one
+    (the one a retry sends again): two messages are never sent glued together as one. The
+    thinking of the replies in ``readable`` goes with them. ``continuing``: the last message
+    is a reply to go on with, sent last (its text without trailing white space, which the
+    API refuses).
     """
     last = len(messages) - 1
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    skipped = unanswered(list(messages[:last_user]))
     turns: list[dict[str, Any]] = []
     for position, message in enumerate(messages):
         if message.role == "user":
-            blocks = [{"type": "text", "text": message.text}]
+            if message.id in skipped:
+                continue
+            turn = {"role": "user", "content": [{"type": "text", "text": message.text}]}
             if turns and turns[-1]["role"] == "user":
-                turns[-1]["content"].extend(blocks)
+                turns[-1] = turn  # never two glued together: the later one alone
             else:
-                turns.append({"role": "user", "content": blocks})
+                turns.append(turn)
             continue
         resumed = continuing and position == last
         usable = message.status not in (TurnStatus.FAILED, TurnStatus.STREAMING)

@@ -14,9 +14,12 @@ from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.usage import Usage
 from claude_tui.domain.values import NewerSchemaError, SchemaError, new_id, utc_now
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2: the conversation's settings beyond model, max_tokens and system (thinking, effort,
-sampling, stop sequences, web search); a file of schema 1 reads with them not set."""
+sampling, stop sequences, web search); a file of schema 1 reads with them not set.
+3: ``branches``, the messages off the current branch (see domain/branches.py). A file
+without branches is still written as schema 2, which the version before reads."""
+UNBRANCHED_SCHEMA = 2
 DEFAULT_TITLE = "New conversation"
 READ_ONLY = "a newer claude-tui wrote it. Update claude-tui to continue it."
 TITLE_LENGTH = 60
@@ -50,7 +53,10 @@ class Conversation:
     title_set_by_user: bool = False
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)
-    messages: list[Message] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # the current branch, in order
+    # Every other message, each with the id of the message it follows (Message.parent):
+    # together with ``messages``, a tree (see domain/branches.py).
+    branches: list[Message] = field(default_factory=list)
     # Read from a file of a newer claude-tui (a higher schema version): shown, never
     # written, since this version could drop what it does not know. Not saved itself.
     read_only: bool = field(default=False, compare=False)
@@ -123,7 +129,7 @@ class Conversation:
     def header_dict(self) -> dict[str, Any]:
         """Everything but the messages, in the file's order (the messages come last)."""
         return {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION if self.branches else UNBRANCHED_SCHEMA,
             "id": self.id,
             "title": self.title,
             "title_set_by_user": self.title_set_by_user,
@@ -133,7 +139,11 @@ class Conversation:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.header_dict(), "messages": [message.to_dict() for message in self.messages]}
+        data = self.header_dict()
+        if self.branches:
+            data["branches"] = [message.branch_dict() for message in self.branches]
+        data["messages"] = [message.to_dict() for message in self.messages]
+        return data
 
     @classmethod
     def from_dict(cls, data: object, *, newer: bool = False) -> Conversation:
@@ -150,6 +160,9 @@ class Conversation:
         messages = data.get("messages")
         if not isinstance(messages, list):
             raise SchemaError("messages must be a list")
+        branches = data.get("branches", [])
+        if not isinstance(branches, list):
+            raise SchemaError("branches must be a list")
         max_tokens = data.get("max_tokens")
         if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
             raise SchemaError("max_tokens must be an integer")
@@ -160,9 +173,26 @@ class Conversation:
             title_set_by_user=bool(data.get("title_set_by_user", False)),
             created_at=values.parse_timestamp(data.get("created_at")),
             updated_at=values.parse_timestamp(data.get("updated_at")),
-            messages=[Message.from_dict(message) for message in messages],
+            messages=[_on_branch(Message.from_dict(message)) for message in messages],
+            branches=_branches(branches, newer=version > SCHEMA_VERSION),
             read_only=version > SCHEMA_VERSION,
         )
+
+
+def _branches(data: list[Any], *, newer: bool) -> list[Message]:
+    """The messages off the current branch. A newer version's that this one cannot read
+    are left out: its file is only shown (read-only), never written."""
+    try:
+        return [Message.from_dict(message) for message in data]
+    except SchemaError:
+        if newer:
+            return []
+        raise
+
+
+def _on_branch(message: Message) -> Message:
+    message.parent = None  # on the current branch, the message before is its parent
+    return message
 
 
 @dataclass(frozen=True)

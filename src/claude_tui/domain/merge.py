@@ -50,20 +50,64 @@ def merge(ours: Conversation, theirs: Conversation, base: dict[str, Any] | None)
                 setattr(ours, name, getattr(theirs, name))
                 changed = True
 
-    mine_by_id = {message.id: message for message in ours.messages}
-    merged: list[Message] = []
-    for message in theirs.messages:
-        own = mine_by_id.pop(message.id, None)
-        kept = message if own is None else _further(own, message)
-        changed = changed or kept is not own
-        merged.append(kept)
-    only_ours = [message for message in ours.messages if message.id in mine_by_id]
-    if only_ours:  # each side keeps its order; together, in the order they were begun
-        merged = list(heapq.merge(merged, only_ours, key=lambda message: message.created_at))
+    changed = _merge_messages(ours, theirs) or changed
     if changed:
-        ours.messages[:] = merged
         ours.updated_at = max(ours.updated_at, theirs.updated_at)
     return changed
+
+
+def _merge_messages(ours: Conversation, theirs: Conversation) -> bool:
+    """Every message either side has, ours on the branch we show. Messages both have are
+    kept where ours are; theirs that carry on from our last message join our branch (in
+    the order begun, with ours); theirs that carry on from elsewhere join the branches."""
+    on_branch = {message.id: message for message in ours.messages}
+    aside = {message.id: message for message in ours.branches}
+    known = {**on_branch, **aside}
+    theirs_known = {m.id for m in theirs.messages} | {m.id for m in theirs.branches}
+    changed = False
+
+    def keep(message: Message) -> None:
+        """A message both have: the further version, where ours is."""
+        nonlocal changed
+        own = known[message.id]
+        kept = _further(own, message)
+        changed = changed or kept is not own
+        (on_branch if message.id in on_branch else aside)[message.id] = kept
+
+    # Where our branch stops being what they know: past it, a message of theirs is new.
+    open_from = len(ours.messages)
+    while open_from and ours.messages[open_from - 1].id not in theirs_known:
+        open_from -= 1
+    appendable = {None if open_from == 0 else ours.messages[open_from - 1].id}
+    following: list[Message] = []  # theirs that carry on from the end of our branch
+    new_aside: list[Message] = []
+    parent: str | None = None
+    for message in theirs.messages:  # their branch: each follows the one before
+        if message.id in known:
+            keep(message)
+        elif parent in appendable:
+            following.append(message)
+            appendable.add(message.id)
+        else:
+            message.parent = parent
+            new_aside.append(message)
+        parent = message.id
+    for message in theirs.branches:
+        if message.id in known:
+            keep(message)
+        else:
+            new_aside.append(message)
+    ours_after = [on_branch[m.id] for m in ours.messages[open_from:]]
+    branch = [on_branch[m.id] for m in ours.messages[:open_from]]
+    if following:  # each side keeps its order; together, in the order they were begun
+        branch += heapq.merge(following, ours_after, key=lambda message: message.created_at)
+    else:
+        branch += ours_after
+    if following or new_aside or changed:
+        ours.messages[:] = branch
+        ours.branches[:] = [*(aside[m.id] for m in ours.branches), *new_aside]
+        return True
+    return False
 
 
 def header_base(conversation: Conversation) -> dict[str, Any]:

@@ -56,8 +56,11 @@ class Message:
     # The whole prompt of the newest request of a continued reply (whose usage sums every
     # request's): how much of the context window it used. None: usage.prompt_tokens says.
     last_prompt_tokens: int | None = None
-    # Counts the changes to a message whose reply had ended (Continue): not saved, it
-    # tells a saved copy from an outdated one.
+    # Off the current branch only (in ``Conversation.branches``): the id of the message it
+    # follows, None at the start. On the branch, the message before it is its parent.
+    parent: str | None = None
+    # Counts the changes to a message whose line in the file changed (Continue, a move to
+    # or from a branch): not saved, it tells a saved copy from an outdated one.
     edition: int = field(default=0, compare=False, repr=False)
 
     @classmethod
@@ -104,6 +107,10 @@ class Message:
             )
         return data
 
+    def branch_dict(self) -> dict[str, Any]:
+        """The message as a branch holds it: with the id of the message it follows."""
+        return {**self.to_dict(), "parent": self.parent}
+
     @classmethod
     def from_dict(cls, data: object) -> Message:
         if not isinstance(data, dict):
@@ -139,6 +146,7 @@ class Message:
             duration_seconds=_seconds(data.get("duration_seconds")),
             last_prompt_tokens=_count(data.get("last_prompt_tokens")),
             request=request if isinstance(request := data.get("request"), dict) else None,
+            parent=as_optional_string(data.get("parent")),
             usage=Usage.from_dict(usage) if usage is not None else None,
             error=ErrorInfo.from_dict(error_info) if error_info is not None else None,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,8 @@ class StoredConversation:
     """A conversation as read from its file."""
 
     conversation: Conversation
-    lines: list[str] | None  # its messages' lines as the file holds them (see message_lines)
+    # Its messages' lines as the file holds them, the branches' first (see message_lines)
+    lines: list[str] | None
     key: FileKey  # the identity of the file read (see core/index.py)
 
 
@@ -81,8 +82,12 @@ class QuarantineNotice:
 def encode(data: dict[str, Any]) -> bytes:
     """A conversation's JSON form as the file holds it: UTF-8, indented, one message a
     line (so files stay readable, and each line can be encoded once and reused)."""
-    header = {key: value for key, value in data.items() if key != "messages"}
-    return encode_lines(header, [encode_message(m) for m in data.get("messages", [])])
+    header = {k: v for k, v in data.items() if k not in ("messages", "branches")}
+    return encode_lines(
+        header,
+        [encode_message(m) for m in data.get("messages", [])],
+        [encode_message(m) for m in data.get("branches", [])],
+    )
 
 
 def encode_message(message: dict[str, Any]) -> str:
@@ -91,25 +96,39 @@ def encode_message(message: dict[str, Any]) -> str:
 
 _MESSAGES_START = b'\n  "messages": [\n    '
 _MESSAGES_END = b"\n  ]\n}\n"
+_BRANCHES_START = b'\n  "branches": [\n    '
+_BRANCHES_END = b'\n  ],\n  "messages": ['
 
 
-def message_lines(raw: bytes, count: int) -> list[str] | None:
-    """The encoded messages of a file written by ``encode_lines``, or None if its layout
-    is another (an older version, or edited by hand). A line holds no raw newline: JSON
-    writes a newline inside a string as an escape."""
+def message_lines(raw: bytes, count: int, branch_count: int = 0) -> list[str] | None:
+    """The encoded messages of a file written by ``encode_lines`` (its branches' first),
+    or None if its layout is another (an older version, or edited by hand). A line holds
+    no raw newline: JSON writes a newline inside a string as an escape."""
     start = raw.find(_MESSAGES_START)
     if start == -1 or not raw.endswith(_MESSAGES_END):
         return None
     body = raw[start + len(_MESSAGES_START) : -len(_MESSAGES_END)].decode("utf-8")
     lines = body.split(",\n    ")
-    return lines if len(lines) == count else None
+    if len(lines) != count:
+        return None
+    if not branch_count:
+        return lines
+    first, end = raw.find(_BRANCHES_START), start - len(b"\n  ],")
+    if first == -1 or raw.find(_BRANCHES_END, first) != end:
+        return None
+    branches = raw[first + len(_BRANCHES_START) : end].decode("utf-8").split(",\n    ")
+    return [*branches, *lines] if len(branches) == branch_count else None
 
 
-def encode_lines(header: dict[str, Any], message_lines: list[str]) -> bytes:
-    """The file from its header fields and its already encoded messages."""
+def encode_lines(
+    header: dict[str, Any], message_lines: list[str], branch_lines: Sequence[str] = ()
+) -> bytes:
+    """The file from its header fields and its already encoded messages (and branches)."""
     parts = ["{\n"]
     for key, value in header.items():
         parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    if branch_lines:
+        parts += ['  "branches": [\n    ', ",\n    ".join(branch_lines), "\n  ],\n"]
     if message_lines:
         parts += ['  "messages": [\n    ', ",\n    ".join(message_lines), "\n  ]\n}\n"]
     else:
@@ -214,7 +233,8 @@ class ConversationStore:
         this version's layout: one message a line, for a save to reuse), and the identity
         of the file it came from."""
         conversation, raw, key = self._read(conversation_id)
-        return StoredConversation(conversation, message_lines(raw, len(conversation.messages)), key)
+        lines = message_lines(raw, len(conversation.messages), len(conversation.branches))
+        return StoredConversation(conversation, lines, key)
 
     def _read(self, conversation_id: str) -> tuple[Conversation, bytes, FileKey]:
         """The conversation, the bytes it was read from and the identity of their file."""

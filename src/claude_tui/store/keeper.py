@@ -32,6 +32,7 @@ from claude_tui.store.conversations import (
 )
 from claude_tui.store.index import FileKey
 
+_ON_BRANCH: Any = object()  # (a message of the current branch: its line has no parent)
 LINE_CACHE_CONVERSATIONS = 8  # conversations whose encoded messages are kept
 MERGE_ATTEMPTS = 5  # a file changed under each of this many saves in a row: give up
 
@@ -94,7 +95,9 @@ class ConversationKeeper:
                 conversation.id,
                 {
                     message.id: (message, message.edition, line)
-                    for message, line in zip(conversation.messages, lines, strict=True)
+                    for message, line in zip(
+                        [*conversation.branches, *conversation.messages], lines, strict=True
+                    )
                     if message.error != INTERRUPTED
                 },
             )  # (it may have been read as streaming)
@@ -121,25 +124,34 @@ class ConversationKeeper:
         """
         header = conversation.header_dict()
         known = self._lines.pop(conversation.id, {})
-        messages: list[tuple[Message, int, dict[str, Any] | None]] = [
-            (m, m.edition, m.to_dict() if m.status is TurnStatus.STREAMING else None)
-            for m in conversation.messages
+        # (message, edition, a copy if it streams, its parent if on a branch)
+        entries = [
+            [
+                (m, m.edition, m.to_dict() if m.status is TurnStatus.STREAMING else None, parent)
+                for m in ms
+                for parent in (m.parent if branch else _ON_BRANCH,)
+            ]
+            for ms, branch in ((conversation.messages, False), (conversation.branches, True))
         ]
 
         def encode() -> bytes:
-            lines: list[str] = []
             reusable: dict[str, tuple[Message, int, str]] = {}
-            for message, edition, copy in messages:
-                cached = known.get(message.id)
-                if copy is None and cached and cached[0] is message and cached[1] == edition:
-                    line = cached[2]
-                else:
-                    line = encode_message(copy if copy is not None else message.to_dict())
-                if copy is None:
-                    reusable[message.id] = (message, edition, line)
-                lines.append(line)
+            lines: list[list[str]] = [[], []]
+            for part, entry in zip(lines, entries, strict=True):
+                for message, edition, copy, parent in entry:
+                    cached = known.get(message.id)
+                    if copy is None and cached and cached[0] is message and cached[1] == edition:
+                        line = cached[2]
+                    else:
+                        data = copy if copy is not None else message.to_dict()
+                        if parent is not _ON_BRANCH:
+                            data["parent"] = parent
+                        line = encode_message(data)
+                    if copy is None:
+                        reusable[message.id] = (message, edition, line)
+                    part.append(line)
             self._remember_lines(conversation.id, reusable)
-            return encode_lines(header, lines)
+            return encode_lines(header, *lines)
 
         return encode
 
