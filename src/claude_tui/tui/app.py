@@ -126,7 +126,7 @@ class ClaudeTUI(App[None]):
             await self._quit()
 
     async def _quit(self) -> None:
-        unsaved = await self._chat.close()
+        unsaved = await self._chat.replying.close()
         warned = self._quit_warned  # a second Ctrl+Q counts only soon after the warning
         if unsaved and (warned is None or time.monotonic() - warned > QUIT_ANYWAY_SECONDS):
             self._quit_warned = time.monotonic()

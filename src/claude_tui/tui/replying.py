@@ -22,6 +22,7 @@ from claude_tui.domain.errors import NO_API_KEY
 from claude_tui.domain.events import Finished, MessageStarted, Retrying, UsageUpdated
 from claude_tui.domain.message import Message
 from claude_tui.session import NotSent, TurnEnded, TurnStarted
+from claude_tui.tui.drafts import NEW
 from claude_tui.tui.submit import Submitted
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Replying:
         async with screen.view_lock:  # no switch can happen between the check and the append
             if submitted.owner is not None and submitted.owner != screen.conversation.id:
                 # Enter and a switch arrived together: never send into the wrong one
-                screen.drafts.put_back(screen.refused_owner(submitted.owner), submitted.text)
+                screen.drafts.put_back(self.refused_owner(submitted.owner), submitted.text)
                 screen.tell(
                     "Not sent: the conversation changed as you pressed Enter. The "
                     "message is back in the input box of the conversation you "
@@ -180,3 +181,25 @@ class Replying:
             worker.cancel()
             with contextlib.suppress(Exception):
                 await worker.wait()
+
+    async def close(self) -> list[Conversation]:
+        """Ready to quit: a message submitted a moment ago is kept unsent, a streaming
+        reply ends as cut short, and everything is saved. The conversations that could
+        not be saved."""
+        screen = self.screen
+        await screen.disk.finish()
+        for submitted in screen.submit.take_pending():
+            conversation = await screen.opening.owner(submitted.owner)
+            if conversation is not None:
+                conversation.append(Message.user(submitted.text))
+                screen.keeper.mark(conversation)
+        await self.stop(closing=True)
+        for conversation in screen.keeper.unsaved:  # one last try for anything not on disk
+            await screen.save(conversation)
+        await screen.keeper.flush()
+        await screen.save_drafts()
+        return screen.keeper.unsaved
+
+    def refused_owner(self, owner: str) -> str:
+        """Where text refused for ``owner`` goes: its draft, or the new one's."""
+        return owner if owner in self.screen.listed_ids else NEW

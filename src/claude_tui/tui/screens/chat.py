@@ -26,11 +26,9 @@ from textual.worker import Worker, WorkerState
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.conversation import Conversation, ConversationSummary, newest_first
 from claude_tui.domain.events import Retrying
-from claude_tui.domain.message import Message
 from claude_tui.domain.steering import fitted_defaults
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
-from claude_tui.tui.drafts import NEW
 from claude_tui.tui.estimate import Estimate
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
@@ -377,24 +375,3 @@ class ChatScreen(Screen[None]):
         with contextlib.suppress(NoMatches):  # closing: the last save is made by close()
             typed = self.prompt.text
             await self.drafts.save(self.conversation, typed)
-
-    async def close(self) -> list[Conversation]:
-        """Ready to quit: a message submitted a moment ago is kept unsent, a streaming
-        reply ends as cut short, and everything is saved. The conversations that could
-        not be saved."""
-        await self.disk.finish()
-        for submitted in self.submit.take_pending():
-            conversation = await self.opening.owner(submitted.owner)
-            if conversation is not None:
-                conversation.append(Message.user(submitted.text))
-                self.keeper.mark(conversation)
-        await self.replying.stop(closing=True)
-        for conversation in self.keeper.unsaved:  # one last try for anything not on disk
-            await self.save(conversation)
-        await self.keeper.flush()
-        await self.save_drafts()
-        return self.keeper.unsaved
-
-    def refused_owner(self, owner: str) -> str:
-        """Where text refused for ``owner`` goes: its draft, or the new one's."""
-        return owner if owner in self.listed_ids else NEW
