@@ -331,3 +331,17 @@ def test_a_reply_that_cannot_be_saved_is_said_and_fails(
     assert f"claude-tui: the reply could not be saved: Could not save to {folder}" in (
         running.stderr
     )
+
+
+def test_a_message_whose_turn_failed_is_not_sent_again_with_the_next(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    """-p -c after a 413: only the new message goes out, never glued to the failed one."""
+    fake_api.enqueue(Reply.error(413), Reply.text("Short answer."))
+    assert cli.run("-p", "a huge question").returncode == 1
+    result = cli.run("-p", "-c", "ok, a short question instead")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Short answer.\n"
+    assert said(fake_api.requests[1].body) == [("user", "ok, a short question instead")]
+    texts = [m["content"][0]["text"] for m in cli.only_conversation()["messages"] if m["content"]]
+    assert texts == ["a huge question", "ok, a short question instead", "Short answer."]

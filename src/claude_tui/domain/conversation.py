@@ -119,11 +119,15 @@ class Conversation:
 
     @property
     def can_continue(self) -> bool:
-        """True when the last message is a finished reply that stopped where it can go on
-        (its limit reached, or paused by the API): Continue joins more onto it."""
+        """True when the last message is a reply that stopped where it can go on (its
+        limit reached, paused by the API, or stopped by the user after some text):
+        Continue joins more onto it."""
         if not self.messages or self.read_only:
             return False
-        note = stop_note_of(self.messages[-1])
+        last = self.messages[-1]
+        if last.role == "assistant" and last.status is TurnStatus.STOPPED:
+            return bool(last.text.strip())
+        note = stop_note_of(last)
         return note is not None and note.can_continue
 
     def header_dict(self) -> dict[str, Any]:
