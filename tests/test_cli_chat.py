@@ -1,13 +1,21 @@
-"""``claude-tui chat``: a line-by-line conversation through pipes, run for real."""
+"""``claude-tui chat``: a conversation message by message through pipes and a terminal,
+run for real."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
+import time
+from signal import SIGINT
+
+from claude_tui.console.lines import PASTE_END, PASTE_MODE_OFF, PASTE_MODE_ON, PASTE_START
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.store.conversations import ConversationStore
 from tests.fake_api import FakeAnthropic, Gate, Reply
-from tests.test_cli_harness import Cli, said
+from tests.test_cli_harness import KEY, Cli, said
 
 
 def test_a_conversation_over_a_pipe_keeps_its_history_and_quit_is_never_sent(
@@ -153,3 +161,129 @@ def test_a_line_that_cannot_be_saved_is_taken_back_and_the_chat_goes_on(
     assert said(fake_api.requests[0].body) == [("user", "Kept line")]
     saved = cli.only_conversation()
     assert [m["content"][0]["text"] for m in saved["messages"]] == ["Kept line", "Got it."]
+
+
+def test_a_paste_a_block_and_backslash_lines_are_each_one_message_as_typed(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("One."), Reply.text("Two."), Reply.text("Three."))
+    pasted = f"{PASTE_START}def f():\n    return 1\n\n    # done{PASTE_END}\n"
+    block = '"""\n\n  quit\n    \\\n"""\n'
+    continued = "first \\\n   second\nquit\n"
+    result = cli.run("chat", stdin=pasted + block + continued)
+    assert result.returncode == 0, result.stderr
+    assert [said(request.body)[-1] for request in fake_api.requests] == [
+        ("user", "def f():\n    return 1\n\n    # done"),
+        ("user", "  quit\n    \\"),  # quit in a block is a message, not the way out
+        ("user", "first \n   second"),
+    ]
+    assert result.stdout == (
+        "You: def f():\n    return 1\n\n    # done\n"  # a paste shows as it was pasted
+        "Claude: One.\n\n"
+        'You: """\n...: \n...:   quit\n...:     \\\n...: """\n'
+        "Claude: Two.\n\n"
+        "You: first \\\n...:    second\n"
+        "Claude: Three.\n\n"
+        "You: quit\n"
+    )
+    assert 'For several lines: paste them, end a line with \\, or write them between two """' in (
+        result.stderr
+    )
+    saved = cli.only_conversation()
+    assert saved["messages"][0]["content"][0]["text"] == "def f():\n    return 1\n\n    # done"
+
+
+def test_the_end_of_input_inside_a_block_sends_what_was_read_and_leaves(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Got half."))
+    result = cli.run("chat", stdin='"""\n  half a\n  thought\n')
+    assert result.returncode == 0, result.stderr
+    assert said(fake_api.requests[0].body) == [("user", "  half a\n  thought")]
+    assert result.stdout == 'You: """\n...:   half a\n...:   thought\n...: \nClaude: Got half.\n\n'
+    assert '(The input ended inside a """ block: sending what was read.)' in result.stderr
+
+
+def test_the_end_of_input_inside_a_blank_block_sends_nothing(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    result = cli.run("chat", stdin='"""\n   \n\n')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == 'You: """\n...:    \n...: \n...: \n'
+    assert "sending what was read" not in result.stderr
+    assert fake_api.requests == []
+
+
+class Terminal:
+    """claude-tui run in a pseudo-terminal: input() uses readline, as for a person."""
+
+    def __init__(self, cli: Cli, *args: str) -> None:
+        self._master, slave = os.openpty()
+        env = {**cli.environment(KEY), "TERM": "xterm-256color"}
+        self.process = subprocess.Popen(
+            cli.argv(*args), stdin=slave, stdout=slave, stderr=slave, env=env
+        )
+        os.close(slave)
+        self._out = bytearray()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self._master, 4096)
+            except OSError:  # the other side closed: the program ended
+                return
+            if not chunk:
+                return
+            self._out.extend(chunk)
+
+    @property
+    def output(self) -> str:
+        return self._out.decode(errors="replace")
+
+    def type(self, data: str) -> None:
+        os.write(self._master, data.encode())
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while self.output.count(text) < count:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"{text!r} never came {count} times: {self.output!r}")
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        self._reader.join(5)
+        os.close(self._master)
+
+
+def test_in_a_terminal_a_bracketed_paste_is_one_message_and_paste_mode_is_off_after(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Seen it."))
+    terminal = Terminal(cli, "chat")
+    try:
+        terminal.wait_for(f"{PASTE_MODE_ON}You: ")
+        # what a terminal sends for a pasted text of three lines, and the Enter after it
+        terminal.type(f"{PASTE_START}def f():\r    return 1\r\r    # done{PASTE_END}\r")
+        terminal.wait_for("Claude: Seen it.")
+        terminal.wait_for(f"{PASTE_MODE_ON}You: ", count=2)
+        terminal.process.send_signal(SIGINT)  # Ctrl+C at the prompt
+        terminal.wait_for(f"{PASTE_MODE_ON}You: ", count=3)
+        terminal.type("\x04")  # Ctrl+D
+        status = terminal.process.wait(30)
+    finally:
+        terminal.close()
+    assert status == 0
+    assert len(fake_api.requests) == 1
+    assert said(fake_api.requests[0].body) == [("user", "def f():\n    return 1\n\n    # done")]
+    output = terminal.output
+    # off while the reply streams, after Ctrl+C, and at the end
+    first_reply = output.index("Claude: ")
+    assert output.rfind(PASTE_MODE_OFF, 0, first_reply) > output.index(PASTE_MODE_ON)
+    assert output.count(PASTE_MODE_ON) == output.count(PASTE_MODE_OFF) == 3
+    assert output.rindex(PASTE_MODE_OFF) > output.rindex(PASTE_MODE_ON)
+    assert "(Type quit or press Ctrl+D to leave.)" in output

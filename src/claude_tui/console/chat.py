@@ -1,10 +1,13 @@
-"""``claude-tui chat``: a conversation line by line, until quit, exit or end of input."""
+"""``claude-tui chat``: a conversation message by message, until quit, exit or end of
+input. What makes one message (a line, a paste, a block) is in ``lines.py``."""
 
 from __future__ import annotations
 
 import contextlib
+from typing import TextIO
 
 from claude_tui.config import Settings
+from claude_tui.console.lines import Read, Typed, paste_mode, read_message, unmarked
 from claude_tui.console.talk import Request, Talk, preload
 from claude_tui.console.terminal import ReplyWriter, Streams
 from claude_tui.domain.text import printable
@@ -12,18 +15,49 @@ from claude_tui.domain.text import printable
 EXIT_WORDS = ("quit", "exit")
 
 
-def _read_line(streams: Streams, interactive: bool) -> str:
-    """One line typed after ``You: ``; raises EOFError at the end of input."""
-    if interactive:
-        return input("You: ")
-    streams.stdout.write("You: ")
-    streams.stdout.flush()
-    line = streams.stdin.readline()
-    if not line:
-        raise EOFError
-    line = line.rstrip("\n")
-    streams.stdout.write(printable(line) + "\n")  # the transcript reads as it was typed
-    return line
+def _piped(streams: Streams) -> Read:
+    """Lines from standard input when it is no terminal, each echoed after its prompt
+    (paste markers left out) so the transcript reads as it was typed."""
+
+    def read(prompt: str) -> str:
+        streams.stdout.write(prompt)
+        streams.stdout.flush()
+        line = streams.stdin.readline()
+        if not line:
+            raise EOFError
+        line = line.removesuffix("\n").removesuffix("\r")
+        streams.stdout.write(printable(unmarked(line)) + "\n")
+        return line
+
+    return read
+
+
+def _terminal(streams: Streams) -> TextIO | None:
+    """Where to turn bracketed paste on: the first of standard output and error that is
+    a terminal (input comes from one); None when neither is."""
+    return next((out for out in (streams.stdout, streams.stderr) if out.isatty()), None)
+
+
+def _read(streams: Streams, interactive: bool) -> Typed:
+    """The next message; EOFError at the end of input."""
+    if not interactive:
+        return read_message(_piped(streams))
+    with paste_mode(_terminal(streams)):
+        return read_message(input)
+
+
+def _exchange(talk: Talk, text: str, streams: Streams) -> None:
+    """Send ``text``, stream the reply after ``Claude: `` and tell how it ended."""
+    writer = ReplyWriter(streams.stdout)
+    try:
+        ended = talk.exchange(text, writer, heading="Claude: ")
+    except KeyboardInterrupt:
+        talk.tell(talk.conversation.messages[-1])
+    else:
+        if ended is None:  # not sent: it could not be saved (and that was said)
+            return
+        talk.tell(ended.turn.message)
+    writer.write("\n")
 
 
 def run_chat(settings: Settings, request: Request, streams: Streams) -> int:
@@ -39,12 +73,13 @@ def run_chat(settings: Settings, request: Request, streams: Streams) -> int:
             import readline  # noqa: F401  (line editing and history for input())
     streams.note(
         f"Talking with {talk.conversation.model}. Ctrl+C stops a reply; "
-        "type quit or press Ctrl+D to leave."
+        "type quit or press Ctrl+D to leave. For several lines: paste them, end a line "
+        'with \\, or write them between two """ lines.'
     )
     try:
         while True:
             try:
-                line = _read_line(streams, interactive)
+                typed = _read(streams, interactive)
             except EOFError:
                 streams.stdout.write("\n")
                 return 0
@@ -52,20 +87,15 @@ def run_chat(settings: Settings, request: Request, streams: Streams) -> int:
                 streams.stdout.write("\n")
                 streams.note("(Type quit or press Ctrl+D to leave.)")
                 continue
-            text = line.strip()
-            if not text:
-                continue
-            if text.lower() in EXIT_WORDS:
+            if typed.cut:  # the input ended inside a message: send it, then leave
+                streams.stdout.write("\n")
+            if typed.plain and typed.text.strip().lower() in EXIT_WORDS:
                 return 0
-            writer = ReplyWriter(streams.stdout)
-            try:
-                ended = talk.exchange(text, writer, heading="Claude: ")
-            except KeyboardInterrupt:
-                talk.tell(talk.conversation.messages[-1])
-            else:
-                if ended is None:
-                    continue
-                talk.tell(ended.turn.message)
-            writer.write("\n")
+            if typed.text:
+                if typed.cut:
+                    streams.note(f"(The input ended inside {typed.cut}: sending what was read.)")
+                _exchange(talk, typed.text, streams)
+            if typed.cut:
+                return 0
     finally:
         talk.close()
