@@ -210,3 +210,16 @@ def test_no_request_glues_two_messages_together(messages: list[Message]) -> None
     left_out = {m.text for m in users if m.id in failed}
     sent_texts = {turn["content"][0]["text"] for turn in sent if turn["role"] == "user"}
     assert not sent_texts & left_out  # a message whose turn failed is never sent again
+
+
+def test_the_markdown_export_follows_the_branch_shown_or_shows_them_all() -> None:
+    from claude_tui.store.export import to_markdown
+
+    conversation = chat("u1", "a1", "u2", "a2")
+    edit(conversation, 2, "u2 edited", 10)
+    shown_only = to_markdown(conversation)
+    assert "u2 edited" in shown_only and "\nu2\n" not in shown_only
+    every = to_markdown(conversation, all_branches=True)
+    assert "## You — " in every
+    assert "(another branch, after message 2)" in every
+    assert "\nu2\n" in every and "\na2\n" in every

@@ -31,7 +31,7 @@ claude-tui [options] [PROMPT]
        claude-tui -p [options] [PROMPT]
        claude-tui chat [options]
        claude-tui list [--json]
-       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force]
+       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
        claude-tui usage [--days N] [--json]"""
 
 COMMANDS_HELP = """\
@@ -88,14 +88,8 @@ examples:
 
 
 NEW_CONVERSATION_OPTIONS = (
-    "model",
-    "max_tokens",
-    "system",
-    "thinking",
-    "thinking_budget",
-    "effort",
-    "temperature",
-    "top_p",
+    *("model", "max_tokens", "system", "thinking", "thinking_budget"),
+    *("effort", "temperature", "top_p"),
 )
 
 
@@ -265,6 +259,9 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         help="write to FILE (or into the folder FILE) instead of stdout",
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument(
+        "--all-branches", action="store_true", help="Markdown: every branch, not only the shown one"
+    )
     return parser
 
 
@@ -355,7 +352,13 @@ def _run(
         from claude_tui.console.saved import run_export
 
         return run_export(
-            settings, None if args.last else args.id, args.format, args.output, args.force, streams
+            settings,
+            None if args.last else args.id,
+            args.format,
+            args.output,
+            args.force,
+            streams,
+            all_branches=args.all_branches,
         )
     from claude_tui.console.talk import Request
 

@@ -79,6 +79,8 @@ def run_export(
     output: str | None,
     force: bool,
     streams: Streams,
+    *,
+    all_branches: bool = False,
 ) -> int:
     """``claude-tui export``: one conversation as Markdown or JSON, to stdout or a file.
 
@@ -103,7 +105,7 @@ def run_export(
     except (NotFound, StoreError) as error:
         streams.error(str(error))
         return 1
-    text = render(conversation, fmt, table)
+    text = render(conversation, fmt, table, all_branches=all_branches)
     if output is None or output == "-":
         streams.stdout.write(streams.shown(text))
         streams.stdout.flush()

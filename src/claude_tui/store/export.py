@@ -122,9 +122,12 @@ def _ending_note(message: Message) -> str | None:
     return note
 
 
-def to_markdown(conversation: Conversation, prices: PriceTable | None = None) -> str:
-    """The conversation as a Markdown document with a YAML front matter block; costs from
-    ``prices`` (the shipped price table unless given)."""
+def to_markdown(
+    conversation: Conversation, prices: PriceTable | None = None, *, all_branches: bool = False
+) -> str:
+    """The conversation (its current branch; with ``all_branches``, the others after it)
+    as a Markdown document with a YAML front matter block; costs from ``prices`` (the
+    shipped price table unless given)."""
     from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
 
     prices = prices or PriceTable.default()
@@ -146,13 +149,26 @@ def to_markdown(conversation: Conversation, prices: PriceTable | None = None) ->
         "---\n" + "".join(f"{key}: {value}\n" for key, value in front) + "---",
         f"# {_one_line(conversation.title) or 'Untitled'}",
     ]
-    for message in conversation.messages:
+    numbers = {message.id: number for number, message in enumerate(conversation.messages, 1)}
+    shown = [(message, "") for message in conversation.messages]
+    if all_branches and conversation.branches:
+        shown += [(message, _branch_note(message, numbers)) for message in conversation.branches]
+    for message, note in shown:
         who = "You" if message.role == "user" else "Claude"
-        sections.append(f"## {who} — {_when(message.created_at)}")
+        sections.append(f"## {who} — {_when(message.created_at)}{note}")
         metered = message.usage is not None
         cost = Cost.of(message_cost(message, prices)).text if metered else None
         sections.extend(_message_parts(message, cost))
     return "\n\n".join(sections) + "\n"
+
+
+def _branch_note(message: Message, numbers: dict[str, int]) -> str:
+    """Where a message off the current branch belongs: after which message."""
+    if message.parent is None:
+        return " (another branch, from the start)"
+    if message.parent in numbers:
+        return f" (another branch, after message {numbers[message.parent]})"
+    return " (another branch, continued)"
 
 
 # -- JSON ------------------------------------------------------------------------
@@ -163,13 +179,20 @@ def to_json(conversation: Conversation) -> str:
     return encode(conversation.to_dict()).decode()
 
 
-def render(conversation: Conversation, fmt: str, prices: PriceTable | None = None) -> str:
+def render(
+    conversation: Conversation,
+    fmt: str,
+    prices: PriceTable | None = None,
+    *,
+    all_branches: bool = False,
+) -> str:
     """The conversation in ``fmt``, one of :data:`FORMATS` (Markdown shows costs by
-    ``prices``; JSON is the saved file, without them)."""
+    ``prices``, and the current branch unless ``all_branches``; JSON is the saved file,
+    every branch, without costs)."""
     if fmt == "json":
         return to_json(conversation)
     if fmt == "md":
-        return to_markdown(conversation, prices)
+        return to_markdown(conversation, prices, all_branches=all_branches)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
