@@ -56,7 +56,7 @@ class SaveCopyScreen(Dialog[Path]):
         )
         with self.frame():
             yield Static(Content(printable(label)), classes="dialog-label")
-            yield PlainInput(self._path, id="save-copy-path")
+            yield PlainInput(self._path, id="save-copy-path", select_on_focus=False)
             yield Static("", id="save-copy-error")
 
     @property
