@@ -1,8 +1,9 @@
-"""The input box: Enter sends, Ctrl+J / Shift+Enter insert a newline."""
+"""The input box: Enter sends, Ctrl+J / Shift+Enter insert a newline, Up in an empty box
+brings back the messages sent before (as a shell's history does)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import events
@@ -11,8 +12,11 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
 
+from claude_tui.domain.message import Message as ChatMessage
 from claude_tui.domain.text import visible
 from claude_tui.tui.patches import count_rows_in_one_step, rewrap_only_when_width_changes
+
+HISTORY_WORDS = "your earlier messages (in an empty input box)"
 
 
 @rewrap_only_when_width_changes
@@ -32,6 +36,24 @@ class PromptInput(TextArea):
             key_display="Ctrl+J / Shift+Enter",
             tooltip="new line in the message",
             id="prompt.newline",
+        ),
+        # They take over TextArea's own Up and Down, and move the cursor when not used for
+        # the history (see action_history_previous).
+        Binding(
+            "up",
+            "history_previous",
+            "Earlier",
+            show=False,
+            tooltip=HISTORY_WORDS,
+            id="prompt.history_previous",
+        ),
+        Binding(
+            "down",
+            "history_next",
+            "Later",
+            show=False,
+            tooltip=HISTORY_WORDS,
+            id="prompt.history_next",
         ),
     ]
 
@@ -58,6 +80,12 @@ class PromptInput(TextArea):
         # Offered each key first (the app's completion of slash commands): True if it
         # took the key, which then does nothing else.
         self.completer: Callable[[str], bool] | None = None
+        # The open conversation's messages, oldest first: Up brings back the user's (the
+        # screen sets it). (Not ``history``: that is TextArea's, of edits to undo.)
+        self.message_history: Callable[[], Sequence[ChatMessage]] | None = None
+        # While Up and Down step through them: how far back (1: the newest), and the text
+        # brought back. Any change to that text ends it: the text is a draft from then on.
+        self._recalled: tuple[int, str] | None = None
 
     @property
     def wrapped_document(self) -> WrappedDocument:
@@ -123,3 +151,56 @@ class PromptInput(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    # -- the history: Up and Down ------------------------------------------------------
+
+    def action_history_previous(self) -> None:
+        """Up: from an empty box, the newest message sent; from one brought back, the one
+        before it, once the cursor is on the top row. Otherwise the cursor moves up."""
+        back = self._steps_back()
+        if back is None:
+            stepping = self.document.end == (0, 0)  # empty (without copying out the text)
+        else:
+            stepping = self.navigator.is_first_wrapped_line(self.cursor_location)
+        earlier = self._earlier() if stepping else []
+        back = back or 0
+        if back >= len(earlier):
+            self.action_cursor_up()
+            return
+        self._recall(back + 1, earlier[back])
+        self.move_cursor(self.document.end)
+
+    def action_history_next(self) -> None:
+        """Down: on the bottom row of a message brought back, the one sent after it, and
+        after the newest an empty box again. Otherwise the cursor moves down."""
+        back = self._steps_back()
+        if back is None or not self.navigator.is_last_wrapped_line(self.cursor_location):
+            self.action_cursor_down()
+            return
+        earlier = self._earlier()
+        if back <= 1 or back - 2 >= len(earlier):
+            self._recalled = None
+            self.load_text("")
+            return
+        self._recall(back - 1, earlier[back - 2])
+        self.move_cursor((0, len(self.document.get_line(0))))
+
+    def _steps_back(self) -> int | None:
+        """How far back the text shown is; None when it is not one brought back as it was."""
+        if self._recalled is not None and self._recalled[1] != self.text:
+            self._recalled = None  # edited (or replaced): a draft now
+        return self._recalled[0] if self._recalled is not None else None
+
+    def _earlier(self) -> list[str]:
+        """The user's messages, newest first, a message repeated right after itself once."""
+        earlier: list[str] = []
+        messages = self.message_history() if self.message_history is not None else ()
+        for message in reversed(messages):
+            text = message.text if message.role == "user" else ""
+            if text.strip() and (not earlier or earlier[-1] != text):
+                earlier.append(text)
+        return earlier
+
+    def _recall(self, back: int, text: str) -> None:
+        self._recalled = (back, text)
+        self.load_text(text)
