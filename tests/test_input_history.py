@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from claude_tui.config import Settings
@@ -137,11 +136,6 @@ async def test_slash_suggestions_keep_up_and_down_while_they_show(
         assert await press(pilot, "tab") == "/model "
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs, in ChatScreen.on_mount: self.prompt.message_history = lambda: "
-    "self.conversation.messages",
-)
 async def test_the_chat_screen_gives_the_box_its_history(
     settings: Settings, fake_api: FakeAnthropic
 ) -> None:

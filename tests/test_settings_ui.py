@@ -291,6 +291,11 @@ async def test_slash_commands_complete_and_apply_and_are_never_sent(
             "/effort",
             "/thinking",
         ]
+        box = ui.chat_screen(app).query_one(Suggestions)
+        await pilot.press("down", "down")  # each key moves on (the list is not remade)
+        assert box.highlighted == 1
+        await pilot.press("up")
+        assert box.highlighted == 0
         await ui.type_text(pilot, "mo")
         await pilot.press("tab")
         assert prompt.text == "/model "

@@ -75,6 +75,7 @@ class Slash:
     def __init__(self, screen: ChatScreen) -> None:
         self.screen = screen
         self.completions: list[str] = []  # what each row of the list completes to
+        self._followed: str | None = None  # the text the list was made for
 
     @property
     def box(self) -> Suggestions:
@@ -119,7 +120,7 @@ class Slash:
 
     def typed(self) -> None:
         """Follow the input box: show what the text can become, or nothing."""
-        text = self.screen.prompt.text
+        text = self._followed = self.screen.prompt.text
         rows = [row for row in self.suggest(text) if row[0].strip() != text.strip()]
         self.completions = [completion for completion, _, _ in rows]
         if not rows:
@@ -132,7 +133,8 @@ class Slash:
         """A key the input box hands over while the list may be shown; True if taken."""
         if key not in COMPLETION_KEYS or not self.screen.prompt.text.startswith("/"):
             return False
-        self.typed()  # (what was typed just before the key may not have been followed yet)
+        if self.screen.prompt.text != self._followed:
+            self.typed()  # (what was typed just before the key was not followed yet)
         box = self.box
         if not self.completions:
             return False
