@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
 from claude_tui.tui.widgets.thinking import ThinkingView
@@ -52,6 +53,8 @@ CHAT_ACTIONS = {
     "settings",
     "pick_model",
     "toggle_thinking",
+    # the message cursor (issue 14)
+    "focus_log",
 }
 
 
@@ -140,13 +143,20 @@ CHAT_BINDINGS: list[BindingType] = [
     chat_binding(
         "pagedown", "scroll_log(1)", "Scroll down", "scroll the messages", show=False, priority=True
     ),
+    # The message cursor (issue 14): its keys are the log's (MessageLog.BINDINGS).
+    chat_binding(
+        "ctrl+up",
+        "focus_log",
+        "Messages",
+        "focus the last message (then Up/Down, Escape returns)",
+    ),
 ]
 
 
 # Keys of Textual's own widgets, of the app class itself and of the input box's slash
 # commands (tui/slash.py), in words.
 TEXTUAL_KEYS = {
-    "focus": KeyHelp("Tab / Shift+Tab", "move between the input and the sidebar"),
+    "focus": KeyHelp("Tab / Shift+Tab", "move between the input, the sidebar and the messages"),
     "list": KeyHelp("Up / Down, Enter", "pick a conversation (in the sidebar)"),
     "palette": KeyHelp("Ctrl+P", "every action by name, and “Go to:” any conversation"),
     "slash": KeyHelp(
@@ -200,6 +210,7 @@ def every_key() -> list[KeyHelp]:
         *_rows(Sidebar.BINDINGS),
         *_rows(ThinkingView.BINDINGS),
         *rest,
+        *_rows(MessageLog.BINDINGS),
         TEXTUAL_KEYS["palette"],
         *_rows(ClaudeTUI.BINDINGS),
     ]

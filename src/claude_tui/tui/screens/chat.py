@@ -29,6 +29,7 @@ from claude_tui.domain.events import Retrying
 from claude_tui.domain.steering import fitted_defaults
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
+from claude_tui.tui.cursor import MessageCursor
 from claude_tui.tui.estimate import Estimate
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
@@ -84,6 +85,7 @@ class ChatScreen(Screen[None]):
         self.estimate = Estimate(self)  # the tokens a draft would send
         self.steering = Steering(self)  # settings, model, thinking
         self.slash = Slash(self)  # slash commands in the input box
+        self.cursor = MessageCursor(self)  # the message cursor: Ctrl+Up, Escape, its menu
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
@@ -282,6 +284,18 @@ class ChatScreen(Screen[None]):
             self.log_view.scroll_page_up(animate=False)
         else:
             self.log_view.scroll_page_down(animate=False)
+
+    async def action_focus_log(self) -> None:
+        await self.cursor.focus_log()
+
+    @on(MessageLog.CursorLeft)
+    def _cursor_left(self) -> None:
+        self.cursor.left()
+
+    @on(MessageLog.Act)
+    def _act(self, event: MessageLog.Act) -> None:  # (the lead's handler does the rest)
+        if event.action == "menu":
+            self.cursor.menu(event.message)
 
     def action_filter(self) -> None:
         self.sidebar.focus_filter()

@@ -26,6 +26,8 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import is_long
+from claude_tui.tui.widgets.markdown_render import code_blocks
+from claude_tui.tui.widgets.message_marks import MessageMarks, marked_title
 from claude_tui.tui.widgets.other_blocks import other_block_view, tool_use_text, tool_use_view
 from claude_tui.tui.widgets.reply_footer import (
     PLAIN_NOTE,
@@ -43,7 +45,20 @@ STATUS_COLORS = {
     TurnStatus.FAILED: "error",
     TurnStatus.STOPPED: "warning",
 }  # theme variables for a reply's border
-__all__ = ["PLAIN_NOTE", "RETRY_HINT", "AssistantMessageView", "block_view"]
+TITLE = "Claude"
+__all__ = ["PLAIN_NOTE", "RETRY_HINT", "AssistantMessageView", "block_view", "reply_code_blocks"]
+
+
+def reply_code_blocks(message: Message) -> list[str]:
+    """The code blocks of a reply, numbered as drawn while it has the cursor: block N is
+    ``reply_code_blocks(message)[N - 1]``. The blocks of every text drawn as Markdown, in
+    order (text too long for Markdown is drawn plain, without numbers)."""
+    return [
+        code
+        for block in message.content
+        if isinstance(block, TextBlock) and not is_long(block.text)
+        for code in code_blocks(block.text)
+    ]
 
 
 def _thinking_seconds(message: Message) -> float | None:
@@ -86,7 +101,8 @@ class AssistantMessageView(Vertical):
         super().__init__(classes="message assistant")
         self.message = message
         self.prices = prices  # for the cost in the meter (None: the shipped table)
-        self.border_title = "Claude"
+        self.border_title = TITLE
+        self.cursor = False  # the log's cursor is on it: outlined, its code blocks numbered
         self.last = True  # the conversation's last message: a failed reply offers a retry
         self._views: list[Widget] = []
         self._lock = asyncio.Lock()
@@ -135,14 +151,7 @@ class AssistantMessageView(Vertical):
         if shown == self._footer_shown:
             return
         self._footer_shown = shown
-        # Inline, not a class: a class on this container would restyle every block of
-        # a long reply's Markdown (about a second for 50 KB) when the reply ends.
-        border_color = STATUS_COLORS.get(message.status)
-        if border_color is None:
-            self.styles.clear_rule("border")
-        else:
-            color = Color.parse(self.app.theme_variables.get(border_color, "red"))
-            self.styles.border = ("round", color)
+        self._paint_border()
         self.footer.set_class(message.status is TurnStatus.FAILED, "failed")
         self.footer.set_class(message.status is TurnStatus.STOPPED, "stopped")
         footer_text = note_text(message, self.last, plain)
@@ -152,6 +161,36 @@ class AssistantMessageView(Vertical):
         # The model by the border while it streams; then the meter says it.
         streaming = message.status is TurnStatus.STREAMING
         self.border_subtitle = Content(printable(message.model or "")) if streaming else None
+
+    def _paint_border(self) -> None:
+        # Inline, not a class: a class on this container restyles every block of the
+        # reply (cheap since one widget draws a text's Markdown, but not free).
+        border_color = STATUS_COLORS.get(self.message.status)
+        if border_color is None:
+            self.styles.clear_rule("border")  # the style sheet's, .cursor's when it has it
+        else:
+            color = Color.parse(self.app.theme_variables.get(border_color, "red"))
+            self.styles.border = ("heavy" if self.cursor else "round", color)
+
+    def show_marks(self, marks: MessageMarks) -> None:
+        self.border_title = marked_title(TITLE, marks)
+
+    def show_cursor(self, shown: bool) -> None:
+        """Outline it and number its code blocks (for ``c`` and a number), or stop."""
+        if shown == self.cursor:
+            return
+        self.cursor = shown
+        self.set_class(shown, "cursor")
+        if self._mounted:
+            self._paint_border()
+        self._number_code_blocks()
+
+    def _number_code_blocks(self) -> None:
+        number = 1
+        for view in self._views:
+            if isinstance(view, TextBlockView):
+                view.first_code_number = number if self.cursor else None
+                number += view.code_count
 
     def schedule_sync(self) -> None:
         """Catch up soon: ``SYNC_INTERVAL`` after the last time at most.
@@ -201,6 +240,8 @@ class AssistantMessageView(Vertical):
                     view.update(tool_use_text(block))
             if self.is_attached:
                 self.refresh_footer()
+                if self.cursor:
+                    self._number_code_blocks()  # a block that arrived
 
     async def _replace_view(self, position: int, view: Widget) -> None:
         """The block grew too long for its view: draw it with ``view`` from now on."""

@@ -37,12 +37,14 @@ LINK_TARGET = "$text-muted"
 CODE_INLINE = "$text-warning on $warning-muted 30%"
 CODE_BLOCK = "on $foreground 7%"  # lighter than the page in a dark theme, darker in a light
 CODE_LABEL = "dim italic"
+CODE_NUMBER = "bold $text-accent"  # a block's number, top right, while its message has the cursor
 QUOTE_BAR = "$primary"
 BULLET = "$text-primary"
 RULE = "$foreground 30%"
 TABLE_HEADER = "bold"
 TABLE_LINES = "$foreground 40%"
 BULLETS = ("•", "◦", "▪")
+CODE_NODES = ("fence", "code_block")
 
 
 @cache
@@ -56,6 +58,18 @@ def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("gfm-like", {"html": False})
+
+
+def code_blocks(text: str) -> list[str]:
+    """The code of every code block in ``text`` (fenced with backticks or tildes, or
+    indented; also in lists and quotes), in the order they are drawn and numbered: block
+    N is ``code_blocks(text)[N - 1]``. Each as written, without the line break markdown-it
+    adds at its end."""
+    return [
+        token.content.removesuffix("\n")
+        for token in markdown_parser().parse(text, {})
+        if token.type in CODE_NODES
+    ]
 
 
 def parse(text: str, references: dict[str, object]) -> list[SyntaxTreeNode]:
@@ -123,6 +137,8 @@ class MarkdownRenderer:
 
     def __init__(self, widget: Widget) -> None:
         self.widget = widget
+        # The number drawn on the next code block (counting on), or None: no numbers.
+        self.code_number: int | None = None
 
     def _strips(self, content: Content, width: int, base: Style | None = None) -> list[Strip]:
         """``content`` wrapped at ``width``, its theme variables resolved on the widget's
@@ -141,7 +157,7 @@ class MarkdownRenderer:
             return self._strips(
                 inline_content(_inline(node), HEADING_STYLES.get(node.tag, "bold")), width
             )
-        if kind in ("fence", "code_block"):
+        if kind in CODE_NODES:
             return self._code(node, width)
         if kind in ("bullet_list", "ordered_list"):
             return self._list(node, width)
@@ -178,8 +194,14 @@ class MarkdownRenderer:
             padded = Strip.join([Strip.blank(2), row]).apply_style(background)
             return padded.extend_cell_length(width, background)
 
-        # The language, if given, on the block's first row; else that row is blank.
+        # The language, if given, on the block's first row; its number (for copying it)
+        # at the row's right end; else that row is blank.
         label = Content.styled(node.info.split()[0], CODE_LABEL) if node.info.strip() else None
+        if self.code_number is not None:
+            number = Content.styled(f"[{self.code_number}]", CODE_NUMBER)
+            self.code_number += 1
+            room = max(0, inner - number.cell_length)
+            label = Content.assemble((label or Content("")).truncate(room, pad=True), number)
         rows = [indented(self._strips(label, inner, base)[0]) if label else blank]
         # Long lines fold at the width, every character kept (wrapping at words would
         # drop the space where a line breaks).
@@ -269,6 +291,13 @@ class MarkdownRenderer:
                 rule = "─┼─".join("─" * size for size in sizes)
                 rows.extend(self._strips(Content.styled(rule, TABLE_LINES), width)[:1])
         return rows
+
+
+def code_count(node: SyntaxTreeNode) -> int:
+    """How many code blocks ``node`` is or holds."""
+    if node.type in CODE_NODES:
+        return 1
+    return sum(code_count(child) for child in node.children)
 
 
 def _inline(node: SyntaxTreeNode) -> SyntaxTreeNode | None:

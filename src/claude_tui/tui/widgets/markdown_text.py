@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from claude_tui.tui.patches import offset_style
-from claude_tui.tui.widgets.markdown_render import MarkdownRenderer, parse
+from claude_tui.tui.widgets.markdown_render import MarkdownRenderer, code_count, parse
 from claude_tui.tui.widgets.selection import show_selection
 
 if TYPE_CHECKING:
@@ -38,6 +38,14 @@ class Block:
 
     node: SyntaxTreeNode
     rows: list[Strip] | None = None
+    _codes: int | None = None
+
+    @property
+    def codes(self) -> int:
+        """How many code blocks it holds."""
+        if self._codes is None:
+            self._codes = code_count(self.node)
+        return self._codes
 
 
 def placed(row: Strip, style: RichStyle, y: int) -> Strip:
@@ -72,6 +80,7 @@ class MarkdownText(Widget):
         self._references = False  # the text defines links by reference ([1]: https://…)
         self._rows: list[Strip] | None = None  # every row, as last drawn
         self._drawn_for: tuple[object, ...] = ()  # the width, theme and background drawn at
+        self._first_code_number: int | None = None
         self.append(text)
 
     @property
@@ -108,6 +117,28 @@ class MarkdownText(Widget):
         self._rows = None
         self.refresh(layout=True)
 
+    @property
+    def code_count(self) -> int:
+        """How many code blocks the text holds (nested ones too)."""
+        return sum(block.codes for block in self._blocks)
+
+    @property
+    def first_code_number(self) -> int | None:
+        """The number drawn on the first code block (the others count on from it), or
+        None: code blocks are not numbered."""
+        return self._first_code_number
+
+    @first_code_number.setter
+    def first_code_number(self, number: int | None) -> None:
+        if number == self._first_code_number:
+            return
+        self._first_code_number = number
+        for block in self._blocks:
+            if block.codes:
+                block.rows = None  # only the blocks with code are drawn again
+        self._rows = None
+        self.refresh()
+
     # Drawing
 
     def rows_at(self, width: int) -> list[Strip]:
@@ -122,15 +153,19 @@ class MarkdownText(Widget):
             # move, so only the rows of the blocks parsed again (see append) are made
             # again as text arrives.
             rows: list[Strip] = []
+            code_number = self._first_code_number
             for number, block in enumerate(self._blocks):
                 if block.rows is None:
                     drawn = [Strip.blank(width)] if number else []  # the row between blocks
+                    self._renderer.code_number = code_number
                     drawn += self._renderer.draw(block.node, width)
                     start = len(rows)
                     block.rows = [
                         placed(row, style, start + index) for index, row in enumerate(drawn)
                     ]
                 rows.extend(block.rows)
+                if code_number is not None:
+                    code_number += block.codes
             self._rows = rows
         return self._rows
 

@@ -10,7 +10,8 @@ view: :mod:`~claude_tui.tui.widgets.user_message` and
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
+import asyncio
+
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
@@ -19,6 +20,8 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable
 from claude_tui.tui.patches import release_line_caches
 from claude_tui.tui.widgets.assistant_message import PLAIN_NOTE, AssistantMessageView
+from claude_tui.tui.widgets.log_cursor import CursorLog, MessageView
+from claude_tui.tui.widgets.message_marks import MessageMarks
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
 from claude_tui.tui.widgets.thinking import LongThinkingBlockView
 from claude_tui.tui.widgets.user_message import LongUserMessageView, UserMessageView, user_view
@@ -33,6 +36,7 @@ __all__ = [
     "LongThinkingBlockView",
     "LongUserMessageView",
     "MessageLog",
+    "MessageMarks",
     "TextBlockView",
     "UserMessageView",
 ]
@@ -46,26 +50,27 @@ class LaterMessages(Static):
     """The bottom of a window opened at an older message: newer ones come on scrolling."""
 
 
-class MessageLog(VerticalScroll):
+class MessageLog(CursorLog):
     """Follows a streaming reply while the user is at the bottom (``anchor``).
 
     A long conversation opens with its newest messages; older ones are mounted a
     batch at a time as the user scrolls up to them, so opening stays quick. Opened *at*
     a message (a search hit), it shows a window from there, and newer messages are
-    mounted as the user scrolls down.
+    mounted as the user scrolls down. Its cursor (keys, marks, what it posts) is
+    :class:`~claude_tui.tui.widgets.log_cursor.CursorLog`'s.
     """
 
-    can_focus = False
     FIRST = 6  # messages drawn on opening: enough to fill a screen, quick to draw
     BATCH = 10  # messages drawn each time the user scrolls to the edge of what is drawn
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._assistant_views: dict[str, AssistantMessageView] = {}
-        self._messages: list[Message] = []
         self._first_shown = 0
         self._end_shown = 0  # one past the newest message drawn
-        self._loading = False
+        self._loading = False  # a batch was asked for by scrolling
+        self._batch_lock = asyncio.Lock()  # one batch mounted at a time
+        self._rebuild_lock = asyncio.Lock()
         self._generation = 0  # counts rebuilds: a batch for an older one is dropped
         self.prices: PriceTable | None = None  # what replies cost (None: the shipped table)
 
@@ -73,18 +78,36 @@ class MessageLog(VerticalScroll):
         self.watch(self, "scroll_y", self._scrolled, init=False)
 
     async def show_messages(
-        self, messages: list[Message], empty_text: str = "", at: int | None = None
+        self,
+        messages: list[Message],
+        empty_text: str = "",
+        at: int | None = None,
+        *,
+        found: bool = True,
     ) -> None:
         """Replace the log with the newest of these messages, scrolled to the end; or,
-        with ``at``, with a window that starts at that message, scrolled to it.
+        with ``at``, with a window that starts at that message, scrolled to it (and
+        marked ``found``, a search hit).
 
         ``messages`` is the conversation's own list: messages appended to it later are
-        added with :meth:`add_message`.
+        added with :meth:`add_message`. The cursor stays on its message in the same list
+        (as far as it still reaches), and is cleared for another list.
         """
+        async with self._rebuild_lock:
+            await self._show(messages, empty_text, at, found)
+
+    async def _show(
+        self, messages: list[Message], empty_text: str, at: int | None, found: bool
+    ) -> None:
         self._generation += 1
         self._assistant_views.clear()
+        self._marked = None
         await self.remove_children()
         release_line_caches()
+        if messages is not self._messages or not messages:
+            self.cursor = None
+        elif self.cursor is not None:
+            self.cursor = min(self.cursor, len(messages) - 1)
         self._messages = messages
         count = len(messages)
         first = max(0, count - self.FIRST)
@@ -101,17 +124,18 @@ class MessageLog(VerticalScroll):
         if not views and empty_text:
             views.append(Static(Content(empty_text), classes="empty-log"))
         await self.mount_all(views)
+        self.show_cursor()
         if at is None or not 0 <= at < count:
             self.anchor()
             self.call_after_refresh(self._fill_viewport)
             return
         self.anchor(False)
         target = views[at - first + (1 if first else 0)]
-        self.call_after_refresh(self._reveal, target)
+        self.call_after_refresh(self._reveal, target, found)
 
-    def _reveal(self, target: Widget) -> None:
+    def _reveal(self, target: Widget, found: bool) -> None:
         self.scroll_to_widget(target, top=True, animate=False, immediate=True)
-        target.add_class("found")
+        target.set_class(found, "found")
 
     def _earlier_text(self) -> Content:
         count = self._first_shown
@@ -137,8 +161,25 @@ class MessageLog(VerticalScroll):
             self._loading = True
             await self._mount_earlier()
 
+    async def draw_around(self, index: int) -> None:
+        """Draw message ``index``: the batch next to what is drawn, or a window from it."""
+        while self.view_of(index) is None:
+            window = (self._first_shown, self._end_shown)
+            if self._first_shown - self.BATCH <= index < self._first_shown:
+                await self._mount_earlier()
+            elif self._end_shown <= index < self._end_shown + self.BATCH:
+                await self._mount_later()
+            if window == (self._first_shown, self._end_shown):  # far from what is drawn
+                newest = index >= len(self._messages) - self.FIRST
+                await self.show_messages(self._messages, at=None if newest else index, found=False)
+                return
+
     async def _mount_earlier(self) -> None:
         """Mount the previous batch above, keeping the view where the user is."""
+        async with self._batch_lock:
+            await self._mount_earlier_batch()
+
+    async def _mount_earlier_batch(self) -> None:
         generation = self._generation
         try:
             markers = list(self.query(EarlierMessages))
@@ -151,6 +192,7 @@ class MessageLog(VerticalScroll):
             await self.mount_all(views, after=markers[0])
             if generation != self._generation:
                 return  # the log was rebuilt meanwhile
+            self.show_cursor()
             if start == 0:
                 await markers[0].remove()
             else:
@@ -161,6 +203,10 @@ class MessageLog(VerticalScroll):
 
     async def _mount_later(self) -> None:
         """Mount the next batch below (the window was opened at an older message)."""
+        async with self._batch_lock:
+            await self._mount_later_batch()
+
+    async def _mount_later_batch(self) -> None:
         generation = self._generation
         try:
             markers = list(self.query(LaterMessages))
@@ -172,6 +218,7 @@ class MessageLog(VerticalScroll):
             await self.mount_all(views, before=markers[0])
             if generation != self._generation:
                 return
+            self.show_cursor()
             if end == len(self._messages):
                 await markers[0].remove()
                 self.anchor()
@@ -186,12 +233,15 @@ class MessageLog(VerticalScroll):
             self.scroll_to(y=self.scroll_y + grown, animate=False, immediate=True)
         self.call_after_refresh(self._fill_viewport)
 
-    def _view(self, message: Message) -> Widget:
+    def _view(self, message: Message) -> MessageView:
+        view: MessageView
         if message.role == "user":
-            return user_view(message)
-        view = AssistantMessageView(message, self.prices)
-        view.last = message is self._messages[-1]
-        self._assistant_views[message.id] = view
+            view = user_view(message)
+        else:
+            view = AssistantMessageView(message, self.prices)
+            view.last = message is self._messages[-1]
+            self._assistant_views[message.id] = view
+        view.show_marks(self.marks_of(message))
         return view
 
     def no_longer_last(self) -> None:
@@ -225,3 +275,5 @@ class MessageLog(VerticalScroll):
             view.schedule_sync()
         else:
             await view.sync()
+            if view.message is self.focused_message:
+                self.refresh_bindings()  # it can be asked again, or deleted, now

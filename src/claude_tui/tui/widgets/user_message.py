@@ -9,6 +9,16 @@ from textual.widgets import Static
 from claude_tui.domain.message import Message
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import LongText, is_long
+from claude_tui.tui.widgets.message_marks import UNANSWERED, MessageMarks, marked_title
+
+TITLE = "You"
+
+
+def _show_marks(view: Widget, marks: MessageMarks) -> None:
+    """Its branch by the title; "not answered" under it, in the warning colour."""
+    view.border_title = marked_title(TITLE, marks)
+    view.border_subtitle = UNANSWERED if marks.unanswered else None
+    view.set_class(marks.unanswered, "unanswered")
 
 
 class UserMessageView(Static):
@@ -17,7 +27,13 @@ class UserMessageView(Static):
     def __init__(self, message: Message) -> None:
         super().__init__(Content(printable(message.text)), classes="message user")
         self.message = message
-        self.border_title = "You"
+        self.border_title = TITLE
+
+    def show_marks(self, marks: MessageMarks) -> None:
+        _show_marks(self, marks)
+
+    def show_cursor(self, shown: bool) -> None:
+        self.set_class(shown, "cursor")
 
 
 class LongUserMessageView(LongText):
@@ -26,10 +42,16 @@ class LongUserMessageView(LongText):
     def __init__(self, message: Message) -> None:
         super().__init__(message.text, classes="message user")
         self.message = message
-        self.border_title = "You"
+        self.border_title = TITLE
+
+    def show_marks(self, marks: MessageMarks) -> None:
+        _show_marks(self, marks)
+
+    def show_cursor(self, shown: bool) -> None:
+        self.set_class(shown, "cursor")
 
 
-def user_view(message: Message) -> Widget:
+def user_view(message: Message) -> UserMessageView | LongUserMessageView:
     """The view for a user message: plain and line by line if it is too long for one Static."""
     if is_long(message.text):
         return LongUserMessageView(message)
