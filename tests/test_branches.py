@@ -223,3 +223,26 @@ def test_the_markdown_export_follows_the_branch_shown_or_shows_them_all() -> Non
     assert "## You — " in every
     assert "(another branch, after message 2)" in every
     assert "\nu2\n" in every and "\na2\n" in every
+
+
+def test_search_finds_other_branches_only_when_asked_and_reveal_shows_them(
+    tmp_path: Path,
+) -> None:
+    from claude_tui.store.search import search
+
+    store = ConversationStore(tmp_path)
+    conversation = chat("u1", "a1", "u2 about pelicans", "a2 pelicans dive")
+    edit(conversation, 2, "u2 about gulls", 10)
+    conversation.messages.append(said("assistant", "a2 gulls", 11))
+    store.save(conversation)
+    assert search(store, "pelicans", [conversation.id]) == []
+    hits = search(store, "pelicans", [conversation.id], all_branches=True)
+    assert [(hit.snippet, hit.elsewhere) for hit in hits] == [
+        ("u2 about pelicans", True),
+        ("a2 pelicans dive", True),
+    ]
+    assert branches.reveal(conversation, hits[1].message_id)
+    assert shown(conversation) == ["u1", "a1", "u2 about pelicans", "a2 pelicans dive"]
+    assert not branches.reveal(conversation, hits[1].message_id)  # on the branch shown now
+    assert shown(conversation) == ["u1", "a1", "u2 about pelicans", "a2 pelicans dive"]
+    assert {m.text for m in conversation.branches} == {"u2 about gulls", "a2 gulls"}

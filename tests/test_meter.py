@@ -25,7 +25,7 @@ WHEN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SONNET = ModelInfo("claude-sonnet-5-5", "Claude Sonnet 5.5", max_input_tokens=1_000_000)
 
 
-def reply(stop_reason: str = "end_turn", **fields: object) -> Message:
+def reply(stop_reason: str | None = "end_turn", **fields: object) -> Message:
     options: dict[str, object] = {
         "content": [TextBlock("An answer.")],
         "model": "claude-sonnet-5-5",
@@ -58,11 +58,13 @@ def text(parts: list[str | tuple[str, str]]) -> str:
         ("pause_turn", TurnStatus.COMPLETE, True),
         ("end_turn", TurnStatus.COMPLETE, False),
         ("refusal", TurnStatus.COMPLETE, False),
-        ("max_tokens", TurnStatus.STOPPED, False),
+        ("max_tokens", TurnStatus.STOPPED, True),  # stopped by the user: it goes on too
+        (None, TurnStatus.STOPPED, True),
+        ("end_turn", TurnStatus.FAILED, False),
     ],
 )
 def test_a_conversation_can_continue_only_a_last_reply_cut_where_it_can_go_on(
-    stop_reason: str, status: TurnStatus, can: bool
+    stop_reason: str | None, status: TurnStatus, can: bool
 ) -> None:
     conversation = conversation_of(reply(stop_reason, status=status))
     assert conversation.can_continue is can

@@ -78,18 +78,45 @@ def _newest_line(first: Message, children: dict[str | None, list[Message]]) -> l
     return line
 
 
-def bring_back(conversation: Conversation, first: Message) -> None:
+def bring_back(conversation: Conversation, first: Message, through: Message | None = None) -> None:
     """Make ``first`` (a message of the branches following the current branch's last
-    message) and the newest line below it part of the current branch."""
+    message) and the newest line below it part of the current branch; with ``through``
+    (a message below ``first``), the line that leads to it, then the newest below it."""
     children: dict[str | None, list[Message]] = defaultdict(list)
     for message in conversation.branches:
         children[message.parent].append(message)
-    line = _newest_line(first, children)
+    line = [first]
+    if through is not None:
+        by_id = {message.id: message for message in conversation.branches}
+        down = [through]
+        while down[-1] is not first and down[-1].parent in by_id:
+            down.append(by_id[down[-1].parent])
+        line = down[::-1]
+    line += _newest_line(line[-1], children)[1:]
     taken = {message.id for message in line}
     conversation.branches[:] = [m for m in conversation.branches if m.id not in taken]
     for message in line:
         _set_parent(message, None)
     conversation.messages.extend(line)
+
+
+def reveal(conversation: Conversation, message_id: str) -> bool:
+    """Show the branch that holds this message (a search hit in another branch): False
+    if it is not in the branches."""
+    by_id = {message.id: message for message in conversation.branches}
+    target = by_id.get(message_id)
+    if target is None:
+        return False
+    first = target
+    while first.parent in by_id:
+        first = by_id[first.parent]
+    on_branch = [message.id for message in conversation.messages]
+    if first.parent is not None and first.parent not in on_branch:
+        return False  # (it follows a message that is gone: not part of the tree)
+    set_aside(conversation, 0 if first.parent is None else on_branch.index(first.parent) + 1)
+    bring_back(conversation, first, target)
+    conversation.touch()
+    return True
 
 
 def switch(conversation: Conversation, index: int, step: int) -> bool:

@@ -32,6 +32,7 @@ class SearchHit:
     role: str
     snippet: str
     match: tuple[int, int]  # where the first word is, within ``snippet``
+    elsewhere: bool = False  # in another branch than the one shown (message_index: in it)
 
 
 def snippet(text: str, word: str) -> tuple[str, tuple[int, int]]:
@@ -51,9 +52,10 @@ def snippet(text: str, word: str) -> tuple[str, tuple[int, int]]:
     return shown, (match_start, match_start + len(word))
 
 
-def _message_texts(data: Any) -> Iterable[tuple[int, str, str, str]]:
-    """(index, id, role, text) of each message in a conversation's JSON form."""
-    messages = data.get("messages") if isinstance(data, dict) else None
+def _message_texts(data: Any, part: str = "messages") -> Iterable[tuple[int, str, str, str]]:
+    """(index, id, role, text) of each message in a conversation's JSON form (of its
+    other branches, with ``part`` "branches")."""
+    messages = data.get(part) if isinstance(data, dict) else None
     if not isinstance(messages, list):
         return
     for index, message in enumerate(messages):
@@ -82,10 +84,12 @@ def search(
     *,
     live: Mapping[str, dict[str, Any]] | None = None,
     limit: int = LIMIT,
+    all_branches: bool = False,
 ) -> list[SearchHit]:
     """Messages containing every word of ``query``, conversation by conversation in
     ``order``; ``live`` holds the ``to_dict()`` of in-memory copies newer than their
-    files."""
+    files. The branch each shows, or, with ``all_branches``, every branch."""
+    parts = ("messages", "branches") if all_branches else ("messages",)
     words = query_words(query)
     hits: list[SearchHit] = []
     if not words:
@@ -101,7 +105,12 @@ def search(
             except (OSError, ValueError, StoreError, SchemaError):
                 continue  # gone or unreadable since it was listed: nothing to find in it
         title = data.get("title") if isinstance(data, dict) else None
-        for index, message_id, role, text in _message_texts(data):
+        found = (
+            (part == "branches", *message)
+            for part in parts
+            for message in _message_texts(data, part)
+        )
+        for elsewhere, index, message_id, role, text in found:
             if contains_all(text, words):
                 shown, match = snippet(text, words[0])
                 hits.append(
@@ -113,6 +122,7 @@ def search(
                         role=role,
                         snippet=shown,
                         match=match,
+                        elsewhere=elsewhere,
                     )
                 )
                 if len(hits) >= limit:

@@ -166,6 +166,14 @@ class ClaudeTUI(App[None]):
             turn = [("Stop reply", "Stop the streaming reply (Escape)", chat.action_stop)]
         elif chat.conversation.can_retry:
             turn = [("Retry", "Send the last message again (Ctrl+R)", chat.action_retry)]
+        if not chat.session.busy and chat.conversation.can_continue:
+            turn.append(
+                (
+                    "Continue reply",
+                    "Go on with the reply cut short (Ctrl+O)",
+                    chat.action_continue_reply,
+                )
+            )
         commands: list[tuple[str, str, Callable[[], object]]] = [
             ("New conversation", "Start a new conversation (Ctrl+N)", chat.action_new_conversation),
             ("Next conversation", "Open the next one in the list", chat.action_next_conversation),
@@ -190,6 +198,26 @@ class ClaudeTUI(App[None]):
                 "Toggle thinking",
                 "Thinking on or off for the open conversation (Alt+T)",
                 chat.action_toggle_thinking,
+            ),
+            (
+                "Focus the messages",
+                "Move, copy, edit, ask again, branches, delete (Ctrl+Up)",
+                chat.action_focus_log,
+            ),
+            (
+                "Copy the conversation as Markdown",
+                "The current branch, as the Markdown export writes it",
+                lambda: chat.run_worker(chat.actions.copy_conversation()),
+            ),
+            (
+                "Save the last copy to a file",
+                "When the terminal ignored the copy: write it to a file",
+                chat.actions.save_last_copy,
+            ),
+            (
+                "Reply details",
+                "Tokens, cost, timing, what was asked (F4)",
+                chat.action_reply_details,
             ),
             ("Search messages", "Find words in every conversation (Ctrl+F)", library.search),
             ("Filter conversations", "Narrow the list by title (Ctrl+G)", chat.action_filter),

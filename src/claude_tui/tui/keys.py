@@ -53,8 +53,9 @@ CHAT_ACTIONS = {
     "settings",
     "pick_model",
     "toggle_thinking",
-    # the message cursor (issue 14)
+    # the message cursor and its actions (issue 14)
     "focus_log",
+    "cancel_edit",
 }
 
 
@@ -124,11 +125,21 @@ CHAT_BINDINGS: list[BindingType] = [
         show=False,
         priority=True,
     ),
+    # Escape ends an edit first (it is offered only while one is under way), else stops.
+    chat_binding("escape", "cancel_edit", "Cancel edit", "cancel the edit of a message"),
     chat_binding("escape", "stop", "Stop", "stop a streaming reply (what arrived is kept)"),
-    chat_binding("ctrl+r", "retry", "Retry", "retry after a failure or a stop"),
+    chat_binding(
+        "ctrl+r",
+        "retry",
+        "Retry",
+        "retry after a failure or a stop (your earlier messages: Up in an empty input)",
+    ),
     # The meter (issue 13): Continue a reply cut at its limit, a reply's details.
     chat_binding(
-        "ctrl+o", "continue_reply", "Continue", "continue a reply cut short at its token limit"
+        "ctrl+o",
+        "continue_reply",
+        "Continue",
+        "continue a reply cut short (at its limit, or stopped)",
     ),
     chat_binding(
         "f4",

@@ -221,12 +221,17 @@ class Library:
     def search(self) -> None:
         self.screen.app.push_screen(SearchScreen(self._search_messages), self._go_to_hit)
 
-    async def _search_messages(self, query: str) -> list[SearchHit]:
+    async def _search_messages(self, query: str, all_branches: bool) -> list[SearchHit]:
         # Conversations in memory that are newer than their files: snapshots taken here,
         # on the event loop, never while a reply changes them.
         live = {c.id: c.to_dict() for c in self.screen.keeper.live}
         return await asyncio.to_thread(
-            search, self.services.store, query, self.screen.listed_ids, live=live
+            search,
+            self.services.store,
+            query,
+            self.screen.listed_ids,
+            live=live,
+            all_branches=all_branches,
         )
 
     def _go_to_hit(self, hit: SearchHit | None) -> None:

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from claude_tui.api.client import preload_sdk
+from claude_tui.domain import branches
 from claude_tui.domain.conversation import (
     READ_ONLY,
     Conversation,
@@ -83,8 +84,12 @@ class Opening:
             if at_startup and screen.conversation.messages:
                 return  # the user started a conversation while the list loaded
             self.show(conversation, carry=at_startup)
+            # A message in another branch: that branch is shown (and remembered)
+            revealed = at_message is not None and branches.reveal(conversation, at_message)
             at = next((n for n, m in enumerate(conversation.messages) if m.id == at_message), None)
             await screen.draw(at)
+        if revealed:
+            await screen.save(conversation)
         if conversation.read_only:
             screen.tell(
                 f"“{conversation.title}” is shown read-only: {READ_ONLY}",

@@ -17,6 +17,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import Worker
 
+from claude_tui.domain import branches
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.errors import NO_API_KEY
 from claude_tui.domain.events import Finished, MessageStarted, Retrying, UsageUpdated
@@ -74,21 +75,27 @@ class Replying:
             if self.refuse(submitted.text):
                 return
             conversation = screen.conversation
+            fork_at = screen.actions.take_edit(conversation.id)  # an edited message
+            if fork_at is not None:  # the old one, and what followed it, become a branch
+                branches.fork(conversation, fork_at)
             message = self.session.accept(conversation, submitted.text)  # nothing can lose it
-            self._start(conversation)
-            await screen.log_view.add_message(message)
+            self.start(conversation)
+            if fork_at is None:
+                await screen.log_view.add_message(message)
+            else:
+                await screen.draw()
 
     async def retry(self) -> None:
         if not self.refuse() and self.screen.conversation.can_retry:
-            self._start(self.screen.conversation)
+            self.start(self.screen.conversation)
 
     async def continue_reply(self) -> None:
         """Go on with the last reply (cut at its token limit, or paused): what comes is
         joined onto it, on screen and on disk."""
         if not self.refuse() and self.screen.conversation.can_continue:
-            self._start(self.screen.conversation, continuing=True)
+            self.start(self.screen.conversation, continuing=True)
 
-    def _start(self, conversation: Conversation, *, continuing: bool = False) -> None:
+    def start(self, conversation: Conversation, *, continuing: bool = False) -> None:
         self.worker = self.screen.run_worker(
             self._run(conversation, continuing), group="turn", exit_on_error=False
         )

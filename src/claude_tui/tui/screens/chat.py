@@ -29,7 +29,7 @@ from claude_tui.domain.events import Retrying
 from claude_tui.domain.steering import fitted_defaults
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
-from claude_tui.tui.cursor import MessageCursor
+from claude_tui.tui.actions import MessageActions
 from claude_tui.tui.estimate import Estimate
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
@@ -85,7 +85,7 @@ class ChatScreen(Screen[None]):
         self.estimate = Estimate(self)  # the tokens a draft would send
         self.steering = Steering(self)  # settings, model, thinking
         self.slash = Slash(self)  # slash commands in the input box
-        self.cursor = MessageCursor(self)  # the message cursor: Ctrl+Up, Escape, its menu
+        self.actions = MessageActions(self)  # copy, edit, branches, delete… of a message
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
@@ -106,8 +106,10 @@ class ChatScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.log_view.prices = self.meter.prices
+        self.log_view.marks = self.actions.marks
         self.submit = SubmitHandshake(self.prompt, self.slash.accept)
         self.prompt.completer = self.slash.key
+        self.prompt.message_history = lambda: self.conversation.messages
 
     async def start(self) -> None:
         """After the first paint: draw the open conversation, then read the list."""
@@ -152,7 +154,9 @@ class ChatScreen(Screen[None]):
                 self.prompt.owner = conversation.id
                 self.sidebar.highlight(conversation.id)
             self.steering.check_model()
+            self.actions.left()
         self._follow_actions()
+        self.actions.follow()
 
     def watch_summaries(self) -> None:
         self._show_list()
@@ -256,6 +260,8 @@ class ChatScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHAT_ACTIONS and (not self.ready or self.app.screen is not self):
             return False  # still starting, or a modal is open: its keys are its own
+        if action == "cancel_edit":
+            return self.actions.editing is not None
         if action == "stop":
             return self.session.busy
         if action == "retry":
@@ -285,20 +291,20 @@ class ChatScreen(Screen[None]):
         else:
             self.log_view.scroll_page_down(animate=False)
 
-    async def action_focus_log(self) -> None:
-        await self.cursor.focus_log()
-
-    @on(MessageLog.CursorLeft)
-    def _cursor_left(self) -> None:
-        self.cursor.left()
-
-    @on(MessageLog.Act)
-    def _act(self, event: MessageLog.Act) -> None:  # (the lead's handler does the rest)
-        if event.action == "menu":
-            self.cursor.menu(event.message)
-
     def action_filter(self) -> None:
         self.sidebar.focus_filter()
+
+    def action_cancel_edit(self) -> None:
+        self.actions.cancel_edit()
+
+    async def action_focus_log(self) -> None:
+        await self.actions.cursor.focus_log()
+
+    async def on_message_log_act(self, event: MessageLog.Act) -> None:
+        await self.actions.act(event)
+
+    def on_message_log_cursor_left(self) -> None:
+        self.actions.cursor.left()
 
     async def action_stop(self) -> None:
         await self.replying.stop()

@@ -13,14 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from claude_tui.domain.text import printable
 from claude_tui.store.search import LIMIT, SearchHit
 from claude_tui.tui.screens.dialogs import Dialog, PlainInput
 
-Searcher = Callable[[str], Awaitable[list[SearchHit]]]
+Searcher = Callable[[str, bool], Awaitable[list[SearchHit]]]  # (words, every branch)
 PAUSE = 0.15  # wait for a pause in typing before searching
 
 
@@ -30,7 +30,7 @@ def hit_text(hit: SearchHit) -> Content:
     who = "You" if hit.role == "user" else "Claude"
     return Content.assemble(
         (printable(hit.title).replace("\n", " "), "bold"),
-        (f"  · {who}", "dim"),
+        (f"  · {who}" + ("  · in another branch" if hit.elsewhere else ""), "dim"),
         "\n",
         printable(text[:start]),
         (printable(text[start:end]), "reverse"),
@@ -39,7 +39,10 @@ def hit_text(hit: SearchHit) -> Content:
 
 
 class SearchScreen(Dialog[SearchHit]):
-    BINDINGS = [Binding("down", "into_results", "Results", show=False)]
+    BINDINGS = [
+        Binding("down", "into_results", "Results", show=False),
+        Binding("ctrl+b", "every_branch", "Every branch", show=False),
+    ]
 
     def __init__(self, searcher: Searcher, query: str = "") -> None:
         super().__init__("Search messages", "Enter opens · Escape closes")
@@ -53,6 +56,7 @@ class SearchScreen(Dialog[SearchHit]):
             yield PlainInput(
                 self._query, placeholder="Words to find in any message", id="search-input"
             )
+            yield Checkbox("Every branch, not only the one shown (Ctrl+B)", id="search-branches")
             yield Static(Content("Type to search every conversation."), id="search-status")
             yield OptionList(id="search-results")
 
@@ -66,6 +70,14 @@ class SearchScreen(Dialog[SearchHit]):
         event.stop()
         self._search(event.value)
 
+    @on(Checkbox.Changed, "#search-branches")
+    def _branches_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._search(self.query_one("#search-input", Input).value)
+
+    def action_every_branch(self) -> None:
+        self.query_one("#search-branches", Checkbox).toggle()
+
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _search(self, query: str) -> None:
         status = self.query_one("#search-status", Static)
@@ -77,7 +89,7 @@ class SearchScreen(Dialog[SearchHit]):
             return
         await asyncio.sleep(PAUSE)
         status.update(Content("Searching…"))
-        hits = await self._searcher(query)
+        hits = await self._searcher(query, self.query_one("#search-branches", Checkbox).value)
         self._hits = hits
         results.set_options(Option(hit_text(hit), id=str(n)) for n, hit in enumerate(hits))
         if len(hits) >= LIMIT:

@@ -1,0 +1,285 @@
+"""What can be done to a message: copy it or a code block of it, edit it, ask again,
+switch between its branches, delete it and undo, continue it, see its details.
+
+The log posts what the user asked of the focused message (``MessageLog.Act``); this does
+it to the open conversation (the tree's rules are ``domain/branches.py``), saves, and
+redraws the log at the same message. Editing puts the message back in the input box with
+a banner; sending it then forks the conversation there (see ``Replying.accept``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.widgets import Static
+
+from claude_tui.domain import branches
+from claude_tui.domain.message import Message
+from claude_tui.store import export
+from claude_tui.tui.clipboard import Clipboard
+from claude_tui.tui.cursor import MessageCursor
+from claude_tui.tui.screens.dialogs import Confirm
+from claude_tui.tui.screens.save_copy import SaveCopyScreen
+from claude_tui.tui.widgets.assistant_message import reply_code_blocks
+from claude_tui.tui.widgets.message_log import MessageLog
+from claude_tui.tui.widgets.message_marks import MessageMarks
+
+if TYPE_CHECKING:
+    from claude_tui.tui.screens.chat import ChatScreen
+
+UNDO_DEPTH = 20  # deletes remembered for undo, per visit to a conversation
+
+
+@dataclass(frozen=True)
+class Editing:
+    """A message of the user's is being edited in the input box."""
+
+    conversation_id: str
+    message_id: str
+    draft: str  # what the input box held before: Escape gives it back
+
+
+class MessageActions:
+    def __init__(self, screen: ChatScreen) -> None:
+        self.screen = screen
+        self.editing: Editing | None = None
+        self.last_copy: str | None = None  # for "Save the last copy to a file"
+        self._undo: list[tuple[str, branches.Snapshot]] = []  # (what, the tree before)
+        self._unanswered: set[str] = set()
+        self._clipboard: Clipboard | None = None
+        self.cursor = MessageCursor(screen)  # Ctrl+Up, Escape, the menu on Enter
+
+    # What the log draws on each message
+
+    def marks(self, message: Message) -> MessageMarks:
+        conversation = self.screen.conversation
+        try:
+            index = conversation.messages.index(message)
+        except ValueError:
+            return MessageMarks()
+        return MessageMarks(
+            branch=branches.branch_mark(conversation, index),
+            unanswered=message.id in self._unanswered,
+        )
+
+    def follow(self) -> None:
+        """The open conversation changed: redraw the marks that changed with it."""
+        screen = self.screen
+        conversation = screen.conversation
+        unanswered = branches.unanswered(conversation.messages)
+        if screen.session.replying_in(conversation):  # its message is being answered
+            users = [m for m in conversation.messages if m.role == "user"]
+            unanswered.discard(users[-1].id if users else "")
+        if unanswered != self._unanswered:
+            self._unanswered = unanswered
+            with contextlib.suppress(NoMatches):  # (closing: the widgets may be gone)
+                screen.log_view.refresh_marks()
+
+    def left(self) -> None:
+        """Another conversation is open: an edit ends, undo forgets."""
+        self.cancel_edit()
+        self._undo.clear()
+        self._set_can_undo()
+
+    # Dispatch
+
+    async def act(self, event: MessageLog.Act) -> None:
+        handlers: dict[str, Callable[[Message], Coroutine[Any, Any, None]]] = {
+            "copy": self.copy,
+            "edit": self.edit,
+            "regenerate": self.regenerate,
+            "delete": self.delete,
+            "undo": self.undo,
+            "branch_previous": lambda m: self.switch(m, -1),
+            "branch_next": lambda m: self.switch(m, 1),
+            "details": self.details,
+            "continue": self.continue_reply,
+            "retry": self.regenerate,
+        }
+        if event.action == "menu":
+            self.cursor.menu(event.message)
+        elif event.action == "copy_code":
+            await self.copy_code(event.message, event.number or 1)
+        elif event.action in handlers:
+            await handlers[event.action](event.message)
+
+    # Copying
+
+    async def copy_text(self, text: str, what: str) -> None:
+        if self._clipboard is None:
+            self._clipboard = Clipboard(self.screen.app)
+        copied = await self._clipboard.copy(text)
+        self.last_copy = text
+        hint = (
+            "" if copied.tool else " Ctrl+P → “Save the last copy to a file” if it did not arrive."
+        )
+        self.screen.tell(f"{what}: {copied.words()}{hint}", timeout=6)
+
+    async def copy(self, message: Message) -> None:
+        """The message's Markdown source, as it was sent or received."""
+        await self.copy_text(message.text, "The message")
+
+    async def copy_code(self, message: Message, number: int) -> None:
+        blocks = reply_code_blocks(message)
+        if not 1 <= number <= len(blocks):
+            self.screen.tell(f"This message has no code block {number}.", timeout=4)
+            return
+        await self.copy_text(blocks[number - 1], f"Code block {number}")
+
+    async def copy_conversation(self) -> None:
+        conversation = self.screen.conversation
+        await self.copy_text(
+            export.to_markdown(conversation, self.screen.meter.prices), "The conversation"
+        )
+
+    def save_last_copy(self) -> None:
+        if self.last_copy is None:
+            self.screen.tell("Nothing was copied yet.", timeout=4)
+            return
+        self.screen.app.push_screen(SaveCopyScreen(self.last_copy))
+
+    # Changes to the tree
+
+    def _refused(self) -> bool:
+        return self.screen.replying.refuse()
+
+    def _index(self, message: Message) -> int | None:
+        try:
+            return self.screen.conversation.messages.index(message)
+        except ValueError:
+            return None
+
+    async def _changed(self, at: int | None) -> None:
+        """Save the open conversation and draw it again at message ``at``."""
+        screen = self.screen
+        screen.conversation_changed()
+        await screen.save(screen.conversation)
+        async with screen.view_lock:
+            await screen.draw()
+        self.follow()
+        messages = screen.conversation.messages
+        if at is not None and messages:
+            await screen.log_view.focus_message(min(at, len(messages) - 1))
+
+    async def switch(self, message: Message, step: int) -> None:
+        index = self._index(message)
+        if index is None or self.screen.session.replying_in(self.screen.conversation):
+            return
+        if branches.switch(self.screen.conversation, index, step):
+            await self._changed(index)
+
+    async def regenerate(self, message: Message) -> None:
+        """Ask again for this reply (or the reply to this message of yours): the old one
+        and what followed it stay, as a branch."""
+        index = self._index(message)
+        if index is None or self._refused():
+            return
+        fork_at = index + 1 if message.role == "user" else index
+        conversation = self.screen.conversation
+        if fork_at < len(conversation.messages):
+            branches.fork(conversation, fork_at)
+        async with self.screen.view_lock:
+            await self.screen.draw()
+        self.screen.replying.start(conversation)
+
+    async def continue_reply(self, message: Message) -> None:
+        if message is self.screen.conversation.messages[-1]:
+            await self.screen.replying.continue_reply()
+        else:
+            self.screen.tell("Only the last reply can be continued.", timeout=4)
+
+    async def details(self, message: Message) -> None:
+        if message.role == "assistant":
+            self.screen.meter.details(message)
+        else:
+            self.screen.tell("Details are kept for Claude's replies.", timeout=4)
+
+    async def delete(self, message: Message) -> None:
+        index = self._index(message)
+        if index is None or self._refused():
+            return
+        span = branches.turn_span(self.screen.conversation, index)
+        what = "this message and its reply" if len(span) > 1 else "this message"
+        self.screen.run_worker(self._delete(message, what), group="actions")
+
+    async def _delete(self, message: Message, what: str) -> None:
+        screen = self.screen
+        if len(what) > len("this message"):
+            confirmed = await screen.app.push_screen_wait(
+                Confirm("Delete", f"Delete {what}?\n\nU (on a message) undoes it.", "Delete")
+            )
+            if not confirmed:
+                return
+        index = self._index(message)
+        if index is None or self._refused():
+            return
+        before = branches.snapshot(screen.conversation)
+        branches.delete(screen.conversation, index)
+        self._undo = [*self._undo[-UNDO_DEPTH + 1 :], (what, before)]
+        self._set_can_undo()
+        await self._changed(index)
+        screen.tell(f"Deleted {what}. Press U on a message to undo.", timeout=6)
+
+    async def undo(self, _: Message | None = None) -> None:
+        if not self._undo or self._refused():
+            self.screen.tell("Nothing to undo.", timeout=4)
+            return
+        what, before = self._undo.pop()
+        self._set_can_undo()
+        branches.restore(self.screen.conversation, before)
+        await self._changed(self.screen.log_view.cursor)
+        self.screen.tell(f"Undone: {what} is back.", timeout=4)
+
+    def _set_can_undo(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.screen.log_view.can_undo = bool(self._undo)
+
+    # Editing
+
+    async def edit(self, message: Message) -> None:
+        screen = self.screen
+        index = self._index(message)
+        if index is None or message.role != "user" or self._refused():
+            return
+        prompt = screen.prompt
+        draft = self.editing.draft if self.editing is not None else prompt.text
+        self.editing = Editing(screen.conversation.id, message.id, draft)
+        prompt.text = message.text
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+        banner = Content(
+            f"Editing message {index + 1} · Enter sends it as a new branch · Esc cancels"
+        )
+        try:
+            screen.query_one("#edit-banner", Static).update(banner)
+        except NoMatches:
+            await screen.query_one("#chat").mount(Static(banner, id="edit-banner"), before=prompt)
+        screen.refresh_bindings()
+
+    def cancel_edit(self) -> None:
+        editing, self.editing = self.editing, None
+        if editing is None:
+            return
+        with contextlib.suppress(NoMatches):
+            self.screen.query_one("#edit-banner").remove()
+            if editing.conversation_id == self.screen.conversation.id:
+                self.screen.prompt.text = editing.draft
+        self.screen.refresh_bindings()
+
+    def take_edit(self, conversation_id: str) -> int | None:
+        """Sending now: where the edited message is (its text is replaced there by a new
+        branch), or None if no edit is under way (or its message is gone)."""
+        editing = self.editing
+        if editing is None or editing.conversation_id != conversation_id:
+            return None
+        self.editing = None
+        with contextlib.suppress(NoMatches):
+            self.screen.query_one("#edit-banner").remove()
+        self.screen.refresh_bindings()
+        ids = [m.id for m in self.screen.conversation.messages]
+        return ids.index(editing.message_id) if editing.message_id in ids else None

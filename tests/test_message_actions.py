@@ -1,0 +1,176 @@
+"""Actions on a focused message, as a user drives them: copy, edit into a branch, switch
+branches, ask again, delete and undo; and a failed turn that never poisons the next.
+What each action sent is read from the fake API's request log; what it kept, from disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from claude_tui.config import Settings
+from claude_tui.tui.app import ClaudeTUI
+from claude_tui.tui.screens.dialogs import Confirm
+from claude_tui.tui.widgets.message_log import MessageLog
+from tests import ui
+from tests.fake_api import FakeAnthropic, Reply
+from tests.test_cli_harness import said
+
+
+def log(app: ClaudeTUI) -> MessageLog:
+    return app.screen.query_one(MessageLog)
+
+
+async def focus(pilot: Pilot[Any], app: ClaudeTUI, ups: int = 0) -> None:
+    """Ctrl+Up from the input box to the last message, then Up ``ups`` times."""
+    await pilot.press("ctrl+up")
+    await ui.wait_until(pilot, lambda: log(app).has_focus, what="the log focused")
+    for _ in range(ups):
+        await pilot.press("up")
+    await pilot.pause()
+
+
+def shown_texts(app: ClaudeTUI) -> list[str]:
+    return [m.text for m in ui.open_conversation(app).messages]
+
+
+async def test_edit_forks_and_the_old_branch_stays_intact_after_a_restart(
+    settings: Settings, fake_api: FakeAnthropic, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.text("First answer."), Reply.text("Second answer."))
+    fake_api.enqueue(Reply.text("Answer to the edit."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "one")
+        await ui.send(pilot, app, "two")
+        await focus(pilot, app, ups=1)  # your second message
+        await pilot.press("e")
+        await ui.wait_until(
+            pilot, lambda: "Editing message 3" in ui.screen_text(app), what="the banner"
+        )
+        assert ui.prompt(app).text == "two"
+        await ui.type_text(pilot, " (edited)")
+        await pilot.press("enter")
+        await ui.wait_idle(pilot, app)
+        assert said(fake_api.requests[-1].body) == [
+            ("user", "one"),
+            ("assistant", "First answer."),
+            ("user", "two (edited)"),
+        ]
+        assert "Editing message" not in ui.screen_text(app)
+        await ui.wait_until(pilot, lambda: "‹ 2/2 ›" in ui.screen_text(app), what="the marker")
+        await focus(pilot, app, ups=1)
+        await pilot.press("left")
+        await ui.wait_until(
+            pilot, lambda: "Second answer." in ui.screen_text(app), what="the old branch"
+        )
+        assert shown_texts(app) == ["one", "First answer.", "two", "Second answer."]
+        assert "‹ 1/2 ›" in ui.screen_text(app)
+        conversation_id = ui.open_conversation(app).id
+    saved = ui.on_disk(data_dir, conversation_id)
+    assert [m["content"][0]["text"] for m in saved["branches"]] == [
+        "two (edited)",
+        "Answer to the edit.",
+    ]
+    async with ui.running(settings, open=conversation_id) as (app, pilot):
+        assert shown_texts(app) == ["one", "First answer.", "two", "Second answer."]
+        await focus(pilot, app, ups=1)
+        await pilot.press("right")
+        await ui.wait_until(
+            pilot, lambda: "Answer to the edit." in ui.screen_text(app), what="the branch"
+        )
+    assert len(fake_api.requests) == 3
+
+
+async def test_escape_cancels_an_edit_and_gives_the_draft_back(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Hi."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "hello")
+        await ui.type_text(pilot, "half a thought")
+        await focus(pilot, app, ups=1)
+        await pilot.press("e")
+        await ui.wait_until(pilot, lambda: ui.prompt(app).text == "hello", what="the text")
+        await pilot.press("escape")
+        await ui.wait_until(
+            pilot, lambda: ui.prompt(app).text == "half a thought", what="the draft back"
+        )
+        assert "Editing message" not in ui.screen_text(app)
+        assert len(fake_api.requests) == 1
+
+
+async def test_regenerate_keeps_the_old_reply_as_a_sibling(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Take one."), Reply.text("Take two."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Say something")
+        await focus(pilot, app)
+        await pilot.press("r")
+        await ui.wait_until(pilot, lambda: len(fake_api.requests) == 2, what="asked again")
+        await ui.wait_idle(pilot, app)
+        assert said(fake_api.requests[1].body) == [("user", "Say something")]
+        await ui.wait_until(pilot, lambda: "Take two." in ui.screen_text(app), what="the reply")
+        assert "‹ 2/2 ›" in ui.screen_text(app)
+        await focus(pilot, app)
+        await pilot.press("left")
+        await ui.wait_until(pilot, lambda: "Take one." in ui.screen_text(app), what="take one")
+        assert "Take two." not in ui.screen_text(app)
+
+
+async def test_delete_a_turn_then_undo(
+    settings: Settings, fake_api: FakeAnthropic, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.text("Answer one."), Reply.text("Answer two."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "first")
+        await ui.send(pilot, app, "second")
+        conversation_id = ui.open_conversation(app).id
+        await focus(pilot, app, ups=1)
+        await pilot.press("d")
+        await ui.wait_for_screen(pilot, app, Confirm)
+        await pilot.press("enter")
+        await ui.wait_until(
+            pilot, lambda: "Answer two." not in ui.screen_text(app), what="the turn gone"
+        )
+        on_disk = ui.on_disk(data_dir, conversation_id)["messages"]
+        assert [m["content"][0]["text"] for m in on_disk] == ["first", "Answer one."]
+        await focus(pilot, app)
+        await pilot.press("u")
+        await ui.wait_until(pilot, lambda: "Answer two." in ui.screen_text(app), what="undone")
+        assert shown_texts(app) == ["first", "Answer one.", "second", "Answer two."]
+    saved = ui.on_disk(data_dir, conversation_id)["messages"]
+    assert [m["content"][0]["text"] for m in saved] == [
+        "first",
+        "Answer one.",
+        "second",
+        "Answer two.",
+    ]
+
+
+async def test_copy_gives_the_markdown_source_and_a_code_block(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    source = "Some **bold** and `code`.\n\n```python\nprint(1)\n```\n\n```sh\necho two\n```"
+    fake_api.enqueue(Reply.text(source))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Show me")
+        await focus(pilot, app)
+        await pilot.press("y")
+        await ui.wait_until(pilot, lambda: app.clipboard == source, what="the copy")
+        assert "Copied" in ui.seen(app)
+        await pilot.press("c", "2")
+        await ui.wait_until(pilot, lambda: app.clipboard == "echo two", what="block 2")
+
+
+async def test_after_a_413_only_the_new_message_is_sent(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.error(413), Reply.text("Fine."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "a huge paste")
+        await ui.wait_until(pilot, lambda: "not answered" in ui.screen_text(app), what="the mark")
+        await ui.send(pilot, app, "ok, a short question instead")
+        assert said(fake_api.requests[-1].body) == [("user", "ok, a short question instead")]
+        assert "not answered" in ui.screen_text(app)  # the first one still says so
