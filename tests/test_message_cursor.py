@@ -466,3 +466,22 @@ async def test_dragging_over_a_message_selects_text_without_moving_the_focus(
         assert app.screen.get_selected_text() == "Hi."
         assert app.focused is ui.prompt(app)
         assert log(app).cursor is None
+
+
+async def test_a_click_on_a_link_under_a_reply_follows_it_without_moving_the_cursor(
+    settings: Settings, data_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    conversation = save(
+        data_dir,
+        Message.user("Write a long story"),
+        reply("Once upon", stop_reason="max_tokens", max_tokens=1024),
+    )
+    async with driving(settings, conversation.id) as (app, pilot, _):
+        rows = ui.screen_text(app).splitlines()
+        y = next(n for n, row in enumerate(rows) if "▶ Continue" in row)
+        x = rows[y].index("▶ Continue") + 3
+        await pilot.click(offset=(x, y))
+        await ui.wait_idle(pilot, app)
+        assert len(fake_api.requests) == 1  # Continue asked for the rest
+        assert log(app).cursor is None
+        assert app.focused is ui.prompt(app)
