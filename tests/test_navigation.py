@@ -52,7 +52,7 @@ async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
         await ui.wait_open(pilot, app, charlie.id)
         assert app.focused is ui.prompt(app)  # ready to type after picking
 
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab", "shift+tab")  # the messages, then the list
         assert isinstance(app.focused, ConversationList)
         await pilot.press("2")
         await ui.wait_open(pilot, app, bravo.id)
@@ -61,7 +61,7 @@ async def test_tab_moves_focus_to_the_sidebar_where_keys_pick_conversations(
         await ui.wait_idle(pilot, app)
         assert ui.open_conversation(app).id == bravo.id
         assert "Reply about Bravo." in ui.screen_text(app)
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")  # the messages, then the input box
         assert app.focused is ui.prompt(app)
 
 

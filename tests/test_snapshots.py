@@ -15,6 +15,7 @@ from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
+from claude_tui.tui.widgets.message_marks import MessageMarks
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.thinking import ThinkingView
 from tests.conftest import FIXED_NOW
@@ -259,4 +260,77 @@ def test_steering_dialogs(
         make_app(settings),
         terminal_size=(120, 36),
         run_before=_with_dialog(conversation.id, key, screen),
+    )
+
+
+# -- the message cursor (issue 14) ---------------------------------------------------
+
+TWO_SNIPPETS = """\
+Count the lines:
+
+```python
+sum(1 for _ in open("notes.txt"))
+```
+
+or in the shell:
+
+```sh
+wc -l notes.txt
+```
+"""
+
+
+def _marked(open_id: str, marks: dict[int, MessageMarks], *keys: str) -> Any:
+    """Ready as above, the screen's marks given to the log (by message position), then
+    ``keys`` pressed."""
+    ready = _ready(open_id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await ready(pilot)
+        log = app.chat.log_view
+        positions = {m.id: n for n, m in enumerate(app.chat.conversation.messages)}
+        log.marks = lambda message: marks.get(positions[message.id], MessageMarks())
+        log.refresh_marks()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_cursor_on_a_reply_numbers_its_code_blocks(
+    snap_compare: Any, settings: Settings, data_dir: Path
+) -> None:
+    usage = Usage(input_tokens=1234, output_tokens=96)
+    conversation = _exchange(
+        data_dir, "How many lines has notes.txt?", TWO_SNIPPETS, stop_reason="end_turn", usage=usage
+    )
+    assert snap_compare(
+        make_app(settings),
+        terminal_size=(120, 36),
+        run_before=_marked(conversation.id, {}, "ctrl+up"),
+    )
+
+
+def test_cursor_on_a_message_with_branches(
+    snap_compare: Any, settings: Settings, data_dir: Path
+) -> None:
+    conversation = _markdown_conversation(data_dir)
+    marks = {0: MessageMarks(branch=(2, 3)), 1: MessageMarks(branch=(1, 2))}
+    assert snap_compare(
+        make_app(settings),
+        terminal_size=(120, 36),
+        run_before=_marked(conversation.id, marks, "ctrl+up", "up"),
+    )
+
+
+def test_an_unanswered_message(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    conversation = _failed_conversation(data_dir)
+    conversation.messages.append(Message.user("Are you still there?"))
+    ConversationStore(data_dir).save(conversation)
+    marks = {2: MessageMarks(unanswered=True)}
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), run_before=_marked(conversation.id, marks)
     )

@@ -56,7 +56,7 @@ LOG_BINDINGS: list[BindingType] = [
         show=False,
         key_display="]",
     ),
-    _key("escape", "leave", "Back", "back to the input box"),
+    _key("escape", "leave", "Back", "back to the input box (from the messages)"),
     _key("y", "copy", "Copy", "copy the message (as Markdown)", key_display="y"),
     _key(
         "c",
@@ -78,11 +78,11 @@ LOG_BINDINGS: list[BindingType] = [
     _key(
         "left",
         "branch_previous",
-        "",
+        "Previous branch",
         BRANCH_HELP,
         group=BRANCHES,
     ),
-    _key("right", "branch_next", "", BRANCH_HELP, group=BRANCHES),
+    _key("right", "branch_next", "Next branch", BRANCH_HELP, group=BRANCHES),
     _key("enter", "menu", "Actions", "a menu of what can be done to the message"),
     _key("i", "details", "Details", "the message's details", show=False, key_display="i"),
 ]
