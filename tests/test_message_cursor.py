@@ -244,23 +244,24 @@ async def test_each_key_posts_what_it_asks_for(settings: Settings, data_dir: Pat
     question, answer = conversation.messages[2], conversation.messages[3]
     async with driving(settings, conversation.id) as (app, pilot, acts):
         await press(pilot, "ctrl+up")  # on the reply
-        await press(pilot, "y", "r", "d", "i", "e", "u")  # e: not a reply's; u: nothing to undo
-        assert seen_acts(acts) == [
-            ("copy", answer.id, None),
-            ("regenerate", answer.id, None),
-            ("delete", answer.id, None),
-            ("details", answer.id, None),
-        ]
         shown = footer(app)
         assert "Copy" in shown and "Again" in shown and "Code" in shown
         assert "Edit" not in shown and "Undo" not in shown and "Branch" not in shown
+        await press(pilot, "e", "u")  # e: not a reply's; u: nothing to undo
+        await press(pilot, "y", "i")
+        await ui.wait_for_screen(pilot, app, ReplyDetails)
+        await press(pilot, "escape")
+        assert seen_acts(acts) == [("copy", answer.id, None), ("details", answer.id, None)]
+        # (r and d act at once: they are in tests/test_message_actions.py and below)
 
         acts.clear()
         await press(pilot, "up")  # on the question
-        await press(pilot, "e", "r", "c", "1")  # r: not the user's; c: no code drawn
-        assert seen_acts(acts) == [("edit", question.id, None)]
         shown = footer(app)
         assert "Edit" in shown and "Again" not in shown and "Code" not in shown
+        await press(pilot, "r", "c", "1", "e")  # r: not the user's; c: no code drawn
+        assert seen_acts(acts) == [("edit", question.id, None)]
+        await press(pilot, "escape")  # (the edit, in the input box, is cancelled)
+        await press(pilot, "ctrl+up", "up")
 
         acts.clear()
         log(app).can_undo = True  # (the screen says so after a change)
@@ -268,6 +269,11 @@ async def test_each_key_posts_what_it_asks_for(settings: Settings, data_dir: Pat
         assert "Undo" in footer(app)
         await press(pilot, "u")
         assert seen_acts(acts) == [("undo", question.id, None)]
+
+        acts.clear()
+        await press(pilot, "end")  # the reply: deleted at once (u brings it back)
+        await press(pilot, "d")
+        assert seen_acts(acts) == [("delete", answer.id, None)]
 
 
 async def test_c_then_a_number_copies_that_code_block(settings: Settings, data_dir: Path) -> None:

@@ -38,6 +38,7 @@ from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
+QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
 
 
 @report_crash_without_locals  # (its locals could hold the API key)
@@ -136,7 +137,7 @@ class ClaudeTUI(App[None]):
                 "Ctrl+Q again now to quit and lose the unsaved words.",
                 title="Not quitting yet",
                 severity="error",
-                timeout=QUIT_ANYWAY_SECONDS,
+                timeout=QUIT_WARNING_SHOWN,
                 markup=False,
             )
             return
