@@ -334,3 +334,14 @@ def test_an_unanswered_message(snap_compare: Any, settings: Settings, data_dir: 
     assert snap_compare(
         make_app(settings), terminal_size=(120, 36), run_before=_marked(conversation.id, marks)
     )
+
+
+def test_editing_a_message_shows_the_banner(
+    snap_compare: Any, settings: Settings, data_dir: Path
+) -> None:
+    conversation = _markdown_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings),
+        terminal_size=(120, 36),
+        run_before=_marked(conversation.id, {}, "ctrl+up", "up", "e"),
+    )

@@ -186,6 +186,7 @@ class MessageActions:
         async with self.screen.view_lock:
             await self.screen.draw()
         self.screen.replying.start(conversation)
+        self.screen.prompt.focus()  # as after sending: the reply streams below
 
     async def continue_reply(self, message: Message) -> None:
         if message is self.screen.conversation.messages[-1]:
