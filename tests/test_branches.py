@@ -18,6 +18,7 @@ from claude_tui.domain.merge import header_base, merge
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
+from tests.test_cli_harness import Cli
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -246,3 +247,14 @@ def test_search_finds_other_branches_only_when_asked_and_reveal_shows_them(
     assert not branches.reveal(conversation, hits[1].message_id)  # on the branch shown now
     assert shown(conversation) == ["u1", "a1", "u2 about pelicans", "a2 pelicans dive"]
     assert {m.text for m in conversation.branches} == {"u2 about gulls", "a2 gulls"}
+
+
+def test_export_all_branches_from_the_command_line(cli: Cli) -> None:
+    conversation = chat("u1", "a1", "u2", "a2")
+    edit(conversation, 2, "u2 edited", 10)
+    ConversationStore(cli.data_dir).save(conversation)
+    shown_only = cli.run("export", conversation.id[:8])
+    every = cli.run("export", conversation.id[:8], "--all-branches")
+    assert shown_only.returncode == every.returncode == 0, every.stderr
+    assert "\nu2\n" not in shown_only.stdout and "u2 edited" in shown_only.stdout
+    assert "(another branch, after message 2)\n\nu2\n" in every.stdout

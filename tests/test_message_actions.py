@@ -13,6 +13,7 @@ from claude_tui.config import Settings
 from claude_tui.tui.app import ClaudeTUI
 from claude_tui.tui.screens.dialogs import Confirm
 from claude_tui.tui.widgets.message_log import MessageLog
+from claude_tui.tui.widgets.message_marks import CLOSE, OPEN
 from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
 from tests.test_cli_harness import said
@@ -29,6 +30,11 @@ async def focus(pilot: Pilot[Any], app: ClaudeTUI, ups: int = 0) -> None:
     for _ in range(ups):
         await pilot.press("up")
     await pilot.pause()
+
+
+def marker(position: int, count: int) -> str:
+    """The branch marker by a message's title: which of how many."""
+    return f"{OPEN} {position}/{count} {CLOSE}"
 
 
 def shown_texts(app: ClaudeTUI) -> list[str]:
@@ -58,14 +64,14 @@ async def test_edit_forks_and_the_old_branch_stays_intact_after_a_restart(
             ("user", "two (edited)"),
         ]
         assert "Editing message" not in ui.screen_text(app)
-        await ui.wait_until(pilot, lambda: "‹ 2/2 ›" in ui.screen_text(app), what="the marker")
+        await ui.wait_until(pilot, lambda: marker(2, 2) in ui.screen_text(app), what="the marker")
         await focus(pilot, app, ups=1)
         await pilot.press("left")
         await ui.wait_until(
             pilot, lambda: "Second answer." in ui.screen_text(app), what="the old branch"
         )
         assert shown_texts(app) == ["one", "First answer.", "two", "Second answer."]
-        assert "‹ 1/2 ›" in ui.screen_text(app)
+        assert marker(1, 2) in ui.screen_text(app)
         conversation_id = ui.open_conversation(app).id
     saved = ui.on_disk(data_dir, conversation_id)
     assert [m["content"][0]["text"] for m in saved["branches"]] == [
@@ -112,7 +118,7 @@ async def test_regenerate_keeps_the_old_reply_as_a_sibling(
         await ui.wait_idle(pilot, app)
         assert said(fake_api.requests[1].body) == [("user", "Say something")]
         await ui.wait_until(pilot, lambda: "Take two." in ui.screen_text(app), what="the reply")
-        assert "‹ 2/2 ›" in ui.screen_text(app)
+        assert marker(2, 2) in ui.screen_text(app)
         await focus(pilot, app)
         await pilot.press("left")
         await ui.wait_until(pilot, lambda: "Take one." in ui.screen_text(app), what="take one")
@@ -174,3 +180,61 @@ async def test_after_a_413_only_the_new_message_is_sent(
         await ui.send(pilot, app, "ok, a short question instead")
         assert said(fake_api.requests[-1].body) == [("user", "ok, a short question instead")]
         assert "not answered" in ui.screen_text(app)  # the first one still says so
+
+
+async def test_a_reply_stopped_with_escape_continues_where_it_stopped(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    gate = ui.held_reply(fake_api, "The first half. And the rest.", after="The first half.")
+    fake_api.enqueue(Reply.text(" The second half."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send_until_held(pilot, "Tell me", gate, shown="The first half.")
+        await pilot.press("escape")
+        await ui.wait_idle(pilot, app)
+        gate.release()
+        await pilot.press("ctrl+o")
+        await ui.wait_until(pilot, lambda: len(fake_api.requests) == 2, what="continued")
+        await ui.wait_idle(pilot, app)
+        assert said(fake_api.requests[1].body) == [
+            ("user", "Tell me"),
+            ("assistant", "The first half."),
+        ]
+        assert shown_texts(app) == ["Tell me", "The first half. The second half."]
+
+
+async def test_a_search_hit_in_another_branch_opens_that_branch(
+    settings: Settings, fake_api: FakeAnthropic, data_dir: Path
+) -> None:
+    from claude_tui.tui.screens.search import SearchScreen
+
+    fake_api.enqueue(Reply.text("Pelicans dive."), Reply.text("Gulls glide."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Tell me about pelicans")
+        await focus(pilot, app, ups=1)
+        await pilot.press("e")
+        await ui.wait_until(pilot, lambda: ui.prompt(app).text != "", what="the text")
+        ui.prompt(app).load_text("")
+        await ui.type_text(pilot, "Tell me about gulls")
+        await pilot.press("enter")
+        await ui.wait_idle(pilot, app)
+        await pilot.press("ctrl+f")
+        await ui.wait_for_screen(pilot, app, SearchScreen)
+        await ui.type_text(pilot, "pelicans dive")
+        await ui.wait_until(pilot, lambda: "No message contains" in ui.screen_text(app))
+        await pilot.press("ctrl+b")  # every branch
+        await ui.wait_until(
+            pilot, lambda: "in another branch" in ui.screen_text(app), what="the hit"
+        )
+        await pilot.press("enter")
+        await ui.wait_until(
+            pilot, lambda: shown_texts(app) == ["Tell me about pelicans", "Pelicans dive."]
+        )
+        conversation_id = ui.open_conversation(app).id
+        await ui.wait_until(
+            pilot,
+            lambda: (
+                [m["content"][0]["text"] for m in ui.on_disk(data_dir, conversation_id)["messages"]]
+                == ["Tell me about pelicans", "Pelicans dive."]
+            ),
+            what="the branch shown, remembered",
+        )
