@@ -180,6 +180,14 @@ async def test_after_a_413_only_the_new_message_is_sent(
         await ui.send(pilot, app, "ok, a short question instead")
         assert said(fake_api.requests[-1].body) == [("user", "ok, a short question instead")]
         assert "not answered" in ui.screen_text(app)  # the first one still says so
+        fake_api.enqueue(Reply.text("Now it fits."))
+        await focus(pilot, app, ups=3)  # Ctrl+R with the cursor on it sends it again
+        await pilot.press("ctrl+r")
+        await ui.wait_until(pilot, lambda: len(fake_api.requests) == 3, what="sent again")
+        await ui.wait_idle(pilot, app)
+        assert said(fake_api.requests[-1].body) == [("user", "a huge paste")]
+        assert shown_texts(app) == ["a huge paste", "Now it fits."]
+        assert "not answered" not in ui.screen_text(app)
 
 
 async def test_a_reply_stopped_with_escape_continues_where_it_stopped(

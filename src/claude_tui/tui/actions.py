@@ -188,6 +188,21 @@ class MessageActions:
         self.screen.replying.start(conversation)
         self.screen.prompt.focus()  # as after sending: the reply streams below
 
+    def unanswered_focused(self) -> Message | None:
+        """The message with the cursor, if it is one of yours that was never answered."""
+        log = self.screen.log_view
+        message = log.focused_message if log.has_focus else None
+        return message if message is not None and message.id in self._unanswered else None
+
+    async def retry(self) -> None:
+        """Ctrl+R: send the unanswered message with the cursor again (its failed reply,
+        and what followed it, kept as a branch), or else retry the last turn."""
+        message = self.unanswered_focused()
+        if message is None:
+            await self.screen.replying.retry()
+        else:
+            await self.regenerate(message)
+
     async def continue_reply(self, message: Message) -> None:
         if message is self.screen.conversation.messages[-1]:
             await self.screen.replying.continue_reply()

@@ -264,8 +264,9 @@ class ChatScreen(Screen[None]):
             return self.actions.editing is not None
         if action == "stop":
             return self.session.busy
-        if action == "retry":
-            return not self.session.busy and self.conversation.can_retry
+        if action == "retry":  # the last turn, or the unanswered message with the cursor
+            retried = self.conversation.can_retry or bool(self.actions.unanswered_focused())
+            return not self.session.busy and retried
         if action == "continue_reply":
             return not self.session.busy and self.conversation.can_continue
         return True
@@ -310,7 +311,7 @@ class ChatScreen(Screen[None]):
         await self.replying.stop()
 
     async def action_retry(self) -> None:
-        await self.replying.retry()
+        await self.actions.retry()
 
     async def action_continue_reply(self) -> None:
         await self.replying.continue_reply()
