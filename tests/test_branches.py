@@ -258,3 +258,30 @@ def test_export_all_branches_from_the_command_line(cli: Cli) -> None:
     assert shown_only.returncode == every.returncode == 0, every.stderr
     assert "\nu2\n" not in shown_only.stdout and "u2 edited" in shown_only.stdout
     assert "(another branch, after message 2)\n\nu2\n" in every.stdout
+
+
+def test_deleting_the_version_shown_shows_the_other_and_undo_brings_it_back() -> None:
+    conversation = chat("u1", "a1", "u2", "a2")
+    edit(conversation, 2, "u2 edited", 10)
+    conversation.messages.append(said("assistant", "a2 new", 11))
+    before = branches.snapshot(conversation)
+    branches.delete(conversation, 2)
+    assert shown(conversation) == ["u1", "a1", "u2", "a2"]  # not a conversation cut short
+    assert branches.branch_mark(conversation, 2) is None
+    branches.restore(conversation, before)
+    assert shown(conversation) == ["u1", "a1", "u2 edited", "a2 new"]
+    assert branches.branch_mark(conversation, 2) == (2, 2)
+
+
+def test_other_branches_are_exported_each_whole_after_the_message_it_follows() -> None:
+    from claude_tui.store.export import to_markdown
+
+    conversation = chat("u1", "a1", "u2", "a2")
+    branches.fork(conversation, 1)  # ask again for a1: a1, u2, a2 go aside
+    conversation.messages.append(said("assistant", "a1 again", 10))
+    edit(conversation, 0, "u1 edited", 11)  # then edit u1: u1, a1 again go aside too
+    conversation.branches.reverse()  # (the order they are kept in does not matter)
+    every = to_markdown(conversation, all_branches=True)
+    order = ["\nu1\n", "\na1\n", "\nu2\n", "\na2\n", "\na1 again\n"]
+    positions = [every.index(text) for text in order]
+    assert positions == sorted(positions)

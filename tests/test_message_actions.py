@@ -52,7 +52,7 @@ async def test_edit_forks_and_the_old_branch_stays_intact_after_a_restart(
         await focus(pilot, app, ups=1)  # your second message
         await pilot.press("e")
         await ui.wait_until(
-            pilot, lambda: "Editing message 3" in ui.screen_text(app), what="the banner"
+            pilot, lambda: "Editing your message 2" in ui.screen_text(app), what="the banner"
         )
         assert ui.prompt(app).text == "two"
         await ui.type_text(pilot, " (edited)")
@@ -245,4 +245,83 @@ async def test_a_search_hit_in_another_branch_opens_that_branch(
                 == ["Tell me about pelicans", "Pelicans dive."]
             ),
             what="the branch shown, remembered",
+        )
+
+
+async def test_a_reply_that_just_arrived_is_outlined_like_any_other(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    """Its border was set while it streamed; once it ends, the style sheet's (and the
+    cursor's heavy outline) take over again."""
+    fake_api.enqueue(Reply.text("Fresh."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Hi")
+        await focus(pilot, app)
+        await ui.wait_until(pilot, lambda: "┏━ Claude" in ui.screen_text(app), what="outlined")
+        await pilot.press("up")
+        await ui.wait_until(pilot, lambda: "╭─ Claude" in ui.screen_text(app), what="not")
+
+
+async def test_an_edit_waits_while_another_conversation_is_open_and_no_draft_is_lost(
+    settings: Settings, fake_api: FakeAnthropic, data_dir: Path
+) -> None:
+    (other,) = ui.seed(data_dir, "Another one")
+    fake_api.enqueue(Reply.text("Hi."), Reply.text("Edited answer."))
+    async with ui.running(settings, open=other.id) as (app, pilot):
+        await pilot.press("ctrl+n")
+        await ui.wait_until(pilot, lambda: ui.open_conversation(app).id != other.id)
+        await ui.send(pilot, app, "hello")
+        mine = ui.open_conversation(app).id
+        await ui.type_text(pilot, "my own draft")
+        await focus(pilot, app, ups=1)
+        await pilot.press("e")
+        await ui.wait_until(pilot, lambda: ui.prompt(app).text == "hello", what="the text")
+        await ui.type_text(pilot, " CHANGED")
+        ui.chat_screen(app).opening.open(other.id)
+        await ui.wait_open(pilot, app, other.id)
+        assert "Editing your message" not in ui.screen_text(app)
+        assert ui.prompt(app).text == ""
+        ui.chat_screen(app).opening.open(mine)
+        await ui.wait_open(pilot, app, mine)
+        await ui.wait_until(
+            pilot, lambda: "Editing your message 1" in ui.screen_text(app), what="the edit back"
+        )
+        assert ui.prompt(app).text == "hello CHANGED"
+        await pilot.press("escape")
+        await ui.wait_until(
+            pilot, lambda: ui.prompt(app).text == "my own draft", what="the draft back"
+        )
+
+
+async def test_deleting_the_only_message_can_be_undone_from_the_palette(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("Alone."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "only one")
+        await focus(pilot, app, ups=1)
+        await pilot.press("d")
+        await ui.wait_for_screen(pilot, app, Confirm)
+        await pilot.press("enter")
+        await ui.wait_until(pilot, lambda: shown_texts(app) == [], what="nothing left")
+        await ui.palette(pilot, app, "undo", "Bring back what was deleted last")
+        await ui.wait_until(pilot, lambda: shown_texts(app) == ["only one", "Alone."])
+
+
+async def test_nothing_that_changes_the_messages_is_offered_while_a_reply_streams(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.text("First."))
+    gate = ui.held_reply(fake_api, "Slow and steady.", after="Slow")
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "one")
+        await ui.send_until_held(pilot, "two", gate, shown="Slow")
+        await focus(pilot, app, ups=3)  # your first message
+        footer = ui.screen_text(app).splitlines()[-1]
+        assert "Copy" in footer
+        assert "Edit" not in footer and "Delete" not in footer
+        gate.release()
+        await ui.wait_idle(pilot, app)
+        await ui.wait_until(
+            pilot, lambda: "Edit" in ui.screen_text(app).splitlines()[-1], what="offered again"
         )

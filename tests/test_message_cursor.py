@@ -292,7 +292,7 @@ async def test_c_then_a_number_copies_that_code_block(settings: Settings, data_d
 
         await press(pilot, "c", "5")  # no fifth block: nothing, a hint
         assert len(acts) == 1
-        assert "There is no code block 5: blocks 1 to 2." in ui.seen(app)
+        assert "This reply has 2 code blocks: no block 5." in ui.seen(app)
 
         await press(pilot, "c", "escape")  # Escape cancels, the cursor stays
         assert app.focused is log(app)

@@ -181,8 +181,9 @@ def turn_span(conversation: Conversation, index: int) -> range:
 
 def delete(conversation: Conversation, index: int) -> list[Message]:
     """Remove the message at ``index`` (yours with its replies). The messages after it
-    move up; the branches that followed a removed message follow the one before it.
-    What was removed."""
+    move up; the branches that followed a removed message follow the one before it. If
+    nothing comes after it but another version of it, that version is shown. What was
+    removed."""
     span = turn_span(conversation, index)
     removed = conversation.messages[span.start : span.stop]
     gone = {message.id for message in removed}
@@ -191,8 +192,28 @@ def delete(conversation: Conversation, index: int) -> list[Message]:
     for message in conversation.branches:
         if message.parent in gone:
             _set_parent(message, parent)
+    if index == len(conversation.messages):  # the end: show what else followed there
+        others = [message for message in conversation.branches if message.parent == parent]
+        if others:
+            bring_back(conversation, max(others, key=lambda message: message.created_at))
     conversation.touch()
     return removed
+
+
+def in_tree_order(conversation: Conversation) -> list[Message]:
+    """The branches' messages, each branch whole and in order, after the message it
+    follows (the oldest branch first): how a reader follows them."""
+    known = {message.id for message in conversation.branches}
+    children: dict[str | None, list[Message]] = defaultdict(list)
+    for message in sorted(conversation.branches, key=lambda m: m.created_at):
+        children[message.parent if message.parent in known else None].append(message)
+    ordered: list[Message] = []
+    waiting = list(reversed(children[None]))  # (each branch's first message)
+    while waiting:
+        message = waiting.pop()
+        ordered.append(message)
+        waiting.extend(reversed(children.get(message.id, [])))
+    return ordered
 
 
 def _usable(message: Message) -> bool:

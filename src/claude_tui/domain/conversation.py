@@ -89,9 +89,15 @@ class Conversation:
         self.updated_at = utc_now()
 
     @property
+    def every_message(self) -> list[Message]:
+        """The branch shown and every other branch: what was asked, and paid for."""
+        return [*self.messages, *self.branches] if self.branches else self.messages
+
+    @property
     def total_usage(self) -> Usage:
+        """Of every reply, on every branch: what the conversation has cost so far."""
         total = Usage()
-        for message in self.messages:
+        for message in self.every_message:
             if message.usage is not None:
                 total = total + message.usage
         return total

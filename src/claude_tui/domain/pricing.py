@@ -328,8 +328,9 @@ def total_cost(replies: Iterable[Metered], table: PriceTable | None = None) -> C
 
 
 def conversation_cost(conversation: Conversation, table: PriceTable | None = None) -> Cost:
-    """What the conversation's metered replies cost, as far as the table knows."""
-    return total_cost(metered(conversation.messages), table)
+    """What the conversation's metered replies cost (on every branch), as far as the
+    table knows."""
+    return total_cost(metered(conversation.every_message), table)
 
 
 def format_cost(dollars: float) -> str:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tui.domain import branches
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
@@ -152,7 +153,10 @@ def to_markdown(
     numbers = {message.id: number for number, message in enumerate(conversation.messages, 1)}
     shown = [(message, "") for message in conversation.messages]
     if all_branches and conversation.branches:
-        shown += [(message, _branch_note(message, numbers)) for message in conversation.branches]
+        shown += [
+            (message, _branch_note(message, numbers))
+            for message in branches.in_tree_order(conversation)
+        ]
     for message, note in shown:
         who = "You" if message.role == "user" else "Claude"
         sections.append(f"## {who} — {_when(message.created_at)}{note}")

@@ -77,7 +77,7 @@ class UsageIndex:
                 stored = self.store.read(conversation_id)
             except (OSError, StoreError):
                 continue
-            fresh[conversation_id] = (stored.key, metered(stored.conversation.messages))
+            fresh[conversation_id] = (stored.key, metered(stored.conversation.every_message))
         if fresh.keys() != cached.keys() or any(fresh[c] is not cached[c] for c in fresh):
             self.save(fresh)
         return {conversation_id: replies for conversation_id, (_, replies) in fresh.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
@@ -19,7 +19,8 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from claude_tui.domain import branches
-from claude_tui.domain.message import Message
+from claude_tui.domain.conversation import Conversation
+from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.store import export
 from claude_tui.tui.clipboard import Clipboard
 from claude_tui.tui.cursor import MessageCursor
@@ -52,27 +53,31 @@ class MessageActions:
         self._undo: list[tuple[str, branches.Snapshot]] = []  # (what, the tree before)
         self._unanswered: set[str] = set()
         self._clipboard: Clipboard | None = None
+        self._paused: dict[str, tuple[Editing, str]] = {}  # edits left: (edit, its text)
         self.cursor = MessageCursor(screen)  # Ctrl+Up, Escape, the menu on Enter
 
     # What the log draws on each message
 
     def marks(self, message: Message) -> MessageMarks:
         conversation = self.screen.conversation
+        unanswered = message.id in self._unanswered
+        if not conversation.branches:  # (no need to find where it is)
+            return MessageMarks(unanswered=unanswered)
         try:
             index = conversation.messages.index(message)
         except ValueError:
             return MessageMarks()
-        return MessageMarks(
-            branch=branches.branch_mark(conversation, index),
-            unanswered=message.id in self._unanswered,
-        )
+        return MessageMarks(branch=branches.branch_mark(conversation, index), unanswered=unanswered)
 
     def follow(self) -> None:
         """The open conversation changed: redraw the marks that changed with it."""
         screen = self.screen
         conversation = screen.conversation
         unanswered = branches.unanswered(conversation.messages)
-        if screen.session.replying_in(conversation):  # its message is being answered
+        replying = screen.session.replying_in(conversation)
+        with contextlib.suppress(NoMatches):
+            screen.log_view.changing = replying  # (nothing is changed under a reply)
+        if replying:  # its message is being answered
             users = [m for m in conversation.messages if m.role == "user"]
             unanswered.discard(users[-1].id if users else "")
         if unanswered != self._unanswered:
@@ -181,18 +186,29 @@ class MessageActions:
             return
         fork_at = index + 1 if message.role == "user" else index
         conversation = self.screen.conversation
+        after = len(conversation.messages) - fork_at - (message.role == "assistant")
         if fork_at < len(conversation.messages):
             branches.fork(conversation, fork_at)
+        if after > 0:
+            self.screen.tell(
+                f"The {after} message{'s' if after != 1 else ''} after it are kept on the "
+                "other branch: Left / Right on the new reply switches back.",
+                timeout=8,
+            )
         async with self.screen.view_lock:
             await self.screen.draw()
         self.screen.replying.start(conversation)
         self.screen.prompt.focus()  # as after sending: the reply streams below
 
     def unanswered_focused(self) -> Message | None:
-        """The message with the cursor, if it is one of yours that was never answered."""
+        """The message with the cursor, if it is one of yours that was never answered, or
+        a failed reply before the last message (Ctrl+R asks again for it)."""
         log = self.screen.log_view
         message = log.focused_message if log.has_focus else None
-        return message if message is not None and message.id in self._unanswered else None
+        if message is None or message is self.screen.conversation.messages[-1]:
+            return None  # (the last turn: retried as ever)
+        failed = message.role == "assistant" and message.status is TurnStatus.FAILED
+        return message if failed or message.id in self._unanswered else None
 
     async def retry(self) -> None:
         """Ctrl+R: send the unanswered message with the cursor again (its failed reply,
@@ -227,7 +243,7 @@ class MessageActions:
         screen = self.screen
         if len(what) > len("this message"):
             confirmed = await screen.app.push_screen_wait(
-                Confirm("Delete", f"Delete {what}?\n\nU (on a message) undoes it.", "Delete")
+                Confirm("Delete", f"Delete {what}?\n\nu (on a message) undoes it.", "Delete")
             )
             if not confirmed:
                 return
@@ -239,7 +255,7 @@ class MessageActions:
         self._undo = [*self._undo[-UNDO_DEPTH + 1 :], (what, before)]
         self._set_can_undo()
         await self._changed(index)
-        screen.tell(f"Deleted {what}. Press U on a message to undo.", timeout=6)
+        screen.tell(f"Deleted {what}. Press u on a message (or Ctrl+P → Undo) to undo.", timeout=6)
 
     async def undo(self, _: Message | None = None) -> None:
         if not self._undo or self._refused():
@@ -249,7 +265,11 @@ class MessageActions:
         self._set_can_undo()
         branches.restore(self.screen.conversation, before)
         await self._changed(self.screen.log_view.cursor)
-        self.screen.tell(f"Undone: {what} is back.", timeout=4)
+        self.screen.tell(f"Undone: {what} {'are' if 'and' in what else 'is'} back.", timeout=4)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
 
     def _set_can_undo(self) -> None:
         with contextlib.suppress(NoMatches):
@@ -259,33 +279,65 @@ class MessageActions:
 
     async def edit(self, message: Message) -> None:
         screen = self.screen
-        index = self._index(message)
-        if index is None or message.role != "user" or self._refused():
+        if self._index(message) is None or message.role != "user" or self._refused():
             return
         prompt = screen.prompt
         draft = self.editing.draft if self.editing is not None else prompt.text
-        self.editing = Editing(screen.conversation.id, message.id, draft)
-        prompt.text = message.text
-        prompt.move_cursor(prompt.document.end)
+        self._begin_edit(Editing(screen.conversation.id, message.id, draft), message.text)
         prompt.focus()
-        banner = Content(
-            f"Editing message {index + 1} · Enter sends it as a new branch · Esc cancels"
+
+    def _begin_edit(self, editing: Editing, text: str) -> None:
+        """The message's text (or the edit so far) in the input box, under the banner."""
+        screen = self.screen
+        self.editing = editing
+        screen.prompt.set_draft(text)
+        yours = [m.id for m in screen.conversation.messages if m.role == "user"]
+        number = yours.index(editing.message_id) + 1
+        self._banner(
+            f"Editing your message {number} · Enter sends it as a new branch · Esc cancels"
         )
-        try:
-            screen.query_one("#edit-banner", Static).update(banner)
-        except NoMatches:
-            await screen.query_one("#chat").mount(Static(banner, id="edit-banner"), before=prompt)
+
+    def _banner(self, text: str | None) -> None:
+        """Show the banner above the input box with ``text``, or remove it (None)."""
+        screen = self.screen
+        with contextlib.suppress(NoMatches):  # (closing: the widgets may be gone)
+            if text is None:
+                screen.query_one("#edit-banner").remove()
+            elif banners := list(screen.query("#edit-banner").results(Static)):
+                banners[0].update(Content(text))
+            else:
+                banner = Static(Content(text), id="edit-banner")
+                screen.query_one("#chat").mount(banner, before=screen.prompt)
         screen.refresh_bindings()
 
     def cancel_edit(self) -> None:
+        """Escape: the draft the input box held comes back."""
         editing, self.editing = self.editing, None
-        if editing is None:
-            return
-        with contextlib.suppress(NoMatches):
-            self.screen.query_one("#edit-banner").remove()
+        if editing is not None:
+            self._banner(None)
             if editing.conversation_id == self.screen.conversation.id:
-                self.screen.prompt.text = editing.draft
-        self.screen.refresh_bindings()
+                self.screen.prompt.set_draft(editing.draft)
+
+    def leaving(self) -> None:
+        """Another conversation opens: an edit under way waits for this one to come back,
+        and the input box holds its draft again (the draft book keeps it)."""
+        editing, self.editing = self.editing, None
+        if editing is not None:
+            self._paused[editing.conversation_id] = (editing, self.screen.prompt.text)
+            self.screen.prompt.set_draft(editing.draft)
+            self._banner(None)
+
+    def arrived(self, conversation: Conversation) -> None:
+        """``conversation`` is open again: its edit goes on where it was left."""
+        paused = self._paused.pop(conversation.id, None)
+        if paused is None:
+            return
+        editing, text = paused
+        if any(m.id == editing.message_id for m in conversation.messages):
+            self._begin_edit(replace(editing, draft=self.screen.prompt.text), text)
+        elif text.strip():  # its message is gone (another copy deleted it): a draft now
+            prompt = self.screen.prompt
+            prompt.set_draft(text + (f"\n\n{prompt.text}" if prompt.text else ""))
 
     def take_edit(self, conversation_id: str) -> int | None:
         """Sending now: where the edited message is (its text is replaced there by a new
@@ -294,8 +346,6 @@ class MessageActions:
         if editing is None or editing.conversation_id != conversation_id:
             return None
         self.editing = None
-        with contextlib.suppress(NoMatches):
-            self.screen.query_one("#edit-banner").remove()
-        self.screen.refresh_bindings()
+        self._banner(None)
         ids = [m.id for m in self.screen.conversation.messages]
         return ids.index(editing.message_id) if editing.message_id in ids else None

@@ -167,6 +167,14 @@ class ClaudeTUI(App[None]):
             turn = [("Stop reply", "Stop the streaming reply (Escape)", chat.action_stop)]
         elif chat.conversation.can_retry:
             turn = [("Retry", "Send the last message again (Ctrl+R)", chat.action_retry)]
+        if not chat.session.busy and chat.actions.can_undo:
+            turn.append(
+                (
+                    "Undo",
+                    "Bring back what was deleted last (u on a message)",
+                    lambda: chat.run_worker(chat.actions.undo()),
+                )
+            )
         if not chat.session.busy and chat.conversation.can_continue:
             turn.append(
                 (

@@ -108,8 +108,11 @@ class Opening:
             if not prompt.text:
                 prompt.set_draft(screen.drafts.claim(conversation))
         elif conversation is not screen.conversation:
+            screen.actions.leaving()  # an edit under way waits; its draft is swapped
             prompt.set_draft(screen.drafts.swap(screen.conversation, prompt.text, conversation))
-        screen.conversation = conversation
+        before, screen.conversation = screen.conversation, conversation
+        if conversation is not before:
+            screen.actions.arrived(conversation)  # (an edit left here goes on)
 
     async def new_now(self) -> None:
         """A new conversation, unless the open one has no message yet."""

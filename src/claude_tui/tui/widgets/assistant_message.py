@@ -166,8 +166,9 @@ class AssistantMessageView(Vertical):
         # Inline, not a class: a class on this container restyles every block of the
         # reply (cheap since one widget draws a text's Markdown, but not free).
         border_color = STATUS_COLORS.get(self.message.status)
-        if border_color is None:
-            self.styles.clear_rule("border")  # the style sheet's, .cursor's when it has it
+        if border_color is None:  # the style sheet's, .cursor's when it has it
+            for side in ("border_top", "border_right", "border_bottom", "border_left"):
+                self.styles.clear_rule(side)  # ("border" is only a shorthand: no rule)
         else:
             color = Color.parse(self.app.theme_variables.get(border_color, "red"))
             self.styles.border = ("heavy" if self.cursor else "round", color)

@@ -34,12 +34,18 @@ MessageView = UserMessageView | LongUserMessageView | AssistantMessageView
 CODE_PROMPT = "press the block's number · Escape cancels"
 
 
+CHANGES = {"edit", "regenerate", "delete", "undo", "branch_previous", "branch_next"}
+
+
 class CursorLog(VerticalScroll, can_focus=True):
     """A scrolling list of message views with a cursor on one of them."""
 
     BINDINGS = LOG_BINDINGS
 
     can_undo: var[bool] = var(False, bindings=True)
+    changing: var[bool] = var(False, bindings=True)
+    """A reply streams into these messages (the screen sets it): nothing that changes them
+    (edit, ask again, delete, undo, branches) is offered until it ends."""
     """There is a change to the messages to undo (the screen sets it): ``u`` is offered."""
 
     class CursorLeft(UIMessage, namespace="message_log"):
@@ -220,6 +226,10 @@ class CursorLog(VerticalScroll, can_focus=True):
         if message is None:
             return False
         streaming = message.status is TurnStatus.STREAMING
+        if self.changing and action in CHANGES:
+            return False
+        if action == "details":
+            return message.role == "assistant"
         if action == "edit":
             return message.role == "user"
         if action == "regenerate":
@@ -315,5 +325,5 @@ class CursorLog(VerticalScroll, can_focus=True):
         if 1 <= number <= count:
             self._act("copy_code", number)
         else:
-            blocks = "block 1" if count == 1 else f"blocks 1 to {count}"
-            self.notify(f"There is no code block {number}: {blocks}.", timeout=3, markup=False)
+            blocks = "1 code block" if count == 1 else f"{count} code blocks"
+            self.notify(f"This reply has {blocks}: no block {number}.", timeout=3, markup=False)

@@ -43,6 +43,8 @@ def _status_text(message: Message, last: bool) -> Content:
     if message.status is TurnStatus.STREAMING:
         return Content.assemble(("● ", "bold"), "streaming…")
     if message.status is TurnStatus.STOPPED:
+        if last and message.text.strip():
+            hint = "Ctrl+O continues it, Ctrl+R asks again."
         return Content.assemble(("■ stopped by you", "bold"), " · " if hint else "", hint)
     if message.status is TurnStatus.FAILED:
         error = message.error
