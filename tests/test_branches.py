@@ -285,3 +285,15 @@ def test_other_branches_are_exported_each_whole_after_the_message_it_follows() -
     order = ["\nu1\n", "\na1\n", "\nu2\n", "\na2\n", "\na1 again\n"]
     positions = [every.index(text) for text in order]
     assert positions == sorted(positions)
+
+
+def test_what_every_branch_cost_is_counted() -> None:
+    from claude_tui.domain.usage import Usage
+
+    conversation = chat("u1", "a1")
+    conversation.messages[1].usage = Usage(input_tokens=100, output_tokens=10)
+    branches.fork(conversation, 1)  # asked again: the first reply was paid for too
+    again = said("assistant", "a1 again", 10)
+    again.usage = Usage(input_tokens=100, output_tokens=20)
+    conversation.messages.append(again)
+    assert conversation.total_usage == Usage(input_tokens=200, output_tokens=30)
