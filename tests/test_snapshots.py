@@ -340,8 +340,12 @@ def test_editing_a_message_shows_the_banner(
     snap_compare: Any, settings: Settings, data_dir: Path
 ) -> None:
     conversation = _markdown_conversation(data_dir)
-    assert snap_compare(
-        make_app(settings),
-        terminal_size=(120, 36),
-        run_before=_marked(conversation.id, {}, "ctrl+up", "up", "e"),
-    )
+    marked = _marked(conversation.id, {}, "ctrl+up", "up", "e")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await marked(pilot)
+        prompt = pilot.app.screen.query_one(PromptInput)  # the draft's estimate, once shown
+        await wait_until(pilot, lambda: prompt.border_subtitle is not None)
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)

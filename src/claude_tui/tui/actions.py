@@ -339,13 +339,21 @@ class MessageActions:
             prompt = self.screen.prompt
             prompt.set_draft(text + (f"\n\n{prompt.text}" if prompt.text else ""))
 
+    def edit_point(self) -> int | None:
+        """Where the message being edited is in the open conversation (None: no edit)."""
+        editing = self.editing
+        if editing is None or editing.conversation_id != self.screen.conversation.id:
+            return None
+        ids = [m.id for m in self.screen.conversation.messages]
+        return ids.index(editing.message_id) if editing.message_id in ids else None
+
     def take_edit(self, conversation_id: str) -> int | None:
         """Sending now: where the edited message is (its text is replaced there by a new
         branch), or None if no edit is under way (or its message is gone)."""
         editing = self.editing
         if editing is None or editing.conversation_id != conversation_id:
             return None
+        point = self.edit_point()
         self.editing = None
         self._banner(None)
-        ids = [m.id for m in self.screen.conversation.messages]
-        return ids.index(editing.message_id) if editing.message_id in ids else None
+        return point

@@ -44,9 +44,10 @@ def count_params(request: dict[str, Any]) -> dict[str, Any]:
     return {key: request[key] for key in COUNTED if key in request}
 
 
-def with_draft(conversation: Conversation, draft: str) -> Conversation:
-    """A copy of the conversation (sharing its messages) with the draft sent last."""
-    return replace(conversation, messages=[*conversation.messages, Message.user(draft)])
+def with_draft(conversation: Conversation, draft: str, upto: int | None = None) -> Conversation:
+    """A copy of the conversation (sharing its messages) with the draft sent last; with
+    ``upto`` (an edit of that message), in its place."""
+    return replace(conversation, messages=[*conversation.messages[:upto], Message.user(draft)])
 
 
 class Estimate:
@@ -88,18 +89,21 @@ class Estimate:
         if not draft.strip() or not screen.services.client.has_credentials:
             self._hide()
             return
+        upto = screen.actions.edit_point()  # an edit: what follows it is not sent
         screen.run_worker(
-            self._counted(screen.conversation, draft),
+            self._counted(screen.conversation, draft, upto),
             group="estimate",
             exclusive=True,
             exit_on_error=False,
         )
 
-    async def _counted(self, conversation: Conversation, draft: str) -> None:
+    async def _counted(self, conversation: Conversation, draft: str, upto: int | None) -> None:
         screen = self.screen
         client = screen.services.client
         try:
-            request = await asyncio.to_thread(client.request_for, with_draft(conversation, draft))
+            request = await asyncio.to_thread(
+                client.request_for, with_draft(conversation, draft, upto)
+            )
             count = await client.count_tokens(count_params(request))
         except Exception:  # an estimate: a failure shows nothing
             count = None
