@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock
-from claude_tui.domain.branches import unanswered
+from claude_tui.domain.branches import answers, unanswered
 from claude_tui.domain.context import thinking_readable
 from claude_tui.domain.conversation import Conversation
-from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.message import Message
 from claude_tui.domain.settings import ChatSettings
 
 SAMPLING_API_VERSION = "2023-06-01"
@@ -50,7 +50,7 @@ def history_params(
     """
     last = len(messages) - 1
     last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
-    skipped = unanswered(list(messages[:last_user]))
+    skipped = unanswered(messages[:last_user])
     turns: list[dict[str, Any]] = []
     for position, message in enumerate(messages):
         if message.role == "user":
@@ -63,8 +63,7 @@ def history_params(
                 turns.append(turn)
             continue
         resumed = continuing and position == last
-        usable = message.status not in (TurnStatus.FAILED, TurnStatus.STREAMING)
-        if not (usable or resumed) or not message.text.strip():
+        if not (answers(message) or (resumed and message.text.strip())):
             continue
         content = _reply_content(message, message.id in readable)
         if resumed:

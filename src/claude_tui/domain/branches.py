@@ -15,6 +15,7 @@ Every change here moves messages between the two lists and never drops one, exce
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,21 +79,14 @@ def _newest_line(first: Message, children: dict[str | None, list[Message]]) -> l
     return line
 
 
-def bring_back(conversation: Conversation, first: Message, through: Message | None = None) -> None:
-    """Make ``first`` (a message of the branches following the current branch's last
-    message) and the newest line below it part of the current branch; with ``through``
-    (a message below ``first``), the line that leads to it, then the newest below it."""
+def bring_back(conversation: Conversation, line: list[Message]) -> None:
+    """Make ``line`` part of the current branch, and below it the line that leads to the
+    newest message: messages of the branches, the first following the current branch's
+    last message, each of the others the one before it."""
     children: dict[str | None, list[Message]] = defaultdict(list)
     for message in conversation.branches:
         children[message.parent].append(message)
-    line = [first]
-    if through is not None:
-        by_id = {message.id: message for message in conversation.branches}
-        down = [through]
-        while down[-1] is not first and down[-1].parent in by_id:
-            down.append(by_id[down[-1].parent])
-        line = down[::-1]
-    line += _newest_line(line[-1], children)[1:]
+    line = [*line, *_newest_line(line[-1], children)[1:]]
     taken = {message.id for message in line}
     conversation.branches[:] = [m for m in conversation.branches if m.id not in taken]
     for message in line:
@@ -107,14 +101,15 @@ def reveal(conversation: Conversation, message_id: str) -> bool:
     target = by_id.get(message_id)
     if target is None:
         return False
-    first = target
-    while first.parent in by_id:
-        first = by_id[first.parent]
+    up = [target]  # the message, then the ones it follows, up to the branch's first
+    while up[-1].parent in by_id:
+        up.append(by_id[up[-1].parent])
+    first = up[-1]
     on_branch = [message.id for message in conversation.messages]
     if first.parent is not None and first.parent not in on_branch:
         return False  # (it follows a message that is gone: not part of the tree)
     set_aside(conversation, 0 if first.parent is None else on_branch.index(first.parent) + 1)
-    bring_back(conversation, first, target)
+    bring_back(conversation, up[::-1])
     conversation.touch()
     return True
 
@@ -127,7 +122,7 @@ def switch(conversation: Conversation, index: int, step: int) -> bool:
     if not 0 <= position < len(alternatives):
         return False
     set_aside(conversation, index)
-    bring_back(conversation, alternatives[position])
+    bring_back(conversation, [alternatives[position]])
     conversation.touch()
     return True
 
@@ -195,7 +190,7 @@ def delete(conversation: Conversation, index: int) -> list[Message]:
     if index == len(conversation.messages):  # the end: show what else followed there
         others = [message for message in conversation.branches if message.parent == parent]
         if others:
-            bring_back(conversation, max(others, key=lambda message: message.created_at))
+            bring_back(conversation, [max(others, key=lambda message: message.created_at)])
     conversation.touch()
     return removed
 
@@ -216,14 +211,14 @@ def in_tree_order(conversation: Conversation) -> list[Message]:
     return ordered
 
 
-def _usable(message: Message) -> bool:
+def answers(message: Message) -> bool:
     """A reply that answers the message before it (what is sent back as its answer)."""
     return message.status not in (TurnStatus.FAILED, TurnStatus.STREAMING) and bool(
         message.text.strip()
     )
 
 
-def unanswered(messages: list[Message]) -> set[str]:
+def unanswered(messages: Sequence[Message]) -> set[str]:
     """The ids of the user's messages with no reply to send back with them (their turn
     failed, or was never sent), except one a reply is streaming to now."""
     ids: set[str] = set()
@@ -233,7 +228,7 @@ def unanswered(messages: list[Message]) -> set[str]:
             if waiting is not None:
                 ids.add(waiting.id)
             waiting = message
-        elif waiting is not None and (_usable(message) or message.status is TurnStatus.STREAMING):
+        elif waiting is not None and (answers(message) or message.status is TurnStatus.STREAMING):
             waiting = None
     if waiting is not None:
         ids.add(waiting.id)

@@ -32,7 +32,9 @@ from claude_tui.store.conversations import (
 )
 from claude_tui.store.index import FileKey
 
-_ON_BRANCH: Any = object()  # (a message of the current branch: its line has no parent)
+# A message as a save takes it on the event loop: (message, edition, a copy if it
+# streams, the message it follows when off the branch shown)
+_Entry = tuple[Message, int, dict[str, Any] | None, str | None]
 LINE_CACHE_CONVERSATIONS = 8  # conversations whose encoded messages are kept
 MERGE_ATTEMPTS = 5  # a file changed under each of this many saves in a row: give up
 
@@ -124,34 +126,41 @@ class ConversationKeeper:
         """
         header = conversation.header_dict()
         known = self._lines.pop(conversation.id, {})
-        # (message, edition, a copy if it streams, its parent if on a branch)
-        entries = [
-            [
-                (m, m.edition, m.to_dict() if m.status is TurnStatus.STREAMING else None, parent)
-                for m in ms
-                for parent in (m.parent if branch else _ON_BRANCH,)
-            ]
-            for ms, branch in ((conversation.messages, False), (conversation.branches, True))
-        ]
+
+        def taken(message: Message) -> _Entry:
+            streaming = message.status is TurnStatus.STREAMING
+            return (
+                message,
+                message.edition,
+                message.to_dict() if streaming else None,
+                message.parent,
+            )
+
+        shown = [taken(message) for message in conversation.messages]
+        aside = [taken(message) for message in conversation.branches]
 
         def encode() -> bytes:
             reusable: dict[str, tuple[Message, int, str]] = {}
-            lines: list[list[str]] = [[], []]
-            for part, entry in zip(lines, entries, strict=True):
-                for message, edition, copy, parent in entry:
+
+            def lines_of(entries: list[_Entry], branch: bool) -> list[str]:
+                lines: list[str] = []
+                for message, edition, copy, parent in entries:
                     cached = known.get(message.id)
                     if copy is None and cached and cached[0] is message and cached[1] == edition:
                         line = cached[2]
                     else:
                         data = copy if copy is not None else message.to_dict()
-                        if parent is not _ON_BRANCH:
+                        if branch:  # (off the branch shown: with the message it follows)
                             data["parent"] = parent
                         line = encode_message(data)
                     if copy is None:
                         reusable[message.id] = (message, edition, line)
-                    part.append(line)
+                    lines.append(line)
+                return lines
+
+            encoded = encode_lines(header, lines_of(shown, False), lines_of(aside, True))
             self._remember_lines(conversation.id, reusable)
-            return encode_lines(header, *lines)
+            return encoded
 
         return encode
 

@@ -50,7 +50,7 @@ class MessageActions:
         self.screen = screen
         self.editing: Editing | None = None
         self.last_copy: str | None = None  # for "Save the last copy to a file"
-        self._undo: list[tuple[str, branches.Snapshot]] = []  # (what, the tree before)
+        self._undo: list[tuple[int, branches.Snapshot]] = []  # (messages, the tree before)
         self._unanswered: set[str] = set()
         self._clipboard: Clipboard | None = None
         self._paused: dict[str, tuple[Editing, str]] = {}  # edits left: (edit, its text)
@@ -63,9 +63,8 @@ class MessageActions:
         unanswered = message.id in self._unanswered
         if not conversation.branches:  # (no need to find where it is)
             return MessageMarks(unanswered=unanswered)
-        try:
-            index = conversation.messages.index(message)
-        except ValueError:
+        index = self._index(message)
+        if index is None:
             return MessageMarks()
         return MessageMarks(branch=branches.branch_mark(conversation, index), unanswered=unanswered)
 
@@ -235,13 +234,14 @@ class MessageActions:
         index = self._index(message)
         if index is None or self._refused():
             return
-        span = branches.turn_span(self.screen.conversation, index)
-        what = "this message and its reply" if len(span) > 1 else "this message"
-        self.screen.run_worker(self._delete(message, what), group="actions")
+        count = len(branches.turn_span(self.screen.conversation, index))
+        self.screen.run_worker(self._delete(message, count), group="actions")
 
-    async def _delete(self, message: Message, what: str) -> None:
+    async def _delete(self, message: Message, count: int) -> None:
+        """Delete ``count`` messages from ``message`` on: more than one, once confirmed."""
         screen = self.screen
-        if len(what) > len("this message"):
+        what = _deleted(count)
+        if count > 1:
             confirmed = await screen.app.push_screen_wait(
                 Confirm("Delete", f"Delete {what}?\n\nu (on a message) undoes it.", "Delete")
             )
@@ -252,7 +252,7 @@ class MessageActions:
             return
         before = branches.snapshot(screen.conversation)
         branches.delete(screen.conversation, index)
-        self._undo = [*self._undo[-UNDO_DEPTH + 1 :], (what, before)]
+        self._undo = [*self._undo[-UNDO_DEPTH + 1 :], (count, before)]
         self._set_can_undo()
         await self._changed(index)
         screen.tell(f"Deleted {what}. Press u on a message (or Ctrl+P → Undo) to undo.", timeout=6)
@@ -261,11 +261,12 @@ class MessageActions:
         if not self._undo or self._refused():
             self.screen.tell("Nothing to undo.", timeout=4)
             return
-        what, before = self._undo.pop()
+        count, before = self._undo.pop()
         self._set_can_undo()
         branches.restore(self.screen.conversation, before)
         await self._changed(self.screen.log_view.cursor)
-        self.screen.tell(f"Undone: {what} {'are' if 'and' in what else 'is'} back.", timeout=4)
+        back = "are" if count > 1 else "is"
+        self.screen.tell(f"Undone: {_deleted(count)} {back} back.", timeout=4)
 
     @property
     def can_undo(self) -> bool:
@@ -357,3 +358,8 @@ class MessageActions:
         self.editing = None
         self._banner(None)
         return point
+
+
+def _deleted(count: int) -> str:
+    """What a delete of ``count`` messages (yours and its replies) takes, in words."""
+    return "this message and its reply" if count > 1 else "this message"
