@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+
+# Unicode text never holds a surrogate code point on its own. One gets into a Python string
+# from bytes that were not UTF-8 (argv and stdin decode them as surrogate escapes), from a
+# JSON escape such as "\\ud800" (a stream's delta, a file), and it cannot be encoded again.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """``text`` with every surrogate code point replaced by U+FFFD, the replacement
+    character: the one rule for text that enters the app (input, streams, files), so what
+    is kept can always be written, sent and shown."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def decoded(raw: bytes) -> str:
+    """Bytes read as UTF-8, each invalid sequence replaced by U+FFFD."""
+    return raw.decode("utf-8", "replace")
+
 
 # C0 controls (but tab and newline), DEL and C1 controls become visible symbols, so
 # escape sequences in a reply or a title can never reach the terminal as codes.
