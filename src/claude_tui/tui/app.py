@@ -81,6 +81,7 @@ class ClaudeTUI(App[None]):
             models=ModelCache.in_folder(paths.cache_dir()),
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
+        self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
 
     @property
@@ -101,7 +102,15 @@ class ClaudeTUI(App[None]):
     ) -> None:
         """Every notification of the app (its screens and widgets hand theirs to the app):
         a conversation's title, a file name or an error in it can never reach the
-        terminal as control codes."""
+        terminal as control codes. A notice still showing is not stacked again (a key
+        pressed again and again while it is refused)."""
+        now = time.monotonic()
+        showing = self._notices_showing
+        for notice in [notice for notice, until in showing.items() if until <= now]:
+            del showing[notice]
+        if (message, title, severity) in showing:
+            return
+        showing[message, title, severity] = now + (timeout or self.NOTIFICATION_TIMEOUT)
         super().notify(
             printable(message),
             title=printable(title),
@@ -109,6 +118,10 @@ class ClaudeTUI(App[None]):
             timeout=timeout,
             markup=markup,
         )
+
+    def clear_notifications(self) -> None:
+        self._notices_showing.clear()
+        super().clear_notifications()
 
     # -- start and quit ------------------------------------------------------------
 

@@ -173,6 +173,11 @@ class Slash:
         elif not await self.run(command):
             screen.prompt.give_back(submitted.text)
 
+    def refuses_now(self, text: str) -> bool:
+        """Whether the message ``text`` cannot be sent now (and said why), asked as Enter
+        is pressed. A command is never refused here: it runs, or says why not."""
+        return parse(text) is None and self.screen.replying.refuse()
+
     def refuse(self, text: str, why: str) -> None:
         self.screen.prompt.give_back(text)
         self.screen.tell(why, severity="warning", timeout=15)

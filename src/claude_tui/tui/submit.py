@@ -24,9 +24,15 @@ class SubmitHandshake:
     draft of the conversation it was typed in.
     """
 
-    def __init__(self, prompt: PromptInput, accept: Callable[[Submitted], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        prompt: PromptInput,
+        accept: Callable[[Submitted], Awaitable[None]],
+        refuses: Callable[[str], bool],
+    ) -> None:
         self.prompt = prompt
         self.accept = accept
+        prompt.refuses = refuses  # asked as Enter is pressed: a refused text stays put
 
     async def received(self, submitted: Submitted) -> None:
         """The box's message arrived: take it, unless a switch or quit already did."""

@@ -107,7 +107,7 @@ class ChatScreen(Screen[None]):
     def on_mount(self) -> None:
         self.log_view.prices = self.meter.prices
         self.log_view.marks = self.actions.marks
-        self.submit = SubmitHandshake(self.prompt, self.slash.accept)
+        self.submit = SubmitHandshake(self.prompt, self.slash.accept, self.slash.refuses_now)
         self.prompt.completer = self.slash.key
         self.prompt.message_history = lambda: self.conversation.messages
 

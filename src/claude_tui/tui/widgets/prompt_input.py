@@ -77,6 +77,8 @@ class PromptInput(TextArea):
         self.owner: str | None = None
         # Submitted but not yet taken by the app (keys can outrun messages).
         self.unacknowledged: list[PromptInput.Submitted] = []
+        # Set by the screen: whether it refuses ``text`` now (and has said why).
+        self.refuses: Callable[[str], bool] = lambda text: False
         # Offered each key first (the app's completion of slash commands): True if it
         # took the key, which then does nothing else.
         self.completer: Callable[[str], bool] | None = None
@@ -116,16 +118,20 @@ class PromptInput(TextArea):
         """Post the text and clear the box; blank input is not sent.
 
         Clearing here, in order with the keys, keeps whatever is typed next. If the
-        app cannot send now, it hands the text back with :meth:`give_back`. Cleared
+        app cannot send now, it hands the text back with :meth:`give_back`. Text the
+        app refuses at once (``refuses``: Claude is still replying, say) stays in the box
+        untouched, and so does text typed while the message before is still being
+        taken, so that refused messages are never glued together. Cleared
         by loading nothing rather than by an edit, which would copy the whole text out
         for undo (a second and more for a 1 MB paste).
         """
         text = self.text
-        if text.strip():
-            self.load_text("")
-            submitted = self.Submitted(text, self.owner)
-            self.unacknowledged.append(submitted)
-            self.post_message(submitted)
+        if not text.strip() or self.unacknowledged or self.refuses(text):
+            return  # one message in flight at a time; a refused one stays as it was typed
+        self.load_text("")
+        submitted = self.Submitted(text, self.owner)
+        self.unacknowledged.append(submitted)
+        self.post_message(submitted)
 
     def acknowledge(self, submitted: Submitted) -> bool:
         """The app takes this submission; False if it was already taken."""
