@@ -28,7 +28,12 @@ from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import is_long
 from claude_tui.tui.widgets.markdown_render import code_blocks
 from claude_tui.tui.widgets.message_marks import MessageMarks, marked_title
-from claude_tui.tui.widgets.other_blocks import other_block_view, tool_use_text, tool_use_view
+from claude_tui.tui.widgets.other_blocks import (
+    OverflowView,
+    other_block_view,
+    tool_use_text,
+    tool_use_view,
+)
 from claude_tui.tui.widgets.reply_footer import (
     PLAIN_NOTE,
     RETRY_HINT,
@@ -40,6 +45,7 @@ from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
 from claude_tui.tui.widgets.thinking import ThinkingView
 
 SYNC_INTERVAL = 0.1  # seconds between redraws of a streaming reply
+VIEW_LIMIT = 200  # views a reply draws at most, the last for all the blocks left
 STATUS_COLORS = {
     TurnStatus.STREAMING: "accent",
     TurnStatus.FAILED: "error",
@@ -49,15 +55,56 @@ TITLE = "Claude"
 __all__ = ["PLAIN_NOTE", "RETRY_HINT", "AssistantMessageView", "block_view", "reply_code_blocks"]
 
 
+def block_runs(content: list[ContentBlock]) -> list[range]:
+    """The blocks each view draws: text blocks side by side as one text (joined as
+    :attr:`Message.text` joins them, so a reply of ten thousand short blocks is one view
+    and not ten thousand), any other block alone."""
+    runs: list[range] = []
+    start = 0
+    for position in range(1, len(content)):
+        if not (isinstance(content[position], TextBlock) and _is_text(content[position - 1])):
+            runs.append(range(start, position))
+            start = position
+    if content:
+        runs.append(range(start, len(content)))
+    return runs
+
+
+def view_groups(content: list[ContentBlock]) -> list[range]:
+    """The blocks each view draws: :func:`block_runs`, but no more than ``VIEW_LIMIT``
+    views, the last of them for every block left (see :class:`OverflowView`)."""
+    runs = block_runs(content)
+    if len(runs) > VIEW_LIMIT:
+        runs[VIEW_LIMIT - 1 :] = [range(runs[VIEW_LIMIT - 1].start, len(content))]
+    return runs
+
+
+def _overflows(groups: list[range], index: int) -> bool:
+    return index == VIEW_LIMIT - 1 and groups[index].stop - groups[index].start > 1
+
+
+def _is_text(block: ContentBlock) -> bool:
+    return isinstance(block, TextBlock)
+
+
+def run_text(content: list[ContentBlock], run: range) -> str | None:
+    """The text a run of text blocks draws; None for a run of another block."""
+    if not _is_text(content[run.start]):
+        return None
+    return "\n\n".join(_text_of(content[position]) for position in run)
+
+
 def reply_code_blocks(message: Message) -> list[str]:
     """The code blocks of a reply, numbered as drawn while it has the cursor: block N is
     ``reply_code_blocks(message)[N - 1]``. The blocks of every text drawn as Markdown, in
     order (text too long for Markdown is drawn plain, without numbers)."""
+    content = message.content
+    texts = (run_text(content, run) for run in block_runs(content))
     return [
         code
-        for block in message.content
-        if isinstance(block, TextBlock) and not is_long(block.text)
-        for code in code_blocks(block.text)
+        for text in texts
+        if text is not None and not is_long(text)
+        for code in code_blocks(text)
     ]
 
 
@@ -77,16 +124,24 @@ def _thinking_done(message: Message, position: int) -> bool:
     )
 
 
-def block_view(message: Message, position: int) -> Widget:
-    """The view of the reply's block at ``position``."""
-    block = message.content[position]
-    if isinstance(block, TextBlock):
-        if is_long(block.text):
-            return LongTextBlockView(block.text)
-        return TextBlockView(block.text)
+def block_view(
+    message: Message, run: range, *, seconds: float | None, done: bool, overflow: bool = False
+) -> Widget:
+    """The view of the reply's blocks in ``run`` (see :func:`view_groups`), caught up with
+    them (``done``: they are complete); ``seconds`` as :func:`_thinking_seconds` gives;
+    ``overflow``: the blocks past the views drawn one each."""
+    if overflow:
+        return OverflowView(message.content[run.start : run.stop], done=done)
+    text = run_text(message.content, run)
+    if text is not None:
+        view: LongTextBlockView | TextBlockView
+        view = LongTextBlockView(text) if is_long(text) else TextBlockView(text)
+        view.catch_up(text, final=done)
+        return view
+    block = message.content[run.start]
     if isinstance(block, ThinkingBlock):
-        done = _thinking_done(message, position)
-        return ThinkingView(block.thinking, seconds=_thinking_seconds(message), done=done)
+        done = _thinking_done(message, run.start)
+        return ThinkingView(block.thinking, seconds=seconds, done=done)
     if isinstance(block, ToolUseBlock):
         return tool_use_view(block)
     return other_block_view(block)
@@ -112,12 +167,22 @@ class AssistantMessageView(Vertical):
         self._sync_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        for position in range(len(self.message.content)):
-            view = block_view(self.message, position)
+        message = self.message
+        groups = view_groups(message.content)
+        seconds = _thinking_seconds(message)
+        final = message.status is not TurnStatus.STREAMING
+        for index, run in enumerate(groups):
+            done = final or index < len(groups) - 1
+            overflow = _overflows(groups, index)
+            view = block_view(message, run, seconds=seconds, done=done, overflow=overflow)
             self._views.append(view)
             yield view
-        yield ReplyNote(note_text(self.message, self.last, self.plain), classes="message-footer")
-        yield ReplyMeter(self.message, self.prices)
+        self._footer = ReplyNote(
+            note_text(message, self.last, self.plain), classes="message-footer"
+        )
+        self._meter = ReplyMeter(message, self.prices)
+        yield self._footer
+        yield self._meter
 
     @property
     def plain(self) -> bool:
@@ -126,11 +191,11 @@ class AssistantMessageView(Vertical):
 
     @property
     def footer(self) -> ReplyNote:
-        return self.query_one(ReplyNote)
+        return self._footer
 
     @property
     def meter(self) -> ReplyMeter:
-        return self.query_one(ReplyMeter)
+        return self._meter
 
     async def on_mount(self) -> None:
         self._mounted = True
@@ -210,43 +275,63 @@ class AssistantMessageView(Vertical):
         await self.sync()
 
     async def sync(self) -> None:
-        """Catch up with the message: new blocks, new text, and its status."""
+        """Catch up with the message: new blocks, new text, and its status. Only the last
+        view can have grown since (the blocks before it are complete), so a sync costs
+        the same whatever the number of blocks drawn."""
         self._last_sync = time.monotonic()
         if not self._mounted:  # on_mount catches up
             return
         async with self._lock:
-            final = self.message.status is not TurnStatus.STREAMING
-            for position, block in enumerate(self.message.content):
-                if not self.is_attached:
-                    return  # removed from the log (a switch) while we waited
-                if position >= len(self._views):
-                    view = block_view(self.message, position)
-                    self._views.append(view)
-                    await self.mount(view, before=self.footer)
-                    continue
-                view = self._views[position]
-                if isinstance(view, LongTextBlockView) and isinstance(block, TextBlock):
-                    view.catch_up(block.text, final=final)
-                elif isinstance(view, TextBlockView) and is_long(_text_of(block)):
-                    await self._replace_view(position, block_view(self.message, position))
-                elif isinstance(view, TextBlockView) and isinstance(block, TextBlock):
-                    view.catch_up(block.text, final=final)
-                elif isinstance(view, ThinkingView) and isinstance(block, ThinkingBlock):
-                    view.catch_up(
-                        block.thinking,
-                        seconds=_thinking_seconds(self.message),
-                        done=_thinking_done(self.message, position),
-                    )
-                elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
-                    view.update(tool_use_text(block))
-            if self.is_attached:
-                self.refresh_footer()
-                if self.cursor:
-                    self._number_code_blocks()  # a block that arrived
+            message = self.message
+            groups = view_groups(message.content)
+            seconds = _thinking_seconds(message)
+            final = message.status is not TurnStatus.STREAMING
+            fresh: list[Widget] = []
+            for index in range(max(0, len(self._views) - 1), len(groups)):
+                done = final or index < len(groups) - 1
+                overflow = _overflows(groups, index)
+                if index < len(self._views):
+                    await self._catch_up(index, groups[index], seconds, done, overflow)
+                else:
+                    run = groups[index]
+                    view = block_view(message, run, seconds=seconds, done=done, overflow=overflow)
+                    fresh.append(view)
+            if not self.is_attached:
+                return  # removed from the log (a switch) while we waited
+            if fresh:
+                self._views.extend(fresh)
+                await self.mount_all(fresh, before=self._footer)
+            self.refresh_footer()
+            if self.cursor:
+                self._number_code_blocks()  # a block that arrived
 
-    async def _replace_view(self, position: int, view: Widget) -> None:
-        """The block grew too long for its view: draw it with ``view`` from now on."""
-        old = self._views[position]
-        self._views[position] = view
+    async def _catch_up(
+        self, index: int, run: range, seconds: float | None, done: bool, overflow: bool
+    ) -> None:
+        """Bring the view of ``run`` up to date with its blocks."""
+        message = self.message
+        view = self._views[index]
+        text = run_text(message.content, run)
+        block = message.content[run.start]
+        if isinstance(view, OverflowView):
+            view.catch_up_blocks(message.content[run.start : run.stop], done=done)
+        elif overflow:  # the blocks past it arrived: it draws them all from now on
+            new = block_view(message, run, seconds=seconds, done=done, overflow=True)
+            await self._replace_view(index, new)
+        elif isinstance(view, LongTextBlockView) and text is not None:
+            view.catch_up(text, final=done)
+        elif isinstance(view, TextBlockView) and text is not None and is_long(text):
+            await self._replace_view(index, block_view(message, run, seconds=seconds, done=done))
+        elif isinstance(view, TextBlockView) and text is not None:
+            view.catch_up(text, final=done)
+        elif isinstance(view, ThinkingView) and isinstance(block, ThinkingBlock):
+            view.catch_up(block.thinking, seconds=seconds, done=_thinking_done(message, run.start))
+        elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
+            view.update(tool_use_text(block))
+
+    async def _replace_view(self, index: int, view: Widget) -> None:
+        """The text grew too long for its view: draw it with ``view`` from now on."""
+        old = self._views[index]
+        self._views[index] = view
         await self.mount(view, before=old)
         await old.remove()

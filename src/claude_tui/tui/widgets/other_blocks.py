@@ -8,8 +8,11 @@ import json
 from textual.content import Content
 from textual.widgets import Static
 
-from claude_tui.domain.blocks import ContentBlock, ToolUseBlock
+from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.text import printable
+from claude_tui.tui.widgets.long_text import LongText
+
+OVERFLOW_NOTE = "The rest of this reply has too many blocks to draw each; here it is as plain text."
 
 
 def tool_use_text(block: ToolUseBlock) -> Content:
@@ -17,6 +20,33 @@ def tool_use_text(block: ToolUseBlock) -> Content:
     return Content.assemble(
         ("Tool use: ", "bold"), printable(block.name), "\n", (printable(arguments), "dim")
     )
+
+
+def plain_text(block: ContentBlock) -> str:
+    """A block as plain text, for :class:`OverflowView`."""
+    if isinstance(block, TextBlock):
+        return block.text
+    if isinstance(block, ThinkingBlock):
+        return f"Thinking:\n{block.thinking}"
+    if isinstance(block, ToolUseBlock):
+        return tool_use_text(block).plain
+    return f"[{block.type} block]"
+
+
+class OverflowView(LongText):
+    """The blocks of a reply past the number drawn one view each, as one plain text: a
+    reply of thousands of blocks draws (and streams) in time that grows with its length,
+    with the keys alive, instead of with the square of its number of blocks. A block
+    joins the text once complete (the text only grows), the last one when the reply
+    ends."""
+
+    def __init__(self, blocks: list[ContentBlock], *, done: bool) -> None:
+        super().__init__(classes="overflow-blocks")
+        self.catch_up_blocks(blocks, done=done)
+
+    def catch_up_blocks(self, blocks: list[ContentBlock], *, done: bool) -> None:
+        complete = blocks if done else blocks[:-1]
+        self.catch_up("\n\n".join([OVERFLOW_NOTE, *map(plain_text, complete)]), final=done)
 
 
 def tool_use_view(block: ToolUseBlock) -> Static:
