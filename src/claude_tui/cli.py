@@ -7,6 +7,9 @@ A command's name is recognised as the first word that is not an option, unless `
 came before it (``claude-tui -p -- list`` sends "list").
 
 ``--help`` and ``--version`` answer without importing Textual or the SDK.
+
+Every command warns on standard error when others can write the data folder;
+``claude-tui --fix-permissions`` takes their write permission away.
 """
 
 from __future__ import annotations
@@ -43,7 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give a conversation ID, or --last")
     from claude_tui import paths
     from claude_tui.config import ConfigError, load_settings
+    from claude_tui.console.terminal import (
+        EXIT_INTERRUPTED,
+        EXIT_OUTPUT_CLOSED,
+        OutputClosed,
+        Streams,
+    )
 
+    streams = Streams()
     try:
         settings = load_settings(
             config_path=args.config,
@@ -58,20 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir=args.data_dir,
         )
     except ConfigError as error:
-        print(f"claude-tui: {error}", file=sys.stderr)
+        streams.error(str(error))
         return 2
-
-    from claude_tui.console.terminal import (
-        EXIT_INTERRUPTED,
-        EXIT_OUTPUT_CLOSED,
-        OutputClosed,
-        Streams,
-    )
-
-    streams = Streams()
     if getattr(args, "fix_permissions", False):
         return _fix_permissions(settings, streams)
-    if command is not None or args.print_reply:  # (the app shows it as a notice)
+    if command is not None or args.print_reply:  # (the app's screen would hide it)
         warning = paths.permissions_warning(settings.resolved_data_dir())
         if warning is not None:
             streams.error(warning)

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
+from types import FrameType
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -87,6 +89,7 @@ class ClaudeTUI(App[None]):
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
+        self._sigterm_before: Callable[[int, FrameType | None], Any] | int | None = None
 
     @property
     def chat(self) -> ChatScreen:
@@ -120,6 +123,7 @@ class ClaudeTUI(App[None]):
     def on_mount(self) -> None:
         """SIGTERM (``kill``, a system shutting down) quits as Ctrl+Q does, so the terminal
         is given back as it was (no app screen, no mouse mode) and nothing is lost."""
+        self._sigterm_before = signal.getsignal(signal.SIGTERM)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
 
@@ -168,7 +172,9 @@ class ClaudeTUI(App[None]):
 
     async def on_unmount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            removed = asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            if removed and self._sigterm_before is not None:
+                signal.signal(signal.SIGTERM, self._sigterm_before)  # as it was before
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------
