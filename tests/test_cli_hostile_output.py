@@ -206,3 +206,16 @@ def test_print_and_errors_print_no_control_code(cli: Cli, fake_api: FakeAnthropi
     assert "Reply \u241b]0;owned" in outputs[0].decode()
     for output in outputs:
         no_control_codes(output)
+
+
+def test_an_output_encoding_without_the_letters_prints_question_marks_instead_of_failing(
+    cli: Cli,
+) -> None:
+    save(cli, "a" * 32, "Café 漢字", "hello", "Hi!")
+    cli.env["PYTHONIOENCODING"] = "ascii"
+    listed = cli.run("list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[1].endswith("Caf? ??")
+    exported = cli.run("export", "--last")
+    assert exported.returncode == 0, exported.stderr
+    assert "# Caf? ??" in exported.stdout
