@@ -222,7 +222,13 @@ def test_a_config_file_without_a_key_works_at_any_mode(config_path: Path, mode: 
 
 @pytest.mark.parametrize(
     "key",
-    [f"{SECRET}\\n", f" {SECRET}", f"{SECRET}\\r\\nX-Header: 1", f"{SECRET}\\u00e9", "sk ant"],
+    [
+        f"{SECRET}\\nmore",
+        f"sk\\t{SECRET}",
+        f"{SECRET}\\r\\nX-Header: 1",
+        f"{SECRET}\\u00e9",
+        "sk ant",
+    ],
 )
 def test_a_key_no_header_could_carry_is_refused_without_showing_it(
     config_path: Path, key: str

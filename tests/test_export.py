@@ -78,7 +78,7 @@ def test_the_front_matter_holds_any_title_as_a_quoted_scalar() -> None:
     }
     header = markdown[: markdown.index("\n---\n") + 5]
     assert header.count("\n---\n") == 1 and "\x1b" not in header and "\u0085" not in header
-    assert '\n# He said "no": [bold]x[/bold] --- # not a heading \x1b[2J end\n' in markdown
+    assert '\n# He said "no": [bold]x[/bold] --- # not a heading \u241b[2J end\n' in markdown
 
 
 def test_messages_are_headed_by_who_and_when_and_code_blocks_stay_intact() -> None:

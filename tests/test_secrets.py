@@ -153,7 +153,11 @@ async def test_an_error_on_screen_never_shows_the_key(
     assert holding_the_key(data_dir) == []
 
 
-@pytest.mark.parametrize(("key", "reply", "headline"), FAILURES.values(), ids=FAILURES)
+# (The command line drops the line break at the end of a key: tests/test_config_checks.py.)
+CLI_FAILURES = {name: failure for name, failure in FAILURES.items() if name != "unusable key"}
+
+
+@pytest.mark.parametrize(("key", "reply", "headline"), CLI_FAILURES.values(), ids=CLI_FAILURES)
 def test_what_the_command_line_prints_on_a_failure_never_holds_the_key(
     fake_api: FakeAnthropic, tmp_path: Path, key: str, reply: Reply | None, headline: str
 ) -> None:

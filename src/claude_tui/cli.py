@@ -7,6 +7,9 @@ A command's name is recognised as the first word that is not an option, unless `
 came before it (``claude-tui -p -- list`` sends "list").
 
 ``--help`` and ``--version`` answer without importing Textual or the SDK.
+
+Every command warns on standard error when others can write the data folder;
+``claude-tui --fix-permissions`` takes their write permission away.
 """
 
 from __future__ import annotations
@@ -15,291 +18,42 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tui import __version__
+from claude_tui.arguments import (
+    NEW_CONVERSATION_OPTIONS,
+    build_command_parser,
+    build_parser,
+    split_command,
+    with_text_well_formed,
+)
 
 if TYPE_CHECKING:
     from claude_tui.config import Settings
     from claude_tui.console.terminal import Streams
 
-COMMANDS = ("chat", "list", "export", "usage")
-
-USAGE = """\
-claude-tui [options] [PROMPT]
-       claude-tui -p [options] [PROMPT]
-       claude-tui chat [options]
-       claude-tui list [--json]
-       claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
-       claude-tui usage [--days N] [--json]"""
-
-COMMANDS_HELP = """\
-commands:
-  (none)    the full-screen app; with PROMPT it opens a new conversation and sends it
-  chat      talk line by line in the terminal, without the full screen
-  list      the saved conversations, the one updated last first
-  export    one conversation as Markdown or JSON (claude-tui export --help)
-  usage     tokens and cost of the saved conversations, by day and by model
-
-examples:
-  claude-tui                              open the app
-  claude-tui "Explain Python's GIL"       open the app and send this
-  claude-tui -c                           open the app at the conversation used last
-  claude-tui -p "Name three fruits"       print the reply, no full screen
-  git diff | claude-tui -p "Review this"  the prompt, a blank line, then the piped text
-  claude-tui -p -c "And a fourth?"        continue the conversation used last
-  claude-tui chat                         talk line by line (quit, exit or Ctrl+D leaves)
-  claude-tui list                         what is saved
-  claude-tui export --last -o notes.md    the conversation used last, as Markdown
-  claude-tui export 3f2a --format json    by id (or its first characters), to stdout
-  claude-tui usage --days 7               what the last seven days cost
-  claude-tui -p -- list                   a prompt named like a command goes after --
-"""
-
-ENVIRONMENT = """\
-environment:
-  ANTHROPIC_API_KEY    your API key
-  ANTHROPIC_BASE_URL   another Messages API endpoint (optional)
-
-configuration file (TOML), for example:
-  model = "claude-sonnet-5-5"
-  max_tokens = 8192
-  system = "Answer briefly."
-  thinking = "adaptive"    (off, between_tools, adaptive or budget, with thinking_budget)
-  effort = "high"          (low, medium, high, xhigh or max; default: the model's)
-  temperature = 0.3        (and top_p; only models before Claude 5 take them)
-  stop_sequences = ["END"]
-  prompt_caching = true
-  api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
-                            ANTHROPIC_API_KEY wins over it)
-"""
-
-EXPORT_EPILOG = """\
--o FILE names the file exactly and never replaces one (unless --force); -o DIR (an
-existing folder) writes a file named after the title there, numbered if the name is taken.
-Without --format, a FILE ending in .json gets JSON, anything else Markdown.
-
-examples:
-  claude-tui export --last                 Markdown on stdout
-  claude-tui export 3f2a -o ~/notes/       into a folder, named after the title
-  claude-tui export --last --format json -o backup.json
-"""
-
-
-NEW_CONVERSATION_OPTIONS = (
-    *("model", "max_tokens", "system", "thinking", "thinking_budget"),
-    *("effort", "temperature", "top_p"),
-)
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from error
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _files_options() -> argparse.ArgumentParser:
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--config", type=Path, metavar="FILE", help="use this config file")
-    options.add_argument(
-        "--data-dir", type=Path, metavar="DIR", help="keep conversations in DIR instead"
-    )
-    return options
-
-
-def _conversation_options() -> argparse.ArgumentParser:
-    from claude_tui import config
-
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument(
-        "--model", help=f"model for new conversations (default {config.DEFAULT_MODEL})"
-    )
-    options.add_argument(
-        "--max-tokens",
-        type=_positive_int,
-        metavar="N",
-        help=f"reply length limit for new conversations (default {config.DEFAULT_MAX_TOKENS})",
-    )
-    options.add_argument("--system", metavar="PROMPT", help="system prompt for new conversations")
-    from claude_tui.domain.settings import EFFORT_LEVELS, THINKING_CHOICES
-
-    options.add_argument(
-        "--thinking",
-        choices=THINKING_CHOICES,
-        help=f"thinking for new conversations (default {config.DEFAULT_THINKING}, or the "
-        "nearest the model takes)",
-    )
-    options.add_argument(
-        "--thinking-budget", type=_positive_int, metavar="N", help="tokens for --thinking budget"
-    )
-    options.add_argument(
-        "--effort",
-        choices=EFFORT_LEVELS,
-        help="effort for new conversations (default: the model's)",
-    )
-    options.add_argument(
-        "--temperature", type=float, metavar="T", help="0 to 1; only older models take it"
-    )
-    options.add_argument(
-        "--top-p", type=float, metavar="P", help="0 to 1; only older models take it"
-    )
-    options.add_argument(
-        "-c",
-        "--continue",
-        dest="resume",
-        action="store_true",
-        help="continue the conversation used last (in the app or here) instead of a new one",
-    )
-    return options
-
-
-def _parser(
-    prog: str,
-    description: str,
-    *parents: argparse.ArgumentParser,
-    epilog: str | None = None,
-    usage: str | None = None,
-) -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
-        prog=prog,
-        usage=usage,
-        description=description,
-        epilog=epilog,
-        parents=list(parents),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The main command: the app, or with -p one printed reply."""
-    from claude_tui import paths
-
-    parser = _parser(
-        "claude-tui",
-        "A terminal app for talking with Claude.",
-        _conversation_options(),
-        _files_options(),
-        usage=USAGE,
-        epilog=f"{COMMANDS_HELP}\n{ENVIRONMENT}  (read from {paths.config_file()})\n\n"
-        f"conversations are kept in {paths.data_dir()}",
-    )
-    parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
-    parser.add_argument(
-        "-p",
-        "--print",
-        dest="print_reply",
-        action="store_true",
-        help="no full screen: send PROMPT (and/or piped text), print the reply, exit",
-    )
-    parser.add_argument(
-        "prompt",
-        nargs="*",
-        metavar="PROMPT",
-        help="a message to send (quote it; words are joined by spaces)",
-    )
-    return parser
-
-
-def build_command_parser(command: str) -> argparse.ArgumentParser:
-    if command == "chat":
-        return _parser(
-            "claude-tui chat",
-            "Talk with Claude line by line, without the full screen: a line is a message; "
-            "quit, exit or Ctrl+D leaves; Ctrl+C stops a reply. Works with piped input too.",
-            _conversation_options(),
-            _files_options(),
-        )
-    if command == "list":
-        parser = _parser(
-            "claude-tui list",
-            "List the saved conversations, the one updated last first: id, when it was last "
-            "used (local time), how many messages, what its replies cost, title.",
-            _files_options(),
-        )
-        parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
-        return parser
-    if command == "usage":
-        parser = _parser(
-            "claude-tui usage",
-            "Tokens and cost of the saved conversations' replies: by day (local time) and\n"
-            "model, by model, and in total. A model the price table does not know costs\n"
-            '"unknown", never a guess; [prices] in the config file adds or replaces prices.',
-            _files_options(),
-        )
-        parser.add_argument(
-            "--days",
-            type=_positive_int,
-            metavar="N",
-            help="only the last N days, today included (default: all)",
-        )
-        parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
-        return parser
-    from claude_tui.store.export import FORMATS
-
-    parser = _parser(
-        "claude-tui export",
-        "Export one saved conversation as Markdown or JSON.",
-        _files_options(),
-        epilog=EXPORT_EPILOG,
-    )
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("id", nargs="?", metavar="ID", help="its id, or the first characters of it")
-    which.add_argument("--last", action="store_true", help="the conversation used last")
-    parser.add_argument("--format", choices=sorted(FORMATS), help="md (Markdown) or json")
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write to FILE (or into the folder FILE) instead of stdout",
-    )
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    parser.add_argument(
-        "--all-branches", action="store_true", help="Markdown: every branch, not only the shown one"
-    )
-    return parser
-
-
-def _valued_options(parser: argparse.ArgumentParser) -> set[str]:
-    return {
-        name for action in parser._actions if action.nargs != 0 for name in action.option_strings
-    }
-
-
-def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
-    """(the command, the other arguments): a command is the first word that is neither an
-    option nor an option's value, before any ``--``; None for the main command."""
-    valued = _valued_options(build_parser())
-    index = 0
-    while index < len(argv):
-        word = argv[index]
-        if word == "--":
-            break
-        if word in valued:
-            index += 2
-            continue
-        if word.startswith("-") and word != "-":
-            index += 1
-            continue
-        if word in COMMANDS:
-            return word, [*argv[:index], *argv[index + 1 :]]
-        break
-    return None, list(argv)
+__all__ = ["main", "split_command"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from claude_tui.console.terminal import guard_standard_streams
+
+    guard_standard_streams()
     command, rest = split_command(sys.argv[1:] if argv is None else argv)
     parser = build_parser() if command is None else build_command_parser(command)
-    args = parser.parse_args(rest)
+    args = with_text_well_formed(parser.parse_args(rest))
     if command == "export" and not (args.id or args.last):
         parser.error("give a conversation ID, or --last")
+    from claude_tui import paths
     from claude_tui.config import ConfigError, load_settings
+    from claude_tui.console.terminal import (
+        EXIT_INTERRUPTED,
+        EXIT_OUTPUT_CLOSED,
+        OutputClosed,
+        Streams,
+    )
 
+    streams = Streams()
     try:
         settings = load_settings(
             config_path=args.config,
@@ -314,17 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir=args.data_dir,
         )
     except ConfigError as error:
-        print(f"claude-tui: {error}", file=sys.stderr)
+        streams.error(str(error))
         return 2
-
-    from claude_tui.console.terminal import (
-        EXIT_INTERRUPTED,
-        EXIT_OUTPUT_CLOSED,
-        OutputClosed,
-        Streams,
-    )
-
-    streams = Streams()
+    if getattr(args, "fix_permissions", False):
+        return _fix_permissions(settings, streams)
+    if command is not None or args.print_reply:  # (the app's screen would hide it)
+        warning = paths.permissions_warning(settings.resolved_data_dir())
+        if warning is not None:
+            streams.error(warning)
     try:
         return _run(command, args, settings, streams)
     except KeyboardInterrupt:
@@ -396,3 +147,20 @@ def _run(
     app = ClaudeTUI(settings, prompt=prompt, resume=args.resume, freeze_after_start=True)
     app.run()
     return app.return_code or 0  # 1 after a crash, which Textual has reported
+
+
+def _fix_permissions(settings: Settings, streams: Streams) -> int:
+    """``claude-tui --fix-permissions``: the data folder made its owner's alone."""
+    from claude_tui import paths
+
+    folder = settings.resolved_data_dir()
+    try:
+        fixed = paths.fix_permissions(folder)
+    except OSError as error:
+        streams.error(f"could not change {error.filename}: {error.strerror or error}")
+        return 1
+    for path in fixed:
+        streams.note(f"{path}: group and others can no longer write it.")
+    if not fixed:
+        streams.note(f"{folder}: only you can write it already.")
+    return 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -123,21 +125,16 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise ConfigError(f"{path}: {key} has the wrong type")
         values[key] = value
-    api_key = values.get("api_key")
-    if not api_key:
-        values.pop("api_key", None)  # an empty key is no key
-    elif not (api_key.isascii() and api_key.isprintable()) or " " in api_key:
-        # Sent as is it would fail far from here (a line break as "could not reach the
-        # API"), and the HTTP layer's error would hold the key. The key is never echoed.
-        raise ConfigError(
-            f"{path}: api_key has a space, a line break or another character no API key has"
-        )
-    elif os.name == "posix" and stat.S_IMODE(mode) & 0o077:
-        fix = f"chmod 600 {shlex.quote(str(path))}"
-        raise ConfigError(
-            f"{path} holds an API key and other users can read or change it "
-            f"(mode {stat.S_IMODE(mode):04o}); make it yours alone: {fix}"
-        )
+    api_key = _usable_key(values.pop("api_key", None), f"{path}: api_key")
+    if api_key is not None:
+        values["api_key"] = api_key
+        if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
+            fix = f"chmod 600 {shlex.quote(str(path))}"
+            raise ConfigError(
+                f"{path} holds an API key and other users can read or change it "
+                f"(mode {stat.S_IMODE(mode):04o}); make it yours alone: {fix}"
+            )
+    _check_numbers(values, path)
     if "max_tokens" in values and values["max_tokens"] < 1:
         raise ConfigError(f"{path}: max_tokens must be at least 1")
     if "stop_sequences" in values:
@@ -156,8 +153,45 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
     return values
 
 
+def _usable_key(value: str | None, source: str) -> str | None:
+    """An API key as it is sent: the white space around it dropped (a line break at the end
+    of a key file, a pasted space: never part of a key), None when nothing is left.
+
+    A key with a space, a line break or any other character no API key has inside it is
+    refused, naming where it came from: sent as it is, it would fail far from here (a line
+    break as "could not reach the API"), and the HTTP layer's error would hold the key.
+    The key itself is never echoed.
+    """
+    key = (value or "").strip()
+    if not key:
+        return None
+    if not (key.isascii() and key.isprintable()) or " " in key:
+        raise ConfigError(f"{source} has a space, a line break or another character no API key has")
+    return key
+
+
+MAX_RETRIES_LIMIT = 100
+TIMEOUT_LIMIT = 86_400.0  # seconds: a day
+
+
+def _check_numbers(values: dict[str, Any], path: Path) -> None:
+    """The numbers a request is made with: whole tries from 0, a finite wait above 0."""
+    retries = values.get("max_retries")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES_LIMIT:
+        raise ConfigError(
+            f"{path}: max_retries must be a whole number from 0 to {MAX_RETRIES_LIMIT} "
+            f"(it is {retries})"
+        )
+    timeout = values.get("request_timeout")
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= TIMEOUT_LIMIT):
+        raise ConfigError(
+            f"{path}: request_timeout must be a number of seconds above 0 and at most "
+            f"{TIMEOUT_LIMIT:,.0f} (it is {timeout})"
+        )
+
+
 def load_settings(
-    *, config_path: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
+    *, config_path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Settings:
     """Build the settings. ``overrides`` (from CLI flags) win when not None."""
     env = os.environ if environ is None else environ
@@ -168,8 +202,8 @@ def load_settings(
     settings = replace(
         settings,
         config_path=config_path,
-        api_key=env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN") or settings.api_key,
-        base_url=env.get("ANTHROPIC_BASE_URL") or None,
+        api_key=_environment_key(env) or settings.api_key,
+        base_url=env.get("ANTHROPIC_BASE_URL", "").strip() or None,
     )
     chosen = {key: value for key, value in overrides.items() if value is not None}
     settings = replace(settings, **chosen)
@@ -178,6 +212,16 @@ def load_settings(
     except SchemaError as error:
         raise ConfigError(str(error)) from error
     return settings
+
+
+def _environment_key(env: Mapping[str, str]) -> str | None:
+    """The key of ANTHROPIC_API_KEY, else of ANTHROPIC_AUTH_TOKEN (one only of white space
+    is no key)."""
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
+        key = _usable_key(env.get(name), name)
+        if key is not None:
+            return key
+    return None
 
 
 def save_defaults(chat: ChatSettings, path: Path) -> None:

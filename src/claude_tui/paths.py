@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -40,3 +43,56 @@ def styles_dir() -> Path:
     if source_tree.is_dir():
         return source_tree
     raise FileNotFoundError(f"claude-tui's stylesheets are missing (looked in {packaged})")
+
+
+# -- who may change the data folder ------------------------------------------------
+
+_WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
+
+
+def writable_by_others(folder: Path) -> dict[Path, int]:
+    """The data folder, and the folders in it, that its group or other users can write
+    (mode 0777, 0775…), with their modes: anyone of them could plant, change or remove
+    conversations."""
+    if os.name != "posix":
+        return {}
+    try:
+        inside = [path for path in folder.iterdir() if path.is_dir() and not path.is_symlink()]
+    except OSError:  # not there yet (it is made for its owner alone), or unreadable
+        inside = []
+    shared = {}
+    for path in [folder, *sorted(inside)]:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode) and mode & _WRITABLE_BY_OTHERS:
+            shared[path] = stat.S_IMODE(mode)
+    return shared
+
+
+def permissions_warning(folder: Path) -> str | None:
+    """What to tell the person when others can write the data folder (or a folder in it),
+    with the way to fix it; None when only its owner can. The commands print it on
+    standard error, the app shows it as a notice."""
+    shared = writable_by_others(folder)
+    if not shared:
+        return None
+    named = ", ".join(f"{path} (mode {mode:04o})" for path, mode in shared.items())
+    fix = "claude-tui --fix-permissions"
+    if folder != data_dir():
+        fix += f" --data-dir {shlex.quote(str(folder))}"
+    chmod = "chmod go-w " + " ".join(shlex.quote(str(path)) for path in shared)
+    return (
+        f"other users can write the data folder: {named}. They could plant, change or "
+        f"remove conversations. To make it yours alone, run: {fix} (or: {chmod})"
+    )
+
+
+def fix_permissions(folder: Path) -> list[Path]:
+    """Take write permission away from the group and others on the data folder and the
+    folders in it (``chmod go-w``); the folders changed. Raises ``OSError``."""
+    shared = writable_by_others(folder)
+    for path, mode in shared.items():
+        path.chmod(mode & ~_WRITABLE_BY_OTHERS)
+    return list(shared)

@@ -10,19 +10,20 @@ from claude_tui.config import Settings
 from claude_tui.console.lines import Read, Typed, paste_mode, read_message, unmarked
 from claude_tui.console.talk import Request, Talk, preload
 from claude_tui.console.terminal import ReplyWriter, Streams
-from claude_tui.domain.text import printable
+from claude_tui.domain.text import printable, well_formed
 
 EXIT_WORDS = ("quit", "exit")
 
 
 def _piped(streams: Streams) -> Read:
     """Lines from standard input when it is no terminal, each echoed after its prompt
-    (paste markers left out) so the transcript reads as it was typed."""
+    (paste markers left out) so the transcript reads as it was typed. Like a line typed,
+    each is made well-formed (a broken character becomes U+FFFD) as it is read."""
 
     def read(prompt: str) -> str:
         streams.stdout.write(prompt)
         streams.stdout.flush()
-        line = streams.stdin.readline()
+        line = well_formed(streams.stdin.readline())
         if not line:
             raise EOFError
         line = line.removesuffix("\n").removesuffix("\r")
@@ -43,7 +44,7 @@ def _read(streams: Streams, interactive: bool) -> Typed:
     if not interactive:
         return read_message(_piped(streams))
     with paste_mode(_terminal(streams)):
-        return read_message(input)
+        return read_message(lambda prompt: well_formed(input(prompt)))
 
 
 def _exchange(talk: Talk, text: str, streams: Streams) -> None:

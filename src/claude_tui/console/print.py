@@ -6,6 +6,7 @@ from claude_tui.config import Settings
 from claude_tui.console.talk import Request, Talk, preload
 from claude_tui.console.terminal import EXIT_INTERRUPTED, ReplyWriter, Streams
 from claude_tui.domain.message import TurnStatus
+from claude_tui.domain.text import decoded, well_formed
 
 
 def compose_prompt(argument: str | None, piped: str | None) -> str:
@@ -20,15 +21,15 @@ def compose_prompt(argument: str | None, piped: str | None) -> str:
 
 
 def read_piped(streams: Streams) -> str | None:
-    """Standard input, when it is not a terminal (a pipe, a file); else None."""
+    """Standard input, when it is not a terminal (a pipe, a file); else None. Read as
+    UTF-8, a broken character as U+FFFD."""
     stdin = streams.stdin
     if stdin is None or stdin.closed or stdin.isatty():
         return None
     buffer = getattr(stdin, "buffer", None)
     if buffer is None:
-        return stdin.read()
-    raw: bytes = buffer.read()
-    return raw.decode(stdin.encoding or "utf-8", errors="replace")
+        return well_formed(stdin.read())
+    return decoded(buffer.read())
 
 
 def run_print(settings: Settings, argument: str | None, request: Request, streams: Streams) -> int:

@@ -11,8 +11,7 @@ from claude_tui.console.usage import price_table
 from claude_tui.domain.conversation import ConversationSummary
 from claude_tui.domain.pricing import total_cost
 from claude_tui.store.conversations import ConversationStore, StoreError
-from claude_tui.store.export import default_filename, render, write_export
-from claude_tui.store.files import utf8, write_atomic
+from claude_tui.store.export import json_escaped, render, replace_export, target, write_export
 from claude_tui.store.lookup import NotFound, most_recently_used, resolve
 from claude_tui.store.usage_index import UsageIndex
 
@@ -47,12 +46,13 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
             }
             for s in summaries
         ]
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_escaped(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n")
         return 0
     if not summaries:
         out.write('No saved conversations yet. Start one with: claude-tui "your question"\n')
         return 0
-    width = max(len(s.id) for s in summaries)
+    ids = {s.id: one_line(s.id) for s in summaries}  # a file's name may hold anything
+    width = max(len(shown) for shown in ids.values())
     cost_width = max(len("COST"), *(len(cost.text) for cost in costs.values()))
     out.write(
         f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  {'COST':>{cost_width}}  TITLE\n"
@@ -61,7 +61,7 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
         when = s.updated_at.astimezone().strftime(TIME_FORMAT)
         cost = costs[s.id].text
         out.write(
-            f"{s.id:<{width}}  {when:<16}  {s.message_count:>8}  {cost:>{cost_width}}  "
+            f"{ids[s.id]:<{width}}  {when:<16}  {s.message_count:>8}  {cost:>{cost_width}}  "
             f"{one_line(s.title)}\n"
         )
     return 0
@@ -107,26 +107,26 @@ def run_export(
         return 1
     text = render(conversation, fmt, table, all_branches=all_branches)
     if output is None or output == "-":
-        streams.stdout.write(streams.shown(text))
+        streams.stdout.write(text)  # printable, as every export is (see store/export.py)
         streams.stdout.flush()
         return 0
-    path = Path(output).expanduser()
+    given = Path(output).expanduser()
+    path = target(given, conversation, fmt)
+    exactly = path is given  # a file name, not a folder to write into
     try:
-        if path.is_dir():
-            written = write_export(path / default_filename(conversation, fmt), text)
-        elif path.exists() and not force:
+        if exactly and path.exists() and not force:
             streams.error(
                 f"{path} already exists; add --force to replace it, "
                 "or give a folder to get a new file there"
             )
             return 1
-        elif force:
-            write_atomic(path, utf8(text))
+        if exactly and force:
+            replace_export(path, text)
             written = path
         else:
             written = write_export(path, text)  # numbered only if it appeared meanwhile
     except OSError as error:
         streams.error(f"could not write {path}: {error.strerror or error}")
         return 1
-    streams.stdout.write(f"Wrote {written}\n")
+    streams.stdout.write(f"Wrote {one_line(str(written))}\n")
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +17,40 @@ PROG = "claude-tui"
 # Exit statuses beyond 0 (done), 1 (failed) and 2 (bad usage, as argparse uses it)
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
 EXIT_OUTPUT_CLOSED = 141  # standard output closed early, as shells report SIGPIPE
+
+
+# Output never fails on text: a character the stream's encoding cannot hold (a lone
+# surrogate in a file written before the one rule, a letter a narrow locale lacks) is
+# written as U+FFFD, or "?" where even that cannot be encoded.
+BROKEN_TEXT = "claude-tui-broken-text"
+
+
+def _broken_text(error: UnicodeError) -> tuple[str | bytes, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    count = error.end - error.start
+    try:  # as bytes: an encoder takes only ASCII for a replacement given as text
+        return ("\ufffd" * count).encode(error.encoding), error.end
+    except (UnicodeError, LookupError):
+        return "?" * count, error.end
+
+
+codecs.register_error(BROKEN_TEXT, _broken_text)
+
+
+def guard_standard_streams() -> None:
+    """Standard input read with U+FFFD for bytes that are not text in its encoding;
+    standard output and error written with :data:`BROKEN_TEXT`: from here on no text
+    makes reading or printing fail."""
+    for stream, errors in (
+        (sys.stdin, "replace"),
+        (sys.stdout, BROKEN_TEXT),
+        (sys.stderr, BROKEN_TEXT),
+    ):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=errors)
 
 
 class OutputClosed(Exception):
@@ -46,13 +82,10 @@ class Streams:
         for notice in notices:
             self.error(notice.message)
 
-    def shown(self, text: str) -> str:
-        """``text`` for standard output: made printable when that is a terminal."""
-        return printable(text) if self.stdout.isatty() else text
-
 
 def one_line(text: str) -> str:
-    """A title on one line, every control character visible (newline as ␊, tab as ␉)."""
+    """A title (an id, a model) on one line, every control character visible (newline as
+    ␊, tab as ␉)."""
     return printable(text).replace("\n", "\u240a").replace("\t", "\u2409")
 
 

@@ -1,6 +1,17 @@
 """A conversation as a document: Markdown to read, JSON to keep, and a safe file to hold it.
 
 No Textual, no SDK: the command line and the app both call these (the app from a thread).
+
+No byte of an export is a terminal control code, wherever it goes (a terminal, a pipe, a
+file, ``| cat`` later), so an escape sequence in a title or a reply can never act on the
+terminal that shows it:
+
+- Markdown, to read, shows every control character but tab and newline as a visible
+  symbol (ESC as ␛, BEL as ␇, a C1 control such as U+009B as U+FFFD; a carriage return
+  ends a line), and a broken character (a lone surrogate) as U+FFFD;
+- JSON, to keep, is exact: C0 controls are escapes as JSON writes them, and DEL, the C1
+  controls and lone surrogates are written as their ``\\uXXXX`` escapes too, which read
+  back as the same characters.
 """
 
 from __future__ import annotations
@@ -9,8 +20,8 @@ import contextlib
 import json
 import os
 import re
+import tempfile
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,27 +31,37 @@ from claude_tui.domain import branches
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.text import printable, well_formed
 from claude_tui.store.conversations import encode
-from claude_tui.store.files import utf8, write_atomic
+from claude_tui.store.files import fsync_dir, utf8
 
 if TYPE_CHECKING:  # pricing is imported when a document is made, not with the app's start
     from claude_tui.domain.pricing import PriceTable
 
 FORMATS = {"md": ".md", "json": ".json"}
 NAME_LENGTH = 60  # characters of the title kept in a file name
+NAME_BYTES = 255  # the longest file name most file systems take, in bytes
+SLUG_BYTES = 200  # of a name made from a title: room left for "-9999" and the extension
 _MAX_SUFFIX = 10_000  # name-1 … name-9999, then give up
 
 
 # -- Markdown --------------------------------------------------------------------
 
-# Characters YAML does not allow unescaped in a double-quoted scalar, though JSON does.
-_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# Characters JSON keeps raw in a string (with ensure_ascii=False) that a terminal takes as
+# codes (DEL, the C1 controls: U+009B starts a sequence as ESC [ does), that cannot be
+# encoded (lone surrogates) or that YAML does not allow unescaped in a double-quoted scalar.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with each of those characters written as its ``\\uXXXX`` escape: the
+    same data, and no character of it a control code (JSON escapes the C0 ones itself)."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _scalar(value: str | int) -> str:
     """A value as a JSON scalar, which is also a valid YAML one, whatever it holds."""
-    text = json.dumps(value, ensure_ascii=False)
-    return _NOT_YAML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return json_escaped(json.dumps(value, ensure_ascii=False))
 
 
 def _when(moment: datetime) -> str:
@@ -128,7 +149,8 @@ def to_markdown(
 ) -> str:
     """The conversation (its current branch; with ``all_branches``, the others after it)
     as a Markdown document with a YAML front matter block; costs from ``prices`` (the
-    shipped price table unless given)."""
+    shipped price table unless given). Control characters are shown as visible symbols
+    (see the module's docstring)."""
     from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
 
     prices = prices or PriceTable.default()
@@ -163,7 +185,7 @@ def to_markdown(
         metered = message.usage is not None
         cost = Cost.of(message_cost(message, prices)).text if metered else None
         sections.extend(_message_parts(message, cost))
-    return "\n\n".join(sections) + "\n"
+    return printable(well_formed("\n\n".join(sections) + "\n"))
 
 
 def _branch_note(message: Message, numbers: dict[str, int]) -> str:
@@ -179,8 +201,9 @@ def _branch_note(message: Message, numbers: dict[str, int]) -> str:
 
 
 def to_json(conversation: Conversation) -> str:
-    """The conversation exactly as its saved file holds it (``Conversation.from_dict`` reads it)."""
-    return encode(conversation.to_dict()).decode()
+    """The conversation exactly as its saved file holds it (``Conversation.from_dict`` reads
+    it), with no raw control character (:func:`json_escaped`)."""
+    return json_escaped(encode(conversation.to_dict()).decode())
 
 
 def render(
@@ -203,15 +226,29 @@ def render(
 # -- files -----------------------------------------------------------------------
 
 
+def _cut(name: str, limit: int) -> str:
+    """``name`` cut on a character boundary to at most ``limit`` bytes on disk."""
+    while len(os.fsencode(name)) > limit:
+        name = name[:-1]
+    return name
+
+
 def default_filename(conversation: Conversation, fmt: str) -> str:
-    """A file name made from the title: letters and digits joined by dashes, short, and
-    never a path, a hidden file or empty (the id stands in for a title with no letters)."""
+    """A file name made from the title: letters and digits joined by dashes, short (in
+    characters, and in bytes for titles of wide letters), and never a path, a hidden file
+    or empty (the id stands in for a title with no letters)."""
     suffix = FORMATS[fmt]
     words = re.split(r"[^\w]+|_+", unicodedata.normalize("NFKC", conversation.title).lower())
-    slug = "-".join(word for word in words if word)[:NAME_LENGTH].strip("-")
+    slug = _cut("-".join(word for word in words if word)[:NAME_LENGTH], SLUG_BYTES).strip("-")
     if not slug:
         slug = "conversation-" + re.sub(r"[^0-9A-Za-z]", "", conversation.id)[:12]
     return slug + suffix
+
+
+def target(path: Path, conversation: Conversation, fmt: str) -> Path:
+    """Where an export asked to go to ``path`` is written: an existing folder means into
+    it, under the conversation's file name (:func:`default_filename`); else ``path``."""
+    return path / default_filename(conversation, fmt) if path.is_dir() else path
 
 
 def _same_content(path: Path, data: bytes) -> bool:
@@ -222,9 +259,37 @@ def _same_content(path: Path, data: bytes) -> bool:
 
 
 def _candidates(path: Path) -> Iterator[Path]:
+    """``path``, then ``name-1.ext``, ``name-2.ext``…, the name cut to fit the number."""
     yield path
+    suffix = path.suffix
     for number in range(1, _MAX_SUFFIX):
-        yield path.with_name(f"{path.stem}-{number}{path.suffix}")
+        tail = f"-{number}{suffix}"
+        stem = _cut(path.stem, NAME_BYTES - len(os.fsencode(tail)))
+        yield path.with_name(stem + tail)
+
+
+@contextlib.contextmanager
+def _staged(folder: Path, data: bytes) -> Iterator[Path]:
+    """``data`` whole and on disk in ``folder`` under a short hidden name (any name the
+    folder takes can be staged), removed after the block unless it was moved."""
+    fd, name = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        yield Path(name)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def replace_export(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, replacing the file there; a crash leaves the old file
+    or the new one. Raises ``OSError``."""
+    with _staged(path.parent, utf8(text)) as staged:
+        os.replace(staged, path)
+    fsync_dir(path.parent)
 
 
 def write_export(path: Path, text: str) -> Path:
@@ -235,9 +300,7 @@ def write_export(path: Path, text: str) -> Path:
     Raises ``OSError`` when nothing could be written.
     """
     data = utf8(text)
-    staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write_atomic(staged, data)  # whole and on disk before it takes a visible name
+    with _staged(path.parent, data) as staged:
         for candidate in _candidates(path):
             if _same_content(candidate, data):
                 return candidate
@@ -251,8 +314,6 @@ def write_export(path: Path, text: str) -> Path:
                         handle.write(data)
                 except FileExistsError:
                     continue
+            fsync_dir(path.parent)
             return candidate
         raise FileExistsError(f"{path} and {_MAX_SUFFIX - 1} numbered names are all taken")
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(staged)

@@ -7,10 +7,15 @@ conversation. Quitting and F1 work on every screen, so their keys are the app's.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
+from types import FrameType
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -39,6 +44,7 @@ from claude_tui.tui.services import Services
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
+EXIT_TERMINATED = 143  # ended by SIGTERM, as shells report it
 
 
 @report_crash_without_locals  # (its locals could hold the API key)
@@ -83,6 +89,8 @@ class ClaudeTUI(App[None]):
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
+        self._terminating = False
+        self._sigterm_before: Callable[[int, FrameType | None], Any] | int | None = None
 
     @property
     def chat(self) -> ChatScreen:
@@ -125,6 +133,22 @@ class ClaudeTUI(App[None]):
 
     # -- start and quit ------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """SIGTERM (``kill``, a system shutting down) quits as Ctrl+Q does, so the terminal
+        is given back as it was (no app screen, no mouse mode) and nothing is lost."""
+        self._sigterm_before = signal.getsignal(signal.SIGTERM)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+
+    def _terminated(self) -> None:
+        """Drafts kept and a streaming reply saved as it is, then exit without asking
+        (the system wants the process gone); a second SIGTERM exits at once."""
+        if self._terminating:
+            self.exit(return_code=EXIT_TERMINATED)
+            return
+        self._terminating = True
+        self.call_later(self._quit, terminated=True)
+
     async def on_ready(self) -> None:
         """After the first paint: the chat screen draws, then reads the list."""
         await self._chat.start()
@@ -139,8 +163,11 @@ class ClaudeTUI(App[None]):
         if not self._chat.prompt.call_later(self._quit):
             await self._quit()
 
-    async def _quit(self) -> None:
+    async def _quit(self, *, terminated: bool = False) -> None:
         unsaved = await self._chat.replying.close()
+        if terminated:
+            self.exit(return_code=EXIT_TERMINATED)
+            return
         warned = self._quit_warned  # a second Ctrl+Q counts only soon after the warning
         if unsaved and (warned is None or time.monotonic() - warned > QUIT_ANYWAY_SECONDS):
             self._quit_warned = time.monotonic()
@@ -157,6 +184,10 @@ class ClaudeTUI(App[None]):
         self.exit()
 
     async def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            removed = asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            if removed and self._sigterm_before is not None:
+                signal.signal(signal.SIGTERM, self._sigterm_before)  # as it was before
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------

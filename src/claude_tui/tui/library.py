@@ -197,13 +197,13 @@ class Library:
         answer = await self.screen.app.push_screen_wait(
             AskText(
                 f"Export as {EXPORT_FORMATS[fmt]}",
-                "Write to this file (an existing file is never overwritten):",
+                "Write to this file, or into this folder (an existing file is never overwritten):",
                 str(default),
             )
         )
         if not answer or not answer.strip():
             return
-        path = Path(answer.strip()).expanduser()
+        path = export.target(Path(answer.strip()).expanduser(), conversation, fmt)
         text = export.to_markdown(conversation) if fmt == "md" else export.to_json(conversation)
         try:
             written = await asyncio.to_thread(export.write_export, path, text)
