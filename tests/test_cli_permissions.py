@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from claude_tui import paths
+from claude_tui.config import Settings
+from claude_tui.tui.app import FIX_PERMISSIONS
+from tests import ui
+from tests.fake_api import FakeAnthropic
 from tests.test_cli_harness import Cli
 
 
@@ -66,3 +70,15 @@ def test_a_folder_only_its_owner_can_write_says_nothing(cli: Cli) -> None:
         0,
         f"{cli.data_dir}: only you can write it already.\n",
     )
+
+
+async def test_the_app_warns_of_a_data_folder_others_can_write_and_fixes_it_from_the_palette(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    data_dir.mkdir()
+    data_dir.chmod(0o777)
+    async with ui.running(settings) as (app, pilot):
+        await ui.wait_until(pilot, lambda: "Other users can write" in ui.seen(app), what="warning")
+        await ui.palette(pilot, app, "yours alone", FIX_PERMISSIONS)
+        await ui.wait_until(pilot, lambda: "Only you can write" in ui.seen(app), what="the fix")
+    assert _mode(data_dir) == 0o755

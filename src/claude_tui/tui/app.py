@@ -45,6 +45,7 @@ from claude_tui.tui.services import Services
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
 EXIT_TERMINATED = 143  # ended by SIGTERM, as shells report it
+FIX_PERMISSIONS = "Make the data folder yours alone"
 
 
 @report_crash_without_locals  # (its locals could hold the API key)
@@ -73,7 +74,8 @@ class ClaudeTUI(App[None]):
         super().__init__()
         self.freeze_after_start = freeze_after_start
         self.settings = settings
-        store = ConversationStore(settings.resolved_data_dir())
+        self._data_dir = settings.resolved_data_dir()
+        store = ConversationStore(self._data_dir)
         keeper = ConversationKeeper(store)
         client = ClaudeClient(settings)
         self.services = Services(
@@ -152,6 +154,24 @@ class ClaudeTUI(App[None]):
     async def on_ready(self) -> None:
         """After the first paint: the chat screen draws, then reads the list."""
         await self._chat.start()
+        warning = paths.permissions_warning(self._data_dir)
+        if warning is not None:
+            offer = f"Or choose “{FIX_PERMISSIONS}” in the palette (Ctrl+P)."
+            self.notify(
+                f"{warning[:1].upper()}{warning[1:]}. {offer}",
+                title="Data folder",
+                severity="warning",
+                timeout=30,
+            )
+
+    def _fix_permissions(self) -> None:
+        try:
+            fixed = paths.fix_permissions(self._data_dir)
+        except OSError as error:
+            self.notify(f"Could not change the folder's permissions: {error}", severity="error")
+            return
+        folders = ", ".join(str(path) for path in fixed)
+        self.notify(f"Only you can write these folders now: {folders}.", timeout=10)
 
     def on_opening_sdk_loaded(self, _: Opening.SdkLoaded) -> None:
         if self.freeze_after_start:
@@ -227,6 +247,8 @@ class ClaudeTUI(App[None]):
                     chat.action_continue_reply,
                 )
             )
+        if paths.writable_by_others(self._data_dir):
+            turn.append((FIX_PERMISSIONS, "Others can write it: chmod go-w", self._fix_permissions))
         commands: list[tuple[str, str, Callable[[], object]]] = [
             ("New conversation", "Start a new conversation (Ctrl+N)", chat.action_new_conversation),
             ("Next conversation", "Open the next one in the list", chat.action_next_conversation),
