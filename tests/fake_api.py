@@ -46,6 +46,7 @@ Stdlib only, so that it runs anywhere.
 #   with `stop_reason None` (and output_tokens 1, from message_start).
 # - Reply.stall with a client read timeout shorter than the stall: `httpx2.ReadTimeout`.
 # - Reply.hang_before_headers with a shorter client timeout: `anthropic.APITimeoutError`.
+# - Reply.many_blocks(10_000): the final message holds the 10,000 text blocks, in order.
 # - An HTTP error before the stream starts raises on entering `messages.stream(...)`, with the
 #   class of its status: 400 BadRequestError, 401 AuthenticationError, 403 PermissionDeniedError,
 #   404 NotFoundError, 413 ContentTooLargeError, 429 RateLimitError, 500 InternalServerError,
@@ -275,6 +276,15 @@ class Reply:
         if gate is not None and not reply.visible_text.startswith(gate.after):
             raise ValueError(f"the gate's text {gate.after!r} does not start the reply's text")
         return reply
+
+    @classmethod
+    def many_blocks(cls, count: int, text: str = "Block {n}.", **options: Any) -> Reply:
+        """A reply with `count` text blocks, the n-th (from 1) holding `text` with `{n}` filled
+        in, e.g. 10,000 blocks for drawing and saving trials; ``options`` as for
+        :meth:`blocks`."""
+        return cls.blocks(
+            [{"type": "text", "text": text.format(n=n)} for n in range(1, count + 1)], **options
+        )
 
     @classmethod
     def echo(cls, *, chunk_size: int = 20, delay: float = 0.0, model: str | None = None) -> Reply:

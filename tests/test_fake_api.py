@@ -166,6 +166,20 @@ async def test_thinking_and_tool_use_blocks_arrive_as_such(server: FakeAnthropic
 
 
 @pytest.mark.asyncio
+async def test_a_reply_of_ten_thousand_blocks_arrives_block_by_block(
+    server: FakeAnthropic,
+) -> None:
+    server.enqueue(Reply.many_blocks(10_000))
+    async with open_stream(server) as stream:
+        final = await stream.get_final_message()
+    assert len(final.content) == 10_000
+    first, last = final.content[0], final.content[-1]
+    assert first.type == last.type == "text"
+    assert (first.text, last.text) == ("Block 1.", "Block 10000.")
+    assert final.stop_reason == "end_turn"
+
+
+@pytest.mark.asyncio
 async def test_the_default_reply_echoes_the_last_user_message(server: FakeAnthropic) -> None:
     messages: list[MessageParam] = [
         {"role": "user", "content": "First"},
