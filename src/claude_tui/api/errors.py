@@ -6,6 +6,7 @@ import importlib
 from dataclasses import replace
 
 from claude_tui.domain.errors import ErrorInfo, unexpected
+from claude_tui.domain.text import well_formed
 
 _BY_TYPE: dict[str, tuple[str, str, str]] = {
     # API error type: (kind, title, hint)
@@ -145,15 +146,15 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
 
 
 def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
-    """The error without the API key in it (an endpoint may echo the key it refused): it
-    is shown, printed and saved."""
-    if not key or not any(key in text for text in (info.title, info.detail, info.hint)):
-        return info
+    """The error without the API key in it (an endpoint may echo the key it refused), every
+    text well-formed: it is shown, printed and saved."""
+
+    def hidden(text: str) -> str:
+        text = well_formed(text)  # what the API said enters here: well-formed
+        return text.replace(key, KEY_HIDDEN) if key else text
+
     return replace(
-        info,
-        title=info.title.replace(key, KEY_HIDDEN),
-        detail=info.detail.replace(key, KEY_HIDDEN),
-        hint=info.hint.replace(key, KEY_HIDDEN),
+        info, title=hidden(info.title), detail=hidden(info.detail), hint=hidden(info.hint)
     )
 
 
