@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from claude_tui.api.errors import classify_exception, hide_key
+from claude_tui.api.errors import error_info, joined
 from claude_tui.api.incoming import block_of, merged_usage, text_of, usage_of
 from claude_tui.api.request import build_request
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
@@ -165,9 +165,7 @@ class ClaudeClient:
                         yield event
                 return
             except Exception as error:  # every failure becomes an event, none escapes
-                info = hide_key(
-                    classify_exception(error, self.settings.base_url), self.settings.api_key
-                )
+                info = error_info(error, key=self.settings.api_key, base_url=self.settings.base_url)
                 delay = None if started else retry_delay(error, attempt)
                 if delay is not None and delay > RETRY_AFTER_CAP:
                     yield Failed(
@@ -178,7 +176,7 @@ class ClaudeClient:
                     return
                 if delay is None or attempt == attempts:
                     if attempt > 1:
-                        info = replace(info, detail=_joined(info.detail, f"Tried {attempt} times."))
+                        info = replace(info, detail=joined(info.detail, f"Tried {attempt} times."))
                     yield Failed(info)
                     return
                 yield Retrying(info, attempt + 1, attempts, delay)
@@ -219,10 +217,3 @@ class ClaudeClient:
                     yield Finished(stop_reason or "end_turn", usage, stop_sequence)
                     return
         yield Failed(INCOMPLETE)
-
-
-def _joined(*parts: str) -> str:
-    """Sentences, each ended by a full stop if it has none."""
-    return " ".join(
-        part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part
-    )

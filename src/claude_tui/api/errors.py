@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import replace
+from urllib.parse import unquote, urlsplit
 
 from claude_tui.domain.errors import ErrorInfo, unexpected
 from claude_tui.domain.text import well_formed
@@ -145,13 +147,32 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     return unexpected(error)
 
 
-def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
-    """The error without the API key in it (an endpoint may echo the key it refused), every
-    text well-formed: it is shown, printed and saved."""
+def error_info(error: BaseException, *, key: str | None, base_url: str | None) -> ErrorInfo:
+    """What the SDK (or its HTTP layer) raised, in words that can be shown, printed and
+    saved: the key and the credentials of a URL hidden, every text well-formed."""
+    return hide_secrets(classify_exception(error, base_url), key, base_url)
+
+
+def joined(*parts: str) -> str:
+    """Sentences, each ended by a full stop if it has none."""
+    return " ".join(
+        part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part
+    )
+
+
+def hide_secrets(info: ErrorInfo, key: str | None, base_url: str | None) -> ErrorInfo:
+    """The error without secrets (it is shown, printed and saved), every text well-formed:
+    no API key (an endpoint may echo the key it refused), and no credentials of a URL
+    (``http://user:secret@host`` becomes ``http://user:***@host``), the base URL's
+    included wherever they appear."""
+    hidden_as = {key: KEY_HIDDEN} if key else {}
+    hidden_as.update({secret: CREDENTIALS_HIDDEN for secret in _credentials_of(base_url)})
 
     def hidden(text: str) -> str:
-        text = well_formed(text)  # what the API said enters here: well-formed
-        return text.replace(key, KEY_HIDDEN) if key else text
+        text = well_formed(text)
+        for secret, shown in hidden_as.items():
+            text = text.replace(secret, shown)
+        return _USERINFO.sub(_hide_userinfo, text)
 
     return replace(
         info, title=hidden(info.title), detail=hidden(info.detail), hint=hidden(info.hint)
@@ -159,3 +180,28 @@ def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
 
 
 KEY_HIDDEN = "(your API key)"
+CREDENTIALS_HIDDEN = "***"
+
+# The userinfo of a URL: after the scheme, up to the last "@" before the host's end.
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#\s]+)@")
+
+
+def _hide_userinfo(match: re.Match[str]) -> str:
+    user, colon, _ = match["userinfo"].partition(":")
+    shown = f"{user}:{CREDENTIALS_HIDDEN}" if colon else CREDENTIALS_HIDDEN
+    return f"{match['scheme']}{shown}@"
+
+
+def _credentials_of(base_url: str | None) -> list[str]:
+    """The secret of a base URL's userinfo (its password, else its user name, which then
+    is a token), as written and decoded; too short to be told apart from words: none."""
+    if not base_url:
+        return []
+    try:
+        parts = urlsplit(base_url)
+        secret = parts.password if parts.password is not None else parts.username
+    except ValueError:
+        return []
+    if not secret or len(secret) < 4:
+        return []
+    return sorted({secret, unquote(secret)}, key=len, reverse=True)
