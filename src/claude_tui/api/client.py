@@ -72,11 +72,14 @@ class ClaudeClient:
 
     def _build(self) -> AsyncAnthropic:
         anthropic = importlib.import_module("anthropic")
+        from claude_tui.api.limits import capped_http_client  # imports httpx2: slow
+
         client: AsyncAnthropic = anthropic.AsyncAnthropic(
             api_key=self.settings.api_key,
             base_url=self.settings.base_url,
             max_retries=0,  # retries are ours (stream), so they can be shown
             timeout=self.settings.request_timeout,
+            http_client=capped_http_client(),  # no response is read beyond reason
         )
         return client
 

@@ -120,10 +120,13 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
             error.status_code, error.type, error.api_message or error.message, error.request_id
         )
     httpx2 = importlib.import_module("httpx2")
+    from claude_tui.api.limits import ResponseTooLarge
+
     where = base_url or "the Anthropic API"
     said = str(error) or type(error).__name__
     kept = "The text that arrived is kept."
     cases: list[tuple[type[BaseException], str, str, str, str]] = [  # the first that fits
+        (ResponseTooLarge, "too_large_response", "The API's response was cut.", said, kept),
         (
             anthropic.APITimeoutError,
             "timeout",
@@ -149,8 +152,31 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
 
 def error_info(error: BaseException, *, key: str | None, base_url: str | None) -> ErrorInfo:
     """What the SDK (or its HTTP layer) raised, in words that can be shown, printed and
-    saved: the key and the credentials of a URL hidden, every text well-formed."""
-    return hide_secrets(classify_exception(error, base_url), key, base_url)
+    saved: the key and the credentials of a URL hidden, every text well-formed, what the API
+    said cut at DETAIL_LIMIT, and a word when its response was cut (see ``limits``)."""
+    from claude_tui.api.limits import size_words, was_cut
+
+    info = hide_secrets(classify_exception(error, base_url), key, base_url)
+    detail = cut_detail(info.detail)
+    cut = was_cut(getattr(error, "response", None))
+    if cut is not None:
+        detail = joined(
+            detail, f"The API's response was larger than {size_words(cut)} and was cut."
+        )
+    return replace(info, detail=detail)
+
+
+DETAIL_LIMIT = 1024
+"""Bytes (UTF-8) of what the API said that are kept in an error's detail."""
+
+
+def cut_detail(text: str) -> str:
+    """``text`` if it fits DETAIL_LIMIT, else its start and ``… (cut at 1 KB)``."""
+    raw = text.encode()
+    if len(raw) <= DETAIL_LIMIT:
+        return text
+    kept = raw[:DETAIL_LIMIT].decode(errors="ignore")  # a character cut in half goes
+    return f"{kept}… (cut at {DETAIL_LIMIT >> 10} KB)"
 
 
 def joined(*parts: str) -> str:
