@@ -29,10 +29,11 @@ on without `display: "summarized"` on a 5.x model (or with `display: "omitted"`)
 starts with a short thinking block when the request turns thinking on (adaptive or enabled).
 
 Hostile replies, for robustness trials: `Reply.lone_surrogate` (a delta holding "\\ud800"),
-`Reply.error(..., retry_after="inf")` (any header value), `Reply.huge_error` (a 50 MB error),
-`Reply.gzip_bomb` (gigabytes from megabytes, as an error or mid-stream), `Reply.many_blocks`
-(10,000 content blocks), token counts below zero or over a billion (`input_tokens=-5`), and
-`server.url_with("user:secret")`, a base URL with credentials in it.
+`Reply.invalid_utf8` (a byte 0xFF in a delta), `Reply.error(..., retry_after="inf")` (any
+header value), `Reply.huge_error` (a 50 MB error), `Reply.gzip_bomb` (gigabytes from
+megabytes, as an error or mid-stream), `Reply.many_blocks` (10,000 content blocks), token
+counts below zero or over a billion (`input_tokens=-5`), and `server.url_with("user:secret")`,
+a base URL with credentials in it.
 
 Run it on its own (echo replies, streamed slowly) for manual trials and benchmarks:
 
@@ -62,6 +63,7 @@ Stdlib only, so that it runs anywhere.
 #   error body is joined whole in memory); as an error its `.message` is the inflated body.
 #   Streamed, the zeros event has no blank line after it: the SDK buffers it whole, then drops
 #   it when the body ends; nothing is raised and the stop reason is None.
+# - Reply.invalid_utf8: iterating raises `UnicodeDecodeError` at the event holding the byte.
 # - Negative or huge counts (`input_tokens=-5`, `output_tokens=10**15`) reach `usage` as sent.
 # - A base URL with userinfo (`server.url_with("user:secret")`): httpx2 sends the userinfo as
 #   `Authorization: Basic ...` in place of the SDK's Bearer key; the server takes either.
@@ -153,6 +155,9 @@ def error_type_for(status: int) -> str:
 
 LONE_SURROGATE = "\ud800"
 """Half of a UTF-16 pair on its own, as `Reply.lone_surrogate` sends it."""
+INVALID_UTF8 = "\ue000"
+"""Stands for the byte 0xFF in the text of a reply made by `Reply.invalid_utf8`."""
+_INVALID_UTF8_ESCAPED = json.dumps(INVALID_UTF8).strip('"').encode()
 
 
 class Gate:
@@ -248,6 +253,9 @@ class Reply:
     """How long a stall or a hang lasts."""
     fault_size: int = 0
     """How many bytes a gzip bomb inflates to."""
+    invalid_byte: bool = False
+    """Whether each INVALID_UTF8 in the streamed text goes out as the byte 0xFF, which is not
+    UTF-8 (see `Reply.invalid_utf8`)."""
     is_echo: bool = False
     """Whether the content is made from each request (see `Reply.echo`)."""
 
@@ -378,6 +386,14 @@ class Reply:
         the JSON escape "\\ud800" (valid JSON, but not a character: a client that keeps it
         can neither encode nor send it again). `options` as for :meth:`text`."""
         return cls.text(f"{before}{LONE_SURROGATE}{after}", **options)
+
+    @classmethod
+    def invalid_utf8(cls, before: str = "Hello ", after: str = " world.", **options: Any) -> Reply:
+        """A streamed text reply with the byte 0xFF (never part of UTF-8) between `before` and
+        `after`, raw in its delta's event (a request without "stream" gets U+E000 there).
+        `options` as for :meth:`text`."""
+        reply = cls.text(f"{before}{INVALID_UTF8}{after}", **options)
+        return replace(reply, invalid_byte=True)
 
     # The stream faults come once `text_before` has been streamed, inside its open text block.
     # A request without "stream" gets: for an error event, the HTTP error of that type; for a
@@ -793,7 +809,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if reply.delay and not first_delta:
                     self._wait(reply.delay)
                 first_delta = False
-            self._send_event(step.name, step.data)
+            event = _event_bytes(step.name, step.data)
+            if reply.invalid_byte:
+                event = event.replace(_INVALID_UTF8_ESCAPED, b"\xff")
+            self._send_chunk(event)
         if reply.fault == "error_event":
             error = {
                 "type": "error",

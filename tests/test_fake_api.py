@@ -304,6 +304,15 @@ async def test_a_lone_surrogate_reaches_the_sdk_as_such(server: FakeAnthropic) -
 
 
 @pytest.mark.asyncio
+async def test_a_byte_that_is_not_utf8_makes_the_sdk_raise(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.invalid_utf8("Hello ", " world.", chunk_size=6))
+    received: list[str] = []
+    with pytest.raises(UnicodeDecodeError):
+        await stream_text(server, received)
+    assert "".join(received) == "Hello "
+
+
+@pytest.mark.asyncio
 async def test_usage_can_be_negative_or_huge(server: FakeAnthropic) -> None:
     server.enqueue(Reply.text("Odd counts", input_tokens=-5, output_tokens=10**15))
     async with open_stream(server) as stream:

@@ -1,6 +1,7 @@
 """Text from the API that is not well-formed Unicode (a JSON escape of a lone surrogate,
-"\\ud800", in a delta, a thinking block, a tool's input, an error) enters as U+FFFD: the
-reply streams on to its end, is printed and saved, and the next message is sent."""
+"\\ud800", in a delta, a thinking block, a block sent whole, an error; a byte that is not
+UTF-8 in the stream) enters as U+FFFD: the reply streams on to its end, is printed and saved,
+and the next message is sent."""
 
 from __future__ import annotations
 
@@ -120,3 +121,14 @@ async def test_the_app_shows_the_whole_reply_and_sends_the_next_message(
     messages = ui.the_saved_conversation(data_dir)["messages"]
     assert [m.get("status") for m in messages] == [None, "complete", None, "complete"]
     assert messages[1]["content"] == [{"type": "text", "text": SHOWN}]
+
+
+def test_a_byte_that_is_not_utf8_in_the_stream_enters_as_u_fffd(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    fake_api.enqueue(Reply.invalid_utf8("Hello ", " world, and the rest.", chunk_size=6))
+    result = cli.run("-p", "Hi")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "Hello \ufffd world, and the rest.\n"
+    reply = cli.only_conversation()["messages"][1]
+    assert reply["status"] == "complete"

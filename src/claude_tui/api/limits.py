@@ -7,7 +7,9 @@ what is counted is what a gzip body grows to, a mebibyte at a time) and counts.
 
 - A reply's event stream may be long (a long reply is many small events), but no single event
   may pass ``EVENT_LIMIT`` nor the whole stream ``STREAM_LIMIT``: past either, reading fails
-  with :class:`ResponseTooLarge`, and the text that arrived is kept.
+  with :class:`ResponseTooLarge`, and the text that arrived is kept. It is also read as UTF-8
+  with U+FFFD for each invalid sequence (the rule of ``domain.text.decoded``), which the SDK
+  would refuse (UnicodeDecodeError), losing the rest of the reply.
 - Any other body (an error, the model list) is read up to ``BODY_LIMIT`` and cut there; the
   response is marked (:func:`was_cut`), so the error can say so.
 - Headers are limited by the HTTP layer itself (h11: 100 KB).
@@ -17,10 +19,10 @@ Imported when the SDK client is built (it imports httpx2, which is slow to impor
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import importlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx2
 
@@ -56,13 +58,11 @@ def was_cut(response: object) -> int | None:
     return cut if isinstance(cut, int) else None
 
 
-def capped_http_client(**options: Any) -> httpx2.AsyncClient:
+def capped_http_client() -> httpx2.AsyncClient:
     """The SDK's own HTTP client (its defaults: keep-alive, proxies from the environment),
     with every response capped."""
     anthropic = importlib.import_module("anthropic")
-    client: httpx2.AsyncClient = anthropic.DefaultAsyncHttpxClient(
-        event_hooks={"response": [_cap]}, **options
-    )
+    client: httpx2.AsyncClient = anthropic.DefaultAsyncHttpxClient(event_hooks={"response": [_cap]})
     return client
 
 
@@ -108,7 +108,8 @@ class _Capped(httpx2.AsyncByteStream):
             yield chunk
 
     async def _events_of(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        """The stream, failing once an event or the whole passes its limit."""
+        """The stream as valid UTF-8, failing once an event or the whole passes its limit."""
+        utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
         read = 0
         event = 0  # bytes since the blank line that ended the last event
         tail = b""  # the end of the last chunk, where a blank line may begin
@@ -122,7 +123,10 @@ class _Capped(httpx2.AsyncByteStream):
             if event > EVENT_LIMIT:
                 raise ResponseTooLarge("One event of the reply's stream", EVENT_LIMIT)
             tail = window[-3:]
-            yield chunk
+            yield utf8.decode(chunk).encode()
+        rest = utf8.decode(b"", final=True)
+        if rest:
+            yield rest.encode()
 
     async def aclose(self) -> None:
         await self._source.aclose()
