@@ -31,9 +31,9 @@ starts with a short thinking block when the request turns thinking on (adaptive 
 Hostile replies, for robustness trials: `Reply.lone_surrogate` (a delta holding "\\ud800"),
 `Reply.invalid_utf8` (a byte 0xFF in a delta), `Reply.error(..., retry_after="inf")` (any
 header value), `Reply.huge_error` (a 50 MB error), `Reply.gzip_bomb` (gigabytes from
-megabytes, as an error or mid-stream), `Reply.many_blocks` (10,000 content blocks), token
-counts below zero or over a billion (`input_tokens=-5`), and `server.url_with("user:secret")`,
-a base URL with credentials in it.
+megabytes, as an error or mid-stream), `Reply.huge_header` (a megabyte of one header),
+`Reply.many_blocks` (10,000 content blocks), token counts below zero or over a billion
+(`input_tokens=-5`), and `server.url_with("user:secret")`, a base URL with credentials in it.
 
 Run it on its own (echo replies, streamed slowly) for manual trials and benchmarks:
 
@@ -64,6 +64,8 @@ Stdlib only, so that it runs anywhere.
 #   Streamed, the zeros event has no blank line after it: the SDK buffers it whole, then drops
 #   it when the body ends; nothing is raised and the stop reason is None.
 # - Reply.invalid_utf8: iterating raises `UnicodeDecodeError` at the event holding the byte.
+# - Reply.huge_header: `anthropic.APIConnectionError` caused by `httpx2.RemoteProtocolError`
+#   ("Receive buffer too long"): the HTTP layer reads no more than 100 KB of headers.
 # - Negative or huge counts (`input_tokens=-5`, `output_tokens=10**15`) reach `usage` as sent.
 # - A base URL with userinfo (`server.url_with("user:secret")`): httpx2 sends the userinfo as
 #   `Authorization: Basic ...` in place of the SDK's Bearer key; the server takes either.
@@ -210,7 +212,13 @@ class Gate:
 
 
 Fault = Literal[
-    "error_event", "drop", "end_without_stop", "stall", "hang_before_headers", "gzip_bomb"
+    "error_event",
+    "drop",
+    "end_without_stop",
+    "stall",
+    "hang_before_headers",
+    "gzip_bomb",
+    "huge_header",
 ]
 """How a reply goes wrong (see the fault constructors of `Reply`)."""
 
@@ -252,7 +260,7 @@ class Reply:
     fault_seconds: float = 0.0
     """How long a stall or a hang lasts."""
     fault_size: int = 0
-    """How many bytes a gzip bomb inflates to."""
+    """How many bytes a gzip bomb inflates to, or a huge header holds."""
     invalid_byte: bool = False
     """Whether each INVALID_UTF8 in the streamed text goes out as the byte 0xFF, which is not
     UTF-8 (see `Reply.invalid_utf8`)."""
@@ -377,6 +385,12 @@ class Reply:
         stream that streams `text_before`, then an event whose data line is all zeros."""
         reply = cls.text(text_before) if stream else cls.error(500)
         return replace(reply, fault="gzip_bomb", fault_size=size)
+
+    @classmethod
+    def huge_header(cls, size: int = 1 << 20) -> Reply:
+        """A response whose headers never end: one header of `size` bytes (1 MB unless
+        given), then the connection is closed."""
+        return cls(fault="huge_header", fault_size=size)
 
     @classmethod
     def lone_surrogate(
@@ -758,6 +772,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if reply.fault == "gzip_bomb":
             self._send_gzip_bomb(reply, model, message_id, stream=request.stream)
+            return
+        if reply.fault == "huge_header":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nx-padding: ")
+            for _ in range(0, reply.fault_size, 65536):
+                self._check_stopping()
+                self.wfile.write(b"x" * 65536)
+            self.close_connection = True
             return
         if reply.status != 200 and reply.error_size:
             self._send_huge_error(reply)

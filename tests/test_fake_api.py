@@ -313,6 +313,15 @@ async def test_a_byte_that_is_not_utf8_makes_the_sdk_raise(server: FakeAnthropic
 
 
 @pytest.mark.asyncio
+async def test_a_huge_header_is_refused_by_the_http_layer(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.huge_header(1 << 20))
+    with pytest.raises(anthropic.APIConnectionError) as caught:
+        await stream_text(server)
+    assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
+    assert "too long" in str(caught.value.__cause__)
+
+
+@pytest.mark.asyncio
 async def test_usage_can_be_negative_or_huge(server: FakeAnthropic) -> None:
     server.enqueue(Reply.text("Odd counts", input_tokens=-5, output_tokens=10**15))
     async with open_stream(server) as stream:

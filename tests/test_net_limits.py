@@ -118,3 +118,15 @@ def test_a_long_reply_streams_whole(cli: Cli, fake_api: FakeAnthropic, size: int
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == f"{text}\n"
     assert cli.only_conversation()["messages"][1]["content"][0]["text"] == text
+
+
+def test_a_huge_header_fails_the_request_without_being_read_whole(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    """The HTTP layer reads at most 100 KB of headers (h11): a guard, should that change."""
+    fake_api.enqueue(Reply.huge_header(64 << 20))
+    result = cli.run("-p", "Hi")
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-tui: Could not reach the API.\n")
+    assert "Traceback" not in result.stderr
+    assert cli.only_conversation()["messages"][1]["status"] == "failed"
