@@ -519,6 +519,9 @@ class FakeAnthropic:
         """Every request to /v1/messages, in order."""
         self.all_requests: list[RecordedRequest] = []
         """Every request, to any path."""
+        self.token_count: int | None = None
+        """What POST /v1/messages/count_tokens answers (None: a rough count of the request),
+        a negative or huge one too."""
         self._host = host
         self._port = port
         self._queue: deque[Reply] = deque()
@@ -747,7 +750,10 @@ class _Handler(BaseHTTPRequestHandler):
         if refusal:
             self._send_error(*refusal)
             return
-        self._send_json(200, {"input_tokens": count_tokens(request.body)})
+        counted = self.fake.token_count
+        if counted is None:
+            counted = count_tokens(request.body)
+        self._send_json(200, {"input_tokens": counted})
 
     def _model(self, model_id: str) -> None:
         model = find_model(model_id)

@@ -327,6 +327,10 @@ async def test_usage_can_be_negative_or_huge(server: FakeAnthropic) -> None:
     async with open_stream(server) as stream:
         final = await stream.get_final_message()
     assert (final.usage.input_tokens, final.usage.output_tokens) == (-5, 10**15)
+    server.token_count = -7
+    async with client_for(server) as client:
+        counted = await client.messages.count_tokens(model=MODEL, messages=HELLO)
+    assert counted.input_tokens == -7
 
 
 @pytest.mark.asyncio

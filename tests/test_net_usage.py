@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from claude_tui.api.client import ClaudeClient
 from claude_tui.config import Settings
 from claude_tui.domain.usage import Usage
 from claude_tui.tui.screens.details import ReplyDetails
@@ -47,3 +50,16 @@ def test_usage_is_clamped_and_flagged_as_it_enters_from_a_file_too() -> None:
     assert odd == Usage(0, 1_000_000_000, doubtful=True)
     assert Usage.from_dict(odd.to_dict()) == odd  # the flag survives a save
     assert (sane + odd).doubtful
+
+
+@pytest.mark.parametrize(("answered", "counted"), [(-7, 0), (10**15, 1_000_000_000), (42, 42)])
+async def test_a_token_count_of_the_api_is_clamped_too(
+    fake_api: FakeAnthropic, settings: Settings, answered: int, counted: int
+) -> None:
+    fake_api.token_count = answered
+    client = ClaudeClient(settings)
+    try:
+        params = {"model": "claude-sonnet-5-5", "messages": [{"role": "user", "content": "Hi"}]}
+        assert await client.count_tokens(params) == counted
+    finally:
+        await client.close()

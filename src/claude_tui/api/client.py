@@ -114,7 +114,7 @@ class ClaudeClient:
         messages, and system, thinking, tools if wanted); raises as :meth:`list_models`."""
         client = await self._keyed_client()
         counted = await client.messages.count_tokens(**params)
-        return counted.input_tokens
+        return usage_of(counted).input_tokens  # clamped as usage is
 
     async def catalog(
         self, cache: CatalogCache, *, now: datetime, refresh: bool = False
