@@ -5,6 +5,7 @@ and the next message is sent."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -18,7 +19,7 @@ from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.turn import Turn
-from tests import ui
+from tests import fake_models, ui
 from tests.fake_api import LONE_SURROGATE, FakeAnthropic, Reply
 from tests.test_cli_harness import Cli, said
 
@@ -132,3 +133,13 @@ def test_a_byte_that_is_not_utf8_in_the_stream_enters_as_u_fffd(
     assert result.stdout == "Hello \ufffd world, and the rest.\n"
     reply = cli.only_conversation()["messages"][1]
     assert reply["status"] == "complete"
+
+
+async def test_a_model_list_with_a_lone_surrogate_enters_well_formed(
+    client: ClaudeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = dataclasses.replace(fake_models.MODELS[0], display_name=f"Claude {LONE_SURROGATE}")
+    monkeypatch.setattr(fake_models, "MODELS", (odd, *fake_models.MODELS[1:]))
+    models = await client.list_models()
+    assert models[0].display_name == "Claude \ufffd"
+    json.dumps([model.display_name for model in models], ensure_ascii=False).encode()

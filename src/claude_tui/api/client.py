@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_tui.api.errors import error_info, joined
-from claude_tui.api.incoming import block_of, merged_usage, text_of, usage_of
+from claude_tui.api.incoming import block_of, data_of, merged_usage, text_of, usage_of
 from claude_tui.api.request import build_request
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
@@ -107,7 +107,10 @@ class ClaudeClient:
         """Every model the API lists, newest first (all pages); raises what the SDK
         raises, and MissingKeyError without a key."""
         client = await self._keyed_client()
-        return tuple([ModelInfo.from_api(model.to_dict()) async for model in client.models.list()])
+        listed = [
+            ModelInfo.from_api(data_of(model.to_dict())) async for model in client.models.list()
+        ]
+        return tuple(listed)
 
     async def count_tokens(self, params: dict[str, Any]) -> int:
         """The API's count of the input tokens of a request made of ``params`` (model,
