@@ -130,3 +130,15 @@ def test_a_huge_header_fails_the_request_without_being_read_whole(
     assert result.stderr.startswith("claude-tui: Could not reach the API.\n")
     assert "Traceback" not in result.stderr
     assert cli.only_conversation()["messages"][1]["status"] == "failed"
+
+
+def test_an_error_made_of_what_looks_like_urls_is_cut_all_the_same(
+    cli: Cli, fake_api: FakeAnthropic
+) -> None:
+    """Credentials are looked for in what the API said (tests/test_secrets.py): text made to
+    make that search slow ("a.a.a…", "a://a://…") takes it no longer than any."""
+    fake_api.enqueue(Reply.error(500, "a." * 200_000 + "a://" * 100_000))
+    result = cli.run("-p", "Hi")
+    assert result.returncode == 1
+    assert "a.a.a.a.a.a" in result.stderr
+    assert "… (cut at 1 KB)" in result.stderr

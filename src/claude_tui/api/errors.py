@@ -156,7 +156,10 @@ def error_info(error: BaseException, *, key: str | None, base_url: str | None) -
     said cut at DETAIL_LIMIT, and a word when its response was cut (see ``limits``)."""
     from claude_tui.api.limits import size_words, was_cut
 
-    info = hide_secrets(classify_exception(error, base_url), key, base_url)
+    info = classify_exception(error, base_url)
+    # Hidden before the cut (which could split a secret), in a start of the detail that the
+    # cut shortens further, so that no server's answer makes the search slow.
+    info = hide_secrets(replace(info, detail=info.detail[: 4 * DETAIL_LIMIT]), key, base_url)
     detail = cut_detail(info.detail)
     cut = was_cut(getattr(error, "response", None))
     if cut is not None:
@@ -209,7 +212,9 @@ KEY_HIDDEN = "(your API key)"
 CREDENTIALS_HIDDEN = "***"
 
 # The userinfo of a URL: after the scheme, up to the last "@" before the host's end.
-_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#\s]+)@")
+_USERINFO = re.compile(
+    r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]{0,40}://)(?P<userinfo>[^/?#\s]{1,4096})@"
+)
 
 
 def _hide_userinfo(match: re.Match[str]) -> str:
