@@ -28,6 +28,13 @@ block without a signature gets one) and come with empty text when the request tu
 on without `display: "summarized"` on a 5.x model (or with `display: "omitted"`). The echo
 starts with a short thinking block when the request turns thinking on (adaptive or enabled).
 
+Hostile replies, for robustness trials: `Reply.lone_surrogate` (a delta holding "\\ud800"),
+`Reply.invalid_utf8` (a byte 0xFF in a delta), `Reply.error(..., retry_after="inf")` (any
+header value), `Reply.huge_error` (a 50 MB error), `Reply.gzip_bomb` (gigabytes from
+megabytes, as an error or mid-stream), `Reply.huge_header` (a megabyte of one header),
+`Reply.many_blocks` (10,000 content blocks), token counts below zero or over a billion
+(`input_tokens=-5`), and `server.url_with("user:secret")`, a base URL with credentials in it.
+
 Run it on its own (echo replies, streamed slowly) for manual trials and benchmarks:
 
     python -m tests.fake_api --port 8765 --delay 0.02 --chunk-size 8
@@ -46,6 +53,22 @@ Stdlib only, so that it runs anywhere.
 #   with `stop_reason None` (and output_tokens 1, from message_start).
 # - Reply.stall with a client read timeout shorter than the stall: `httpx2.ReadTimeout`.
 # - Reply.hang_before_headers with a shorter client timeout: `anthropic.APITimeoutError`.
+# - Reply.many_blocks(10_000): the final message holds the 10,000 text blocks, in order.
+# - Reply.lone_surrogate: the `text` event and the final text hold "\ud800" as it is (a str
+#   that cannot be encoded: UnicodeEncodeError).
+# - Reply.error(..., retry_after="inf", retry_after_ms="nan"): the headers reach
+#   `error.response.headers` as sent; the SDK (max_retries=0) does not read them.
+# - Reply.huge_error: the SDK reads the whole body; `.api_message` is the whole message.
+# - Reply.gzip_bomb: the SDK inflates it all (httpx2 inflates a mebibyte at a time, but the
+#   error body is joined whole in memory); as an error its `.message` is the inflated body.
+#   Streamed, the zeros event has no blank line after it: the SDK buffers it whole, then drops
+#   it when the body ends; nothing is raised and the stop reason is None.
+# - Reply.invalid_utf8: iterating raises `UnicodeDecodeError` at the event holding the byte.
+# - Reply.huge_header: `anthropic.APIConnectionError` caused by `httpx2.RemoteProtocolError`
+#   ("Receive buffer too long"): the HTTP layer reads no more than 100 KB of headers.
+# - Negative or huge counts (`input_tokens=-5`, `output_tokens=10**15`) reach `usage` as sent.
+# - A base URL with userinfo (`server.url_with("user:secret")`): httpx2 sends the userinfo as
+#   `Authorization: Basic ...` in place of the SDK's Bearer key; the server takes either.
 # - An HTTP error before the stream starts raises on entering `messages.stream(...)`, with the
 #   class of its status: 400 BadRequestError, 401 AuthenticationError, 403 PermissionDeniedError,
 #   404 NotFoundError, 413 ContentTooLargeError, 429 RateLimitError, 500 InternalServerError,
@@ -67,12 +90,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import socket
 import sys
 import threading
 import time
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -130,6 +155,13 @@ def error_type_for(status: int) -> str:
     return "api_error" if status >= 500 else "invalid_request_error"
 
 
+LONE_SURROGATE = "\ud800"
+"""Half of a UTF-16 pair on its own, as `Reply.lone_surrogate` sends it."""
+INVALID_UTF8 = "\ue000"
+"""Stands for the byte 0xFF in the text of a reply made by `Reply.invalid_utf8`."""
+_INVALID_UTF8_ESCAPED = json.dumps(INVALID_UTF8).strip('"').encode()
+
+
 class Gate:
     """A point where a streamed reply waits until the test releases it.
 
@@ -179,7 +211,15 @@ class Gate:
                 return
 
 
-Fault = Literal["error_event", "drop", "end_without_stop", "stall", "hang_before_headers"]
+Fault = Literal[
+    "error_event",
+    "drop",
+    "end_without_stop",
+    "stall",
+    "hang_before_headers",
+    "gzip_bomb",
+    "huge_header",
+]
 """How a reply goes wrong (see the fault constructors of `Reply`)."""
 
 
@@ -209,10 +249,21 @@ class Reply:
     """An HTTP error status, sent with `error_type` and `error_message` instead of a message."""
     error_type: str = ""
     error_message: str = ""
-    retry_after: float | None = None
+    retry_after: float | str | None = None
+    """The retry-after header of an error: a number of seconds, or a string sent as it is
+    ("inf", "nan", "1e400", an HTTP date)."""
+    retry_after_ms: float | str | None = None
+    """The retry-after-ms header of an error, the same way."""
+    error_size: int = 0
+    """An error whose message is this many "x" (streamed, never built whole), when not 0."""
     fault: Fault | None = None
     fault_seconds: float = 0.0
     """How long a stall or a hang lasts."""
+    fault_size: int = 0
+    """How many bytes a gzip bomb inflates to, or a huge header holds."""
+    invalid_byte: bool = False
+    """Whether each INVALID_UTF8 in the streamed text goes out as the byte 0xFF, which is not
+    UTF-8 (see `Reply.invalid_utf8`)."""
     is_echo: bool = False
     """Whether the content is made from each request (see `Reply.echo`)."""
 
@@ -277,6 +328,15 @@ class Reply:
         return reply
 
     @classmethod
+    def many_blocks(cls, count: int, text: str = "Block {n}.", **options: Any) -> Reply:
+        """A reply with `count` text blocks, the n-th (from 1) holding `text` with `{n}` filled
+        in, e.g. 10,000 blocks for drawing and saving trials; ``options`` as for
+        :meth:`blocks`."""
+        return cls.blocks(
+            [{"type": "text", "text": text.format(n=n)} for n in range(1, count + 1)], **options
+        )
+
+    @classmethod
     def echo(cls, *, chunk_size: int = 20, delay: float = 0.0, model: str | None = None) -> Reply:
         """A short Markdown reply quoting the last user message (the server's default), after
         a short thinking block when the request turns thinking on (adaptive or enabled)."""
@@ -289,17 +349,65 @@ class Reply:
         message: str | None = None,
         *,
         error_type: str | None = None,
-        retry_after: float | None = None,
+        retry_after: float | str | None = None,
+        retry_after_ms: float | str | None = None,
     ) -> Reply:
         """An HTTP error, `{"type": "error", "error": {"type": T, "message": M}}`, where T is the
-        API's type for the status unless given; `retry_after` sets the retry-after header."""
+        API's type for the status unless given; `retry_after` and `retry_after_ms` set those
+        headers (a number as seconds or milliseconds, a string as it is: "inf", "nan",
+        "1e400")."""
         error_type = error_type or error_type_for(status)
         return cls(
             status=status,
             error_type=error_type,
             error_message=message or _ERROR_MESSAGES.get(error_type, "Error"),
             retry_after=retry_after,
+            retry_after_ms=retry_after_ms,
         )
+
+    @classmethod
+    def huge_error(cls, status: int = 500, size: int = 50_000_000) -> Reply:
+        """An HTTP error whose message is `size` times "x" (50 MB unless given), with its
+        content-length; the body is written piece by piece, so a client that stops reading
+        costs the server nothing more."""
+        reply = cls.error(status, "x")
+        return replace(reply, error_message="", error_size=size)
+
+    @classmethod
+    def gzip_bomb(
+        cls, size: int = 4 << 30, *, stream: bool = False, text_before: str = "Partial answer"
+    ) -> Reply:
+        """A body with `content-encoding: gzip` that inflates to `size` bytes (4 GB unless
+        given) from about a thousandth of that on the wire, made of zeros compressed once
+        and sent again and again (the gzip member is never closed: a client that inflated it
+        all would find no end). Without `stream` (or for a request without "stream"), an
+        HTTP 500 whose JSON body opens an error message that is all zeros; with it, a 200 event
+        stream that streams `text_before`, then an event whose data line is all zeros."""
+        reply = cls.text(text_before) if stream else cls.error(500)
+        return replace(reply, fault="gzip_bomb", fault_size=size)
+
+    @classmethod
+    def huge_header(cls, size: int = 1 << 20) -> Reply:
+        """A response whose headers never end: one header of `size` bytes (1 MB unless
+        given), then the connection is closed."""
+        return cls(fault="huge_header", fault_size=size)
+
+    @classmethod
+    def lone_surrogate(
+        cls, before: str = "Hello ", after: str = " world.", **options: Any
+    ) -> Reply:
+        """A text reply with a lone surrogate between `before` and `after`: its delta holds
+        the JSON escape "\\ud800" (valid JSON, but not a character: a client that keeps it
+        can neither encode nor send it again). `options` as for :meth:`text`."""
+        return cls.text(f"{before}{LONE_SURROGATE}{after}", **options)
+
+    @classmethod
+    def invalid_utf8(cls, before: str = "Hello ", after: str = " world.", **options: Any) -> Reply:
+        """A streamed text reply with the byte 0xFF (never part of UTF-8) between `before` and
+        `after`, raw in its delta's event (a request without "stream" gets U+E000 there).
+        `options` as for :meth:`text`."""
+        reply = cls.text(f"{before}{INVALID_UTF8}{after}", **options)
+        return replace(reply, invalid_byte=True)
 
     # The stream faults come once `text_before` has been streamed, inside its open text block.
     # A request without "stream" gets: for an error event, the HTTP error of that type; for a
@@ -411,6 +519,9 @@ class FakeAnthropic:
         """Every request to /v1/messages, in order."""
         self.all_requests: list[RecordedRequest] = []
         """Every request, to any path."""
+        self.token_count: int | None = None
+        """What POST /v1/messages/count_tokens answers (None: a rough count of the request),
+        a negative or huge one too."""
         self._host = host
         self._port = port
         self._queue: deque[Reply] = deque()
@@ -433,6 +544,11 @@ class FakeAnthropic:
             raise RuntimeError("the server is not started")
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def url_with(self, userinfo: str) -> str:
+        """The base URL with credentials in it, "http://USERINFO@127.0.0.1:PORT". The HTTP
+        layer sends them as Basic credentials instead of the key; the server takes them."""
+        return self.url.replace("://", f"://{userinfo}@", 1)
 
     def start(self) -> FakeAnthropic:
         self._stopping.clear()
@@ -602,7 +718,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake._record(request, is_message=(method, path) == ("POST", "/v1/messages"))
         try:
             if not (
-                headers.get("x-api-key") or headers.get("authorization", "").startswith("Bearer ")
+                headers.get("x-api-key")
+                or headers.get("authorization", "").startswith(("Bearer ", "Basic "))
             ):
                 self._send_error(401, "authentication_error", "x-api-key header is required")
             elif "anthropic-version" not in headers:
@@ -633,7 +750,10 @@ class _Handler(BaseHTTPRequestHandler):
         if refusal:
             self._send_error(*refusal)
             return
-        self._send_json(200, {"input_tokens": count_tokens(request.body)})
+        counted = self.fake.token_count
+        if counted is None:
+            counted = count_tokens(request.body)
+        self._send_json(200, {"input_tokens": counted})
 
     def _model(self, model_id: str) -> None:
         model = find_model(model_id)
@@ -650,17 +770,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(*refusal)
             return
         reply = self.fake._next_reply().for_request(request.body)
+        model = reply.model or str(request.body.get("model") or DEFAULT_MODEL)
+        message_id = reply.message_id or _new_id("msg")
         if reply.fault == "hang_before_headers":
             self._wait(reply.fault_seconds)
             self.close_connection = True
             return
+        if reply.fault == "gzip_bomb":
+            self._send_gzip_bomb(reply, model, message_id, stream=request.stream)
+            return
+        if reply.fault == "huge_header":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nx-padding: ")
+            for _ in range(0, reply.fault_size, 65536):
+                self._check_stopping()
+                self.wfile.write(b"x" * 65536)
+            self.close_connection = True
+            return
+        if reply.status != 200 and reply.error_size:
+            self._send_huge_error(reply)
+            return
         if reply.status != 200:
             self._send_error(
-                reply.status, reply.error_type, reply.error_message, retry_after=reply.retry_after
+                reply.status, reply.error_type, reply.error_message, _retry_headers(reply)
             )
             return
-        model = reply.model or str(request.body.get("model") or DEFAULT_MODEL)
-        message_id = reply.message_id or _new_id("msg")
         if request.stream:
             self._stream(reply, model, message_id)
         else:
@@ -703,7 +836,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if reply.delay and not first_delta:
                     self._wait(reply.delay)
                 first_delta = False
-            self._send_event(step.name, step.data)
+            event = _event_bytes(step.name, step.data)
+            if reply.invalid_byte:
+                event = event.replace(_INVALID_UTF8_ESCAPED, b"\xff")
+            self._send_chunk(event)
         if reply.fault == "error_event":
             error = {
                 "type": "error",
@@ -720,7 +856,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Writing
 
     def _send_event(self, name: str, data: dict[str, Any]) -> None:
-        self._send_chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+        self._send_chunk(_event_bytes(name, data))
 
     def _send_chunk(self, data: bytes) -> None:
         """One chunk of a chunked body (an empty one ends the body), sent at once."""
@@ -740,12 +876,55 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _send_error(
-        self, status: int, error_type: str, message: str, *, retry_after: float | None = None
+        self, status: int, error_type: str, message: str, headers: dict[str, str] | None = None
     ) -> None:
-        headers = {} if retry_after is None else {"retry-after": f"{retry_after:g}"}
         self._send_json(
             status, {"type": "error", "error": {"type": error_type, "message": message}}, headers
         )
+
+    def _send_head(self, status: int, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in {**headers, "request-id": _new_id("req")}.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def _send_huge_error(self, reply: Reply) -> None:
+        """An error whose message is `reply.error_size` times "x", written piece by piece."""
+        opening, closing = _error_opening(reply.error_type), b'"}}'
+        length = len(opening) + reply.error_size + len(closing)
+        headers = {"content-type": "application/json", "content-length": str(length)}
+        self._send_head(reply.status, {**headers, **_retry_headers(reply)})
+        self.wfile.write(opening)
+        piece = b"x" * 65536
+        left = reply.error_size
+        while left > 0:
+            self._check_stopping()
+            self.wfile.write(piece[: min(left, len(piece))])
+            left -= len(piece)
+        self.wfile.write(closing)
+
+    def _send_gzip_bomb(self, reply: Reply, model: str, message_id: str, *, stream: bool) -> None:
+        """A gzip body that inflates to `reply.fault_size` bytes: an opening, then zeros (see
+        `Reply.gzip_bomb`), in chunks of one compressed mebibyte each."""
+        if stream and reply.status == 200:
+            status, content_type = 200, "text/event-stream; charset=utf-8"
+            events = _stream_steps(reply, model, message_id)
+            opening = b"".join(
+                _event_bytes(e.name, e.data) for e in events if isinstance(e, _Event)
+            )
+            opening += b"event: content_block_delta\ndata: "
+        else:
+            status, content_type = 500, "application/json"
+            opening = _error_opening(reply.error_type or "api_error")
+        headers = {"content-encoding": "gzip", "transfer-encoding": "chunked"}
+        self._send_head(status, {"content-type": content_type, **headers})
+        gzip = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        self._send_chunk(gzip.compress(opening) + gzip.flush(zlib.Z_FULL_FLUSH))
+        block = _zeros_compressed()
+        for _ in range(reply.fault_size // _ZEROS):
+            self._check_stopping()
+            self._send_chunk(block)
+        self._send_chunk(b"")
 
     def _wait(self, seconds: float) -> None:
         """Sleep, unless the server stops meanwhile."""
@@ -755,6 +934,37 @@ class _Handler(BaseHTTPRequestHandler):
     def _check_stopping(self) -> None:
         if self.fake._stopping.is_set():
             raise _Aborted
+
+
+def _event_bytes(name: str, data: dict[str, Any]) -> bytes:
+    """One Server-Sent Event (json.dumps escapes what is not ASCII, lone surrogates too)."""
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _retry_headers(reply: Reply) -> dict[str, str]:
+    """The retry-after headers of an error reply: a number formatted, a string as it is."""
+    given = {"retry-after": reply.retry_after, "retry-after-ms": reply.retry_after_ms}
+    return {
+        name: value if isinstance(value, str) else f"{value:g}"
+        for name, value in given.items()
+        if value is not None
+    }
+
+
+def _error_opening(error_type: str) -> bytes:
+    """An error's JSON body up to the first character of its message."""
+    return b'{"type": "error", "error": {"type": "%s", "message": "' % error_type.encode()
+
+
+_ZEROS = 1 << 20
+
+
+@functools.cache
+def _zeros_compressed() -> bytes:
+    """A mebibyte of zeros as raw deflate blocks that stand alone (a full flush ends them):
+    sent again and again inside a gzip member after a full flush of its own."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflate.compress(bytes(_ZEROS)) + deflate.flush(zlib.Z_FULL_FLUSH)
 
 
 def _complete_block(block: dict[str, Any]) -> dict[str, Any]:

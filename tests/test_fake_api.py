@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,20 @@ async def test_thinking_and_tool_use_blocks_arrive_as_such(server: FakeAnthropic
 
 
 @pytest.mark.asyncio
+async def test_a_reply_of_ten_thousand_blocks_arrives_block_by_block(
+    server: FakeAnthropic,
+) -> None:
+    server.enqueue(Reply.many_blocks(10_000))
+    async with open_stream(server) as stream:
+        final = await stream.get_final_message()
+    assert len(final.content) == 10_000
+    first, last = final.content[0], final.content[-1]
+    assert first.type == last.type == "text"
+    assert (first.text, last.text) == ("Block 1.", "Block 10000.")
+    assert final.stop_reason == "end_turn"
+
+
+@pytest.mark.asyncio
 async def test_the_default_reply_echoes_the_last_user_message(server: FakeAnthropic) -> None:
     messages: list[MessageParam] = [
         {"role": "user", "content": "First"},
@@ -217,6 +232,121 @@ async def test_an_error_can_carry_retry_after_and_reach_create(server: FakeAnthr
         with pytest.raises(anthropic.RateLimitError) as caught:
             await client.messages.create(model=MODEL, max_tokens=100, messages=HELLO)
     assert caught.value.response.headers["retry-after"] == "3"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("value", ["inf", "nan", "1e400", "-5"])
+async def test_retry_after_headers_can_be_any_string(server: FakeAnthropic, value: str) -> None:
+    server.enqueue(Reply.error(429, retry_after=value, retry_after_ms=value))
+    with pytest.raises(anthropic.RateLimitError) as caught:
+        await stream_text(server)
+    headers = caught.value.response.headers
+    assert (headers["retry-after"], headers["retry-after-ms"]) == (value, value)
+
+
+@pytest.mark.asyncio
+async def test_a_huge_error_is_read_whole_by_the_sdk(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.huge_error(529, size=3_000_000))
+    with pytest.raises(anthropic.OverloadedError) as caught:
+        await stream_text(server)
+    assert caught.value.type == "overloaded_error"
+    assert caught.value.api_message == "x" * 3_000_000
+
+
+@pytest.mark.asyncio
+async def test_a_gzip_bomb_error_inflates_whole_in_the_sdk(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.gzip_bomb(8 << 20))
+    with pytest.raises(anthropic.InternalServerError) as caught:
+        await stream_text(server)
+    assert caught.value.response.headers["content-encoding"] == "gzip"
+    assert caught.value.message.startswith('{"type": "error", "error": {"type": "api_error"')
+    assert caught.value.message.endswith("\0" * 1000)
+    assert len(caught.value.message) > 8 << 20
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_gzip_bomb_is_read_whole_and_its_last_event_dropped(
+    server: FakeAnthropic,
+) -> None:
+    server.enqueue(Reply.gzip_bomb(8 << 20, stream=True, text_before="Partial answer"))
+    received: list[str] = []
+    stop_reason = await stream_text(server, received)
+    assert "".join(received) == "Partial answer"
+    assert stop_reason is None
+
+
+def test_a_gzip_bomb_is_small_on_the_wire(server: FakeAnthropic) -> None:
+    """4 GB of zeros in about 4 MB: a thousandth."""
+    server.enqueue(Reply.gzip_bomb())
+    body = {"model": MODEL, "max_tokens": 10, "messages": HELLO}
+    headers = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
+    request = urllib.request.Request(
+        server.url + "/v1/messages", data=json.dumps(body).encode(), headers=headers
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=5)
+    with caught.value as response:
+        assert response.headers["content-encoding"] == "gzip"
+        wire = response.read(64 * 1024)
+    inflated = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(wire)
+    assert inflated.startswith(b'{"type": "error", "error": {"type": "api_error", "message": "')
+    assert len(inflated) > 60 << 20
+
+
+@pytest.mark.asyncio
+async def test_a_lone_surrogate_reaches_the_sdk_as_such(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.lone_surrogate("Hello ", " world."))
+    received: list[str] = []
+    await stream_text(server, received)
+    assert "".join(received) == "Hello \ud800 world."
+    with pytest.raises(UnicodeEncodeError):
+        "".join(received).encode()
+
+
+@pytest.mark.asyncio
+async def test_a_byte_that_is_not_utf8_makes_the_sdk_raise(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.invalid_utf8("Hello ", " world.", chunk_size=6))
+    received: list[str] = []
+    with pytest.raises(UnicodeDecodeError):
+        await stream_text(server, received)
+    assert "".join(received) == "Hello "
+
+
+@pytest.mark.asyncio
+async def test_a_huge_header_is_refused_by_the_http_layer(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.huge_header(1 << 20))
+    with pytest.raises(anthropic.APIConnectionError) as caught:
+        await stream_text(server)
+    assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
+    assert "too long" in str(caught.value.__cause__)
+
+
+@pytest.mark.asyncio
+async def test_usage_can_be_negative_or_huge(server: FakeAnthropic) -> None:
+    server.enqueue(Reply.text("Odd counts", input_tokens=-5, output_tokens=10**15))
+    async with open_stream(server) as stream:
+        final = await stream.get_final_message()
+    assert (final.usage.input_tokens, final.usage.output_tokens) == (-5, 10**15)
+    server.token_count = -7
+    async with client_for(server) as client:
+        counted = await client.messages.count_tokens(model=MODEL, messages=HELLO)
+    assert counted.input_tokens == -7
+
+
+@pytest.mark.asyncio
+async def test_credentials_in_the_base_url_are_sent_as_basic_and_taken(
+    server: FakeAnthropic,
+) -> None:
+    assert server.url_with("user:secret").startswith("http://user:secret@127.0.0.1:")
+    server.enqueue(Reply.text("Taken."))
+    async with (
+        anthropic.AsyncAnthropic(
+            api_key="test-key", base_url=server.url_with("user:secret"), max_retries=0
+        ) as client,
+        client.messages.stream(model=MODEL, max_tokens=10, messages=HELLO) as stream,
+    ):
+        assert await stream.get_final_text() == "Taken."
+    assert server.requests[0].headers["authorization"].startswith("Basic ")
 
 
 def test_requests_without_credentials_get_401(server: FakeAnthropic) -> None:

@@ -141,6 +141,59 @@ def test_the_command_line_says_when_it_retries(fake_api: FakeAnthropic, tmp_path
     )
 
 
+# A wait that is no number or endless is no answer: the backoff is used, as without one.
+ENDLESS = [("inf", None), ("nan", None), (None, "1e400"), (None, "nan")]
+
+
+@pytest.mark.parametrize(("seconds", "milliseconds"), ENDLESS)
+def test_the_command_line_retries_as_usual_when_the_wait_asked_is_endless(
+    fake_api: FakeAnthropic, tmp_path: Path, seconds: str | None, milliseconds: str | None
+) -> None:
+    cli = Cli.make(fake_api.url, tmp_path)
+    cli.config.write_text("max_retries = 1\nrequest_timeout = 20\n")
+    fake_api.enqueue(
+        Reply.error(429, "slow down", retry_after=seconds, retry_after_ms=milliseconds),
+        Reply.text("Done."),
+    )
+    result = cli.run("-p", "Hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Done.\n"
+    assert result.stderr == (
+        "Rate limited: too many requests for now. Retrying in 1 s (attempt 2 of 2).\n"
+    )
+    assert [m.get("status") for m in cli.only_conversation()["messages"]] == [None, "complete"]
+
+
+async def test_the_app_retries_as_usual_when_the_wait_asked_is_endless(
+    fake_api: FakeAnthropic, retrying: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(
+        Reply.error(529, "Overloaded", retry_after="inf", retry_after_ms="1e400"),
+        Reply.text("Got there."),
+    )
+    async with ui.running(retrying) as (app, pilot):
+        await ui.send(pilot, app, "Hello")
+        shown = ui.seen(app)
+        assert "Got there." in shown
+        assert "unexpected" not in shown
+    assert len(fake_api.requests) == 2
+    messages = ui.the_saved_conversation(data_dir)["messages"]
+    assert [m.get("status") for m in messages] == [None, "complete"]
+
+
+def test_a_wait_that_is_no_number_or_beyond_reason_counts_as_none() -> None:
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
+    next_year = format_datetime(datetime(2027, 12, 1, 12, 0, tzinfo=UTC), usegmt=True)
+    for value in ("inf", "-inf", "nan", "1e400", "1e12", "Infinity"):
+        assert retry_after({"retry-after": value}) is None, value
+        assert retry_after({"retry-after-ms": value}) is None, value
+        assert retry_after({"retry-after-ms": value, "retry-after": "4"}) == 4.0, value
+    assert retry_after({"retry-after": next_year}, now=now) is None
+    assert retry_after({"retry-after": "Fri, 31 Dec 99999 23:59:59 GMT"}) is None
+    assert retry_after({"retry-after": "86400"}) == 86400.0  # a day is a wait, if long
+    assert wait_words(86400) == "24 h"
+
+
 def test_retry_after_is_read_in_each_of_its_forms() -> None:
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
     later = format_datetime(datetime(2026, 12, 1, 12, 0, 30, tzinfo=UTC), usegmt=True)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from claude_tui.api.errors import hide_secrets
 from claude_tui.config import Settings, load_settings
+from claude_tui.domain.errors import ErrorInfo
 from claude_tui.tui.screens.dialogs import Confirm
 from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
@@ -215,3 +217,61 @@ async def test_a_crash_report_shows_no_local_variables(
     report = printed.out + printed.err
     assert "RuntimeError: a bug near a key of" in report  # the report itself is printed
     assert "SECRET" not in report
+
+
+# Credentials in the base URL (a gateway's): the HTTP layer sends them, and an error that
+# names the endpoint names it without them.
+PASSWORD = "PASSWORD-456"
+
+
+def holding_the_password(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and PASSWORD.encode() in p.read_bytes()]
+
+
+async def test_credentials_in_the_base_url_are_neither_shown_nor_saved(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    fake_api.enqueue(Reply.hang_before_headers(30))
+    base_url = fake_api.url_with(f"user:{PASSWORD}")
+    shown = ui.flat(
+        await ui.screen_after_sending(
+            replace(settings, base_url=base_url, request_timeout=0.5), "hello"
+        )
+    )
+    assert "The API did not answer in time." in shown
+    assert f"No reply from {fake_api.url_with('user:***')}." in shown
+    assert PASSWORD not in shown
+    error = ui.the_saved_conversation(data_dir)["messages"][1]["error"]
+    assert error["detail"] == f"No reply from {fake_api.url_with('user:***')}."
+    assert holding_the_password(data_dir) == []
+
+
+@pytest.mark.parametrize("userinfo", [f"user:{PASSWORD}", PASSWORD], ids=["password", "token"])
+def test_credentials_in_the_base_url_are_not_printed(
+    fake_api: FakeAnthropic, tmp_path: Path, userinfo: str
+) -> None:
+    fake_api.enqueue(Reply.hang_before_headers(30))
+    cli = Cli.make(fake_api.url_with(userinfo), tmp_path)
+    cli.config.write_text("max_retries = 0\nrequest_timeout = 0.5\n")
+    result = cli.run("-p", "hello")
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-tui: The API did not answer in time.\n")
+    hidden = "user:***" if ":" in userinfo else "***"
+    assert f"No reply from {fake_api.url_with(hidden)}." in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    assert holding_the_password(cli.data_dir) == []
+    assert fake_api.requests[0].headers["authorization"].startswith("Basic ")  # it was used
+
+
+def test_credentials_are_hidden_wherever_an_error_holds_them() -> None:
+    base_url = f"https://me:{PASSWORD}@gateway.example/v1"
+    info = ErrorInfo(
+        kind="http",
+        title="Redirected to https://other:pw@elsewhere.example/x",
+        detail=f"the proxy said: bad password {PASSWORD}",
+        hint=f"Check {base_url}",
+    )
+    hidden = hide_secrets(info, SECRET, base_url)
+    assert hidden.title == "Redirected to https://other:***@elsewhere.example/x"
+    assert hidden.detail == "the proxy said: bad password ***"
+    assert hidden.hint == "Check https://me:***@gateway.example/v1"

@@ -10,23 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from claude_tui.api.errors import classify_exception, hide_key
+from claude_tui.api.errors import error_info, joined
+from claude_tui.api.incoming import block_of, data_of, merged_usage, text_of, usage_of
 from claude_tui.api.request import build_request
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
-from claude_tui.domain.blocks import (
-    ContentBlock,
-    OtherBlock,
-    TextBlock,
-    ThinkingBlock,
-    ToolUseBlock,
-)
 from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY
@@ -43,7 +36,7 @@ from claude_tui.domain.events import (
     UsageUpdated,
     wait_words,
 )
-from claude_tui.domain.usage import USAGE_FIELDS, Usage
+from claude_tui.domain.usage import Usage
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -52,26 +45,6 @@ if TYPE_CHECKING:
 def preload_sdk() -> None:
     """Import the SDK (slow); meant to run in a thread after the first paint."""
     importlib.import_module("anthropic")
-
-
-def _usage(raw: Any) -> Usage:
-    def count(name: str) -> int:
-        value = getattr(raw, name, None)
-        return value if isinstance(value, int) else 0
-
-    return Usage(**{name: count(name) for name in USAGE_FIELDS})
-
-
-def _block(raw: Any) -> ContentBlock:
-    kind = getattr(raw, "type", None)
-    if kind == "text":
-        return TextBlock(text=raw.text)
-    if kind == "thinking":
-        return ThinkingBlock(thinking=raw.thinking, signature=raw.signature or "")
-    if kind == "tool_use":
-        return ToolUseBlock(id=raw.id, name=raw.name, input=raw.input)
-    data = raw.to_dict() if hasattr(raw, "to_dict") else {"type": str(kind)}
-    return OtherBlock(data=json.loads(json.dumps(data, default=str)))
 
 
 class MissingKeyError(RuntimeError):
@@ -99,11 +72,14 @@ class ClaudeClient:
 
     def _build(self) -> AsyncAnthropic:
         anthropic = importlib.import_module("anthropic")
+        from claude_tui.api.limits import capped_http_client  # imports httpx2: slow
+
         client: AsyncAnthropic = anthropic.AsyncAnthropic(
             api_key=self.settings.api_key,
             base_url=self.settings.base_url,
             max_retries=0,  # retries are ours (stream), so they can be shown
             timeout=self.settings.request_timeout,
+            http_client=capped_http_client(),  # no response is read beyond reason
         )
         return client
 
@@ -131,14 +107,17 @@ class ClaudeClient:
         """Every model the API lists, newest first (all pages); raises what the SDK
         raises, and MissingKeyError without a key."""
         client = await self._keyed_client()
-        return tuple([ModelInfo.from_api(model.to_dict()) async for model in client.models.list()])
+        listed = [
+            ModelInfo.from_api(data_of(model.to_dict())) async for model in client.models.list()
+        ]
+        return tuple(listed)
 
     async def count_tokens(self, params: dict[str, Any]) -> int:
         """The API's count of the input tokens of a request made of ``params`` (model,
         messages, and system, thinking, tools if wanted); raises as :meth:`list_models`."""
         client = await self._keyed_client()
         counted = await client.messages.count_tokens(**params)
-        return counted.input_tokens
+        return usage_of(counted).input_tokens  # clamped as usage is
 
     async def catalog(
         self, cache: CatalogCache, *, now: datetime, refresh: bool = False
@@ -192,9 +171,7 @@ class ClaudeClient:
                         yield event
                 return
             except Exception as error:  # every failure becomes an event, none escapes
-                info = hide_key(
-                    classify_exception(error, self.settings.base_url), self.settings.api_key
-                )
+                info = error_info(error, key=self.settings.api_key, base_url=self.settings.base_url)
                 delay = None if started else retry_delay(error, attempt)
                 if delay is not None and delay > RETRY_AFTER_CAP:
                     yield Failed(
@@ -205,7 +182,7 @@ class ClaudeClient:
                     return
                 if delay is None or attempt == attempts:
                     if attempt > 1:
-                        info = replace(info, detail=_joined(info.detail, f"Tried {attempt} times."))
+                        info = replace(info, detail=joined(info.detail, f"Tried {attempt} times."))
                     yield Failed(info)
                     return
                 yield Retrying(info, attempt + 1, attempts, delay)
@@ -222,37 +199,27 @@ class ClaudeClient:
                 event: Any = sdk_event  # a union the SDK types loosely; we read by .type
                 kind = event.type
                 if kind == "message_start":
-                    usage = _usage(event.message.usage)
-                    yield MessageStarted(event.message.id, event.message.model, usage)
+                    usage = usage_of(event.message.usage)
+                    message = event.message
+                    yield MessageStarted(text_of(message.id), text_of(message.model), usage)
                 elif kind == "content_block_start":
-                    yield BlockStarted(event.index, _block(event.content_block))
+                    yield BlockStarted(event.index, block_of(event.content_block))
                 elif kind == "content_block_delta":
                     delta = event.delta
                     if delta.type == "text_delta":
-                        yield TextDelta(event.index, delta.text)
+                        yield TextDelta(event.index, text_of(delta.text))
                     elif delta.type == "thinking_delta":
-                        yield ThinkingDelta(event.index, delta.thinking)
+                        yield ThinkingDelta(event.index, text_of(delta.thinking))
                 elif kind == "content_block_stop":
-                    yield BlockFinished(event.index, _block(event.content_block))
+                    yield BlockFinished(event.index, block_of(event.content_block))
                 elif kind == "message_delta":
-                    usage = _merge_usage(usage, event.usage)
-                    stop_reason = event.delta.stop_reason or stop_reason
-                    stop_sequence = getattr(event.delta, "stop_sequence", None) or stop_sequence
+                    usage = merged_usage(usage, event.usage)
+                    stop_reason = text_of(event.delta.stop_reason) or stop_reason
+                    stop_sequence = (
+                        text_of(getattr(event.delta, "stop_sequence", None)) or stop_sequence
+                    )
                     yield UsageUpdated(usage)
                 elif kind == "message_stop":
                     yield Finished(stop_reason or "end_turn", usage, stop_sequence)
                     return
         yield Failed(INCOMPLETE)
-
-
-def _joined(*parts: str) -> str:
-    """Sentences, each ended by a full stop if it has none."""
-    return " ".join(
-        part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part
-    )
-
-
-def _merge_usage(current: Usage, raw: Any) -> Usage:
-    """``message_delta`` usage is cumulative; fields it leaves out keep their value."""
-    update = _usage(raw)
-    return Usage(**{name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS})

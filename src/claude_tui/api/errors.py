@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import replace
+from urllib.parse import unquote, urlsplit
 
 from claude_tui.domain.errors import ErrorInfo, unexpected
+from claude_tui.domain.text import well_formed
 
 _BY_TYPE: dict[str, tuple[str, str, str]] = {
     # API error type: (kind, title, hint)
@@ -117,10 +120,13 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
             error.status_code, error.type, error.api_message or error.message, error.request_id
         )
     httpx2 = importlib.import_module("httpx2")
+    from claude_tui.api.limits import ResponseTooLarge
+
     where = base_url or "the Anthropic API"
     said = str(error) or type(error).__name__
     kept = "The text that arrived is kept."
     cases: list[tuple[type[BaseException], str, str, str, str]] = [  # the first that fits
+        (ResponseTooLarge, "too_large_response", "The API's response was cut.", said, kept),
         (
             anthropic.APITimeoutError,
             "timeout",
@@ -144,17 +150,89 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     return unexpected(error)
 
 
-def hide_key(info: ErrorInfo, key: str | None) -> ErrorInfo:
-    """The error without the API key in it (an endpoint may echo the key it refused): it
-    is shown, printed and saved."""
-    if not key or not any(key in text for text in (info.title, info.detail, info.hint)):
-        return info
+def error_info(error: BaseException, *, key: str | None, base_url: str | None) -> ErrorInfo:
+    """What the SDK (or its HTTP layer) raised, in words that can be shown, printed and
+    saved: the key and the credentials of a URL hidden, every text well-formed, what the API
+    said cut at DETAIL_LIMIT, and a word when its response was cut (see ``limits``)."""
+    from claude_tui.api.limits import size_words, was_cut
+
+    info = classify_exception(error, base_url)
+    # Hidden before the cut (which could split a secret), in a start of the detail that the
+    # cut shortens further, so that no server's answer makes the search slow.
+    info = hide_secrets(replace(info, detail=info.detail[: 4 * DETAIL_LIMIT]), key, base_url)
+    detail = cut_detail(info.detail)
+    cut = was_cut(getattr(error, "response", None))
+    if cut is not None:
+        detail = joined(
+            detail, f"The API's response was larger than {size_words(cut)} and was cut."
+        )
+    return replace(info, detail=detail)
+
+
+DETAIL_LIMIT = 1024
+"""Bytes (UTF-8) of what the API said that are kept in an error's detail."""
+
+
+def cut_detail(text: str) -> str:
+    """``text`` if it fits DETAIL_LIMIT, else its start and ``… (cut at 1 KB)``."""
+    raw = text.encode()
+    if len(raw) <= DETAIL_LIMIT:
+        return text
+    kept = raw[:DETAIL_LIMIT].decode(errors="ignore")  # a character cut in half goes
+    return f"{kept}… (cut at {DETAIL_LIMIT >> 10} KB)"
+
+
+def joined(*parts: str) -> str:
+    """Sentences, each ended by a full stop if it has none."""
+    return " ".join(
+        part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part
+    )
+
+
+def hide_secrets(info: ErrorInfo, key: str | None, base_url: str | None) -> ErrorInfo:
+    """The error without secrets (it is shown, printed and saved), every text well-formed:
+    no API key (an endpoint may echo the key it refused), and no credentials of a URL
+    (``http://user:secret@host`` becomes ``http://user:***@host``), the base URL's
+    included wherever they appear."""
+    hidden_as = {key: KEY_HIDDEN} if key else {}
+    hidden_as.update({secret: CREDENTIALS_HIDDEN for secret in _credentials_of(base_url)})
+
+    def hidden(text: str) -> str:
+        text = well_formed(text)
+        for secret, shown in hidden_as.items():
+            text = text.replace(secret, shown)
+        return _USERINFO.sub(_hide_userinfo, text)
+
     return replace(
-        info,
-        title=info.title.replace(key, KEY_HIDDEN),
-        detail=info.detail.replace(key, KEY_HIDDEN),
-        hint=info.hint.replace(key, KEY_HIDDEN),
+        info, title=hidden(info.title), detail=hidden(info.detail), hint=hidden(info.hint)
     )
 
 
 KEY_HIDDEN = "(your API key)"
+CREDENTIALS_HIDDEN = "***"
+
+# The userinfo of a URL: after the scheme, up to the last "@" before the host's end.
+_USERINFO = re.compile(
+    r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]{0,40}://)(?P<userinfo>[^/?#\s]{1,4096})@"
+)
+
+
+def _hide_userinfo(match: re.Match[str]) -> str:
+    user, colon, _ = match["userinfo"].partition(":")
+    shown = f"{user}:{CREDENTIALS_HIDDEN}" if colon else CREDENTIALS_HIDDEN
+    return f"{match['scheme']}{shown}@"
+
+
+def _credentials_of(base_url: str | None) -> list[str]:
+    """The secret of a base URL's userinfo (its password, else its user name, which then
+    is a token), as written and decoded; too short to be told apart from words: none."""
+    if not base_url:
+        return []
+    try:
+        parts = urlsplit(base_url)
+        secret = parts.password if parts.password is not None else parts.username
+    except ValueError:
+        return []
+    if not secret or len(secret) < 4:
+        return []
+    return sorted({secret, unquote(secret)}, key=len, reverse=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import math
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 # A wait the API asks for beyond this is not sat out: the turn fails and says how long.
 RETRY_AFTER_CAP = 60.0
+# A wait beyond this (a week) is a server's mistake, not an answer: treated as none given.
+RETRY_AFTER_MAX = 7 * 24 * 3600.0
 _RETRY_STATUSES = frozenset({408, 409, 429})
 
 
@@ -18,27 +21,42 @@ def _backoff(attempt: int) -> float:
 
 def retry_after(headers: Any, now: float | None = None) -> float | None:
     """The seconds a response asks the client to wait (``retry-after-ms``, or
-    ``retry-after`` as seconds or as an HTTP date), if it asks."""
+    ``retry-after`` as seconds or as an HTTP date), if it asks. A wait that is no number
+    (``nan``), endless (``inf``, ``1e400``) or beyond ``RETRY_AFTER_MAX`` is no answer: as if
+    none were given."""
     raw_ms = headers.get("retry-after-ms")
     if raw_ms:
-        try:
-            return max(float(raw_ms) / 1000, 0.0)
-        except ValueError:
-            pass
+        asked = _seconds(raw_ms, 1000)
+        if asked is not None:
+            return asked
     raw = headers.get("retry-after")
     if not raw:
         return None
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        pass
+    asked = _seconds(raw, 1)
+    if asked is not None:
+        return asked
     try:
         when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
-    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+    return _sensible(when.timestamp() - (time.time() if now is None else now))
+
+
+def _seconds(raw: str, per_second: int) -> float | None:
+    """A header's number as seconds (``per_second`` of its units make one), if sensible."""
+    try:
+        return _sensible(float(raw) / per_second)
+    except ValueError:
+        return None
+
+
+def _sensible(seconds: float) -> float | None:
+    """A wait of at least 0 s, or None for one that is no number or beyond reason."""
+    if not math.isfinite(seconds) or seconds > RETRY_AFTER_MAX:
+        return None
+    return max(seconds, 0.0)
 
 
 def retry_delay(error: BaseException, attempt: int) -> float | None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from claude_tui.domain.values import SchemaError
+
+TOKEN_COUNT_CAP = 10**9
+"""No reply counts more tokens than this in one field: a count beyond it (or below zero)
+is a server's mistake, kept clamped to 0…TOKEN_COUNT_CAP and marked doubtful."""
+
+DOUBTFUL_WORDS = (
+    "The API reported impossible token counts (below zero or over a billion); "
+    "they are shown clamped, and the cost may be wrong."
+)
+"""What a reply's details say about usage marked doubtful."""
 
 
 @dataclass
@@ -13,6 +23,16 @@ class Usage:
     output_tokens: int = 0
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
+    doubtful: bool = False
+    """Some count was clamped (see :meth:`reported`); saved only when true."""
+
+    @classmethod
+    def reported(cls, counts: dict[str, int]) -> Usage:
+        """Usage from counts a server (or a file) reported, each clamped to
+        0…TOKEN_COUNT_CAP; clamping one marks the usage doubtful. Fields left out count 0."""
+        clamped = {name: min(max(counts.get(name, 0), 0), TOKEN_COUNT_CAP) for name in USAGE_FIELDS}
+        doubtful = any(clamped[name] != counts.get(name, 0) for name in USAGE_FIELDS)
+        return cls(**clamped, doubtful=doubtful)
 
     @property
     def prompt_tokens(self) -> int:
@@ -29,10 +49,14 @@ class Usage:
             self.output_tokens + other.output_tokens,
             self.cache_creation_input_tokens + other.cache_creation_input_tokens,
             self.cache_read_input_tokens + other.cache_read_input_tokens,
+            self.doubtful or other.doubtful,
         )
 
-    def to_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in USAGE_FIELDS}
+    def to_dict(self) -> dict[str, int | bool]:
+        counts: dict[str, int | bool] = {name: getattr(self, name) for name in USAGE_FIELDS}
+        if self.doubtful:
+            counts["doubtful"] = True
+        return counts
 
     @classmethod
     def from_dict(cls, data: object) -> Usage:
@@ -44,7 +68,15 @@ class Usage:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise SchemaError(f"usage.{name} must be an integer")
             values[name] = value
-        return cls(**values)
+        usage = cls.reported(values)
+        usage.doubtful = usage.doubtful or data.get("doubtful") is True
+        return usage
 
 
-USAGE_FIELDS = tuple(field.name for field in fields(Usage))
+USAGE_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+)
+"""The token counts of a :class:`Usage`, as the API names them."""

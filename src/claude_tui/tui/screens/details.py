@@ -25,6 +25,7 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable, format_cost, message_cost
 from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.text import printable, tokens
+from claude_tui.domain.usage import DOUBTFUL_WORDS
 from claude_tui.tui.widgets.reply_footer import seconds_text, tokens_per_second
 
 NOT_RECORDED = "not recorded"
@@ -150,6 +151,8 @@ def detail_rows(message: Message, prices: PriceTable | None = None) -> list[Row]
         ]
         if message.last_prompt_tokens is not None:
             rows.append(("Newest prompt", _tokens(message.last_prompt_tokens)))
+        if usage.doubtful:
+            rows.append(("Doubtful", DOUBTFUL_WORDS))
     rows += [
         ("Cost", _cost(message, prices)),
         ("Time", ""),
