@@ -10,7 +10,14 @@ import json
 from pathlib import Path
 
 from claude_tui.domain.values import SchemaError
-from claude_tui.store.files import DIR_MODE, parse_json, utf8, write_atomic
+from claude_tui.store.files import (
+    DIR_MODE,
+    INDEX_LIMIT,
+    parse_json,
+    read_regular,
+    utf8,
+    write_atomic,
+)
 
 DRAFTS_VERSION = 1
 
@@ -22,9 +29,10 @@ class DraftStore:
 
     def load(self) -> dict[str, str]:
         """The saved drafts; a missing file means there are none. Raises SchemaError for
-        a file that cannot be read (the caller sets it aside before the next save)."""
+        a file that cannot be read (the caller sets it aside before the next save): not
+        JSON, not a regular file, too big."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, INDEX_LIMIT)[0]
         except OSError:
             return {}
         try:
