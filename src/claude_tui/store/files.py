@@ -10,6 +10,7 @@ or ignores it as it does a broken file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -89,18 +90,19 @@ def utf8(text: str) -> bytes:
 
 def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     """The bytes of ``path`` and the ``fstat`` of the file read; SchemaError if it is not a
-    regular file (a FIFO, a device, a socket, a folder, also behind a symlink) or holds more
-    than ``limit`` bytes, OSError if it cannot be opened (FileNotFoundError: it is not there).
+    regular file (a FIFO, a device, a socket, also behind a symlink) or holds more than
+    ``limit`` bytes, OSError if it cannot be opened (FileNotFoundError: it is not there;
+    IsADirectoryError: a folder, as opening it says).
 
     It is opened without blocking (a FIFO would wait for a writer) and checked twice: by
     its path before it is opened, so a device is never even opened, and by the descriptor,
     which is the file actually read.
     """
-    _check_regular(os.stat(path), limit)
+    _check_regular(path, os.stat(path), limit)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(fd)
-        _check_regular(info, limit)
+        _check_regular(path, info, limit)
         raw = file.read(info.st_size + 1)  # (a read allocates what it is asked for)
         while info.st_size < len(raw) <= limit:  # it grew since: read on, up to the limit
             more = file.read(min(MB, limit + 1 - len(raw)))
@@ -112,7 +114,9 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     return raw, info
 
 
-def _check_regular(info: os.stat_result, limit: int) -> None:
+def _check_regular(path: Path, info: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not stat.S_ISREG(info.st_mode):
         raise SchemaError(f"not a regular file but {_kind(info.st_mode)}")
     if info.st_size > limit:
@@ -120,10 +124,10 @@ def _check_regular(info: os.stat_result, limit: int) -> None:
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket"))
-    for test, name in kinds:
-        if test(mode):
-            return name
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
     return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "something else"
 
 
