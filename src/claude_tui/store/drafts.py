@@ -10,14 +10,7 @@ import json
 from pathlib import Path
 
 from claude_tui.domain.values import SchemaError
-from claude_tui.store.files import (
-    DIR_MODE,
-    INDEX_LIMIT,
-    parse_json,
-    read_regular,
-    utf8,
-    write_atomic,
-)
+from claude_tui.store.files import DIR_MODE, INDEX_LIMIT, read_json, utf8, write_atomic
 
 DRAFTS_VERSION = 1
 
@@ -32,11 +25,10 @@ class DraftStore:
         a file that cannot be read (the caller sets it aside before the next save): not
         JSON, not a regular file, too big."""
         try:
-            raw = read_regular(self.path, INDEX_LIMIT)[0]
+            data = read_json(self.path, INDEX_LIMIT)
         except OSError:
             return {}
         try:
-            data = parse_json(raw)
             drafts = data["drafts"] if data.get("version") == DRAFTS_VERSION else {}
         except (KeyError, TypeError, AttributeError) as error:
             raise SchemaError("not a drafts file") from error
