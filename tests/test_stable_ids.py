@@ -15,7 +15,7 @@ from typing import Any
 
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
-from claude_tui.store.conversations import ConversationStore
+from claude_tui.store.conversations import ConversationStore, encode
 from claude_tui.store.keeper import ConversationKeeper
 from tests import ui
 from tests.fake_api import FakeAnthropic, Reply
@@ -28,11 +28,12 @@ def file_of(data_dir: Path, conversation_id: str) -> Path:
 
 
 def rewrite(data_dir: Path, conversation_id: str, change: Any) -> None:
-    """Change the file as a person (or another program) would: ``change(data)``."""
+    """Change the file as a person (or another program) would: ``change(data)``, the
+    layout kept (one message a line, which a save reuses when it can)."""
     path = file_of(data_dir, conversation_id)
     data = json.loads(path.read_text())
     change(data)
-    path.write_text(json.dumps(data, indent=2))
+    path.write_bytes(encode(data))
 
 
 def without_ids(data: dict[str, Any]) -> None:

@@ -102,6 +102,22 @@ def test_a_saved_lone_surrogate_is_sent_as_u_fffd_and_mended_on_disk_by_the_next
     ]
 
 
+async def test_the_app_sends_a_saved_lone_surrogate_as_u_fffd_and_saves_it_mended(
+    fake_api: FakeAnthropic, settings: Settings, data_dir: Path
+) -> None:
+    before = saved(data_dir, "Caf\ud800", "half an emoji: \ud83d", "a reply: \udc00!")
+    fake_api.enqueue(Reply.text("Mended."))
+    async with ui.running(settings, open=before.id) as (app, pilot):
+        assert "Caf\ufffd" in ui.sidebar_text(app)
+        await ui.send(pilot, app, "And now?")
+        assert "Mended." in ui.screen_text(app)
+    assert said(fake_api.requests[0].body)[:2] == [
+        ("user", "half an emoji: \ufffd"),
+        ("assistant", "a reply: \ufffd!"),
+    ]
+    assert b"\\ud" not in (data_dir / "conversations" / f"{before.id}.json").read_bytes()
+
+
 def test_drafts_trash_and_index_are_read_mended(data_dir: Path) -> None:
     store = ConversationStore(data_dir)
     kept = saved(data_dir, "Kept \udfff", "question \ud800")
