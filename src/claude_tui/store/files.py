@@ -88,6 +88,11 @@ def utf8(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
+# (The flags a platform lacks are 0: Windows has no FIFO to wait for, and wants O_BINARY.)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS |= getattr(os, "O_BINARY", 0)
+
+
 def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     """The bytes of ``path`` and the ``fstat`` of the file read; SchemaError if it is not a
     regular file (a FIFO, a device, a socket, also behind a symlink) or holds more than
@@ -99,7 +104,7 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     which is the file actually read.
     """
     _check_regular(path, os.stat(path), limit)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = os.open(path, _READ_FLAGS)
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(fd)
         _check_regular(path, info, limit)
