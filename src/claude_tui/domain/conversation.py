@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from claude_tui.domain import values
-from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.message import Message, TurnStatus, stable_id
 from claude_tui.domain.settings import ChatSettings
 from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.usage import Usage
@@ -60,6 +61,9 @@ class Conversation:
     # Read from a file of a newer claude-tui (a higher schema version): shown, never
     # written, since this version could drop what it does not know. Not saved itself.
     read_only: bool = field(default=False, compare=False)
+    # Read from a file whose text is not what a save of it writes (a message had no id, or
+    # the id of another; a lone surrogate became U+FFFD): the next save writes it whole.
+    mended: bool = field(default=False, compare=False, repr=False)
 
     @classmethod
     def start(cls, settings: ChatSettings) -> Conversation:
@@ -176,24 +180,56 @@ class Conversation:
         max_tokens = data.get("max_tokens")
         if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
             raise SchemaError("max_tokens must be an integer")
-        return cls(
+        conversation_id = values.as_string(data.get("id"))
+        ids = _Ids(conversation_id)
+        conversation = cls(
             **ChatSettings.from_dict(data).to_fields(),
-            id=values.as_string(data.get("id")),
+            id=conversation_id,
             title=values.as_string(data.get("title", DEFAULT_TITLE)),
             title_set_by_user=bool(data.get("title_set_by_user", False)),
             created_at=values.parse_timestamp(data.get("created_at")),
             updated_at=values.parse_timestamp(data.get("updated_at")),
-            messages=[_on_branch(Message.from_dict(message)) for message in messages],
-            branches=_branches(branches, newer=version > SCHEMA_VERSION),
+            messages=[
+                _on_branch(ids.read(message, "messages", index))
+                for index, message in enumerate(messages)
+            ],
+            branches=_branches(branches, ids, newer=version > SCHEMA_VERSION),
             read_only=version > SCHEMA_VERSION,
         )
+        conversation.mended = ids.mended
+        return conversation
 
 
-def _branches(data: list[Any], *, newer: bool) -> list[Message]:
+class _Ids:
+    """Every message read gets an id of its own that every reader of the file agrees on
+    (merging two copies goes by ids, see domain/merge.py): a message without one gets one
+    made from the conversation's id, its place and its content; a message with the id of a
+    message read before it (the current branch is read first) gets one made from its place
+    and that id. The file holds them from its next save."""
+
+    def __init__(self, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.seen: set[str] = set()
+        self.mended = False
+
+    def read(self, data: object, part: str, index: int) -> Message:
+        if isinstance(data, dict) and not data.get("id"):
+            content = json.dumps(data, sort_keys=True, default=str)
+            data = {**data, "id": stable_id(self.conversation_id, part, str(index), content)}
+            self.mended = True
+        message = Message.from_dict(data)
+        while message.id in self.seen:
+            message.id = stable_id(self.conversation_id, part, str(index), message.id)
+            self.mended = True
+        self.seen.add(message.id)
+        return message
+
+
+def _branches(data: list[Any], ids: _Ids, *, newer: bool) -> list[Message]:
     """The messages off the current branch. A newer version's that this one cannot read
     are left out: its file is only shown (read-only), never written."""
     try:
-        return [Message.from_dict(message) for message in data]
+        return [ids.read(message, "branches", index) for index, message in enumerate(data)]
     except SchemaError:
         if newer:
             return []

@@ -4,7 +4,9 @@ A message is only ever written by the copy that sent it or streams it, and it on
 text is appended, then its status goes from streaming to how it ended. So two versions of
 one message never need their words combined; the more finished one is kept. Messages
 only one side has are all kept, each side's in its order, interleaved by when they were
-begun.
+begun. Two messages with one id that are not two versions of one message (not of one
+role, or neither's text the start of the other's: a file edited by hand, ids made by
+another program) are two messages: theirs gets an id of its own, and both are kept.
 
 The settings of the conversation (its title, model, ...) are merged three ways against
 what this copy last read or wrote: a field we did not change takes their value.
@@ -17,7 +19,7 @@ from dataclasses import fields
 from typing import Any
 
 from claude_tui.domain.conversation import Conversation
-from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.message import Message, TurnStatus, stable_id
 from claude_tui.domain.settings import ChatSettings
 
 # Fields of the conversation a person can change (see Conversation.header_dict).
@@ -39,6 +41,46 @@ def _further(ours: Message, theirs: Message) -> Message:
     return theirs if rank_theirs > rank_ours else ours
 
 
+def _versions_of_one(ours: Message, theirs: Message) -> bool:
+    """Whether two messages with one id are two versions of one message: one has grown
+    from the other (its text goes on from the other's)."""
+    if ours.role != theirs.role:
+        return False
+    mine, other = ours.text, theirs.text
+    return mine.startswith(other) or other.startswith(mine)
+
+
+def _set_apart(ours: Conversation, theirs: Conversation) -> None:
+    """Give each message of ``theirs`` that has the id of another message of ours an id of
+    its own (:func:`_own_id`); then a message of theirs that has the id one of ours was
+    given so by an earlier merge (in this copy or the other) takes the id it has here. The
+    messages that follow them in their branches follow the new ids."""
+    known = {message.id: message for message in ours.every_message}
+    renamed: dict[str, str] = {}
+    for message in theirs.every_message:
+        own = known.get(message.id)
+        if own is not None and not _versions_of_one(own, message):
+            renamed[message.id] = message.id = _own_id(ours, message)
+    taken = {message.id for message in theirs.every_message}
+    strangers = [message for message in theirs.every_message if message.id not in known]
+    if strangers:
+        aliases = {_own_id(ours, message): message.id for message in ours.every_message}
+        for message in strangers:
+            alias = aliases.get(message.id)
+            if alias is not None and alias not in taken:
+                renamed[message.id] = message.id = alias
+                taken.add(alias)
+    for message in theirs.branches:
+        if message.parent in renamed:
+            message.parent = renamed[message.parent]
+
+
+def _own_id(conversation: Conversation, message: Message) -> str:
+    """The id a message is given when another message of ``conversation`` has its id: made
+    from its id and its words, so both copies give it the same."""
+    return stable_id(conversation.id, message.id, message.role, message.text)
+
+
 def merge(ours: Conversation, theirs: Conversation, base: dict[str, Any] | None) -> bool:
     """Bring into ``ours`` (in place) what ``theirs`` has that it lacks; ``base`` is the
     header this copy last read or wrote. True if ``ours`` changed."""
@@ -50,6 +92,7 @@ def merge(ours: Conversation, theirs: Conversation, base: dict[str, Any] | None)
                 setattr(ours, name, getattr(theirs, name))
                 changed = True
 
+    _set_apart(ours, theirs)
     changed = _merge_messages(ours, theirs) or changed
     if changed:
         ours.updated_at = max(ours.updated_at, theirs.updated_at)

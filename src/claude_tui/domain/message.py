@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -22,6 +23,13 @@ from claude_tui.domain.values import (
 )
 
 Role = Literal["user", "assistant"]
+
+
+def stable_id(*parts: str) -> str:
+    """An id made from ``parts``: the same for every reader that knows them, and (as a
+    new id is) 32 hex digits."""
+    joined = "\x00".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(joined).hexdigest()[:32]
 
 
 class TurnStatus(StrEnum):

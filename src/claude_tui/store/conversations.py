@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,18 @@ from claude_tui.domain.conversation import (
     ConversationSummary,
 )
 from claude_tui.domain.values import NewerSchemaError, SchemaError, parse_timestamp
-from claude_tui.store.files import DIR_MODE, parse_json, read_json, utf8, write_atomic
+from claude_tui.store.files import (
+    CONVERSATION_LIMIT,
+    DIR_MODE,
+    SMALL_LIMIT,
+    may_hold_surrogates,
+    parse_json,
+    read_json,
+    read_regular,
+    remove_stale_temporaries,
+    utf8,
+    write_atomic,
+)
 from claude_tui.store.index import FileKey, IndexEntry, SummaryIndex, file_key
 
 
@@ -168,7 +180,8 @@ class ConversationStore:
 
         Only files the index (or ``cached``, read from it already) does not know as they
         are now are parsed (see ``core/index.py``). Files that are not conversations are
-        quarantined and reported.
+        quarantined and reported. Temporary files that a save killed midway left behind
+        are removed (see ``remove_stale_temporaries``).
         """
         summaries: list[ConversationSummary] = []
         notices: list[QuarantineNotice] = []
@@ -176,6 +189,7 @@ class ConversationStore:
             entries = list(os.scandir(self.conversations_dir))
         except (FileNotFoundError, NotADirectoryError):
             return summaries, notices
+        self._remove_stale_temporaries(entries)
         if cached is None:
             cached = self.index.load()
         fresh: dict[str, IndexEntry] = {}
@@ -191,7 +205,8 @@ class ConversationStore:
                     fresh[conversation_id] = known
                 else:
                     path = Path(entry.path)
-                    fresh[conversation_id] = IndexEntry(key, _summary(read_json(path), path))
+                    data = read_json(path, CONVERSATION_LIMIT)
+                    fresh[conversation_id] = IndexEntry(key, _summary(data, path))
             except FileNotFoundError:
                 continue
             except NewerSchemaError:
@@ -201,6 +216,13 @@ class ConversationStore:
         if fresh != cached:
             self.index.save(fresh)
         return _newest_first(entry.summary for entry in fresh.values()), notices
+
+    def _remove_stale_temporaries(self, entries: list[os.DirEntry[str]]) -> None:
+        """Of the conversations folder (its ``entries``) and of the data folder."""
+        now = time.time()
+        remove_stale_temporaries(entries, now)
+        with contextlib.suppress(OSError), os.scandir(self.root) as in_root:
+            remove_stale_temporaries(in_root, now)
 
     def changed_since(self, conversation_id: str, key: FileKey) -> bool:
         """Is the conversation's file now another than the one ``key`` identifies? A file
@@ -233,6 +255,8 @@ class ConversationStore:
         this version's layout: one message a line, for a save to reuse), and the identity
         of the file it came from."""
         conversation, raw, key = self._read(conversation_id)
+        if conversation.mended:  # its lines are not what a save writes
+            return StoredConversation(conversation, None, key)
         lines = message_lines(raw, len(conversation.messages), len(conversation.branches))
         return StoredConversation(conversation, lines, key)
 
@@ -240,12 +264,11 @@ class ConversationStore:
         """The conversation, the bytes it was read from and the identity of their file."""
         path = self.path_of(conversation_id)
         try:
-            with path.open("rb") as file:
-                key = file_key(os.fstat(file.fileno()))
-                raw = file.read()
+            raw, info = read_regular(path, CONVERSATION_LIMIT)
+            key = file_key(info)
         except FileNotFoundError as error:
             raise ConversationGone(f"conversation {conversation_id} no longer exists") from error
-        except OSError as error:
+        except (OSError, SchemaError) as error:  # (SchemaError: not a regular file, too big)
             raise ConversationUnreadable(self.quarantine(path, _reason(error))) from error
         try:
             data = parse_json(raw)
@@ -259,6 +282,8 @@ class ConversationStore:
             if conversation.id != conversation_id:  # as the listing judges it (_summary)
                 error_type = NewerSchemaError if conversation.read_only else SchemaError
                 raise error_type("its id does not match its file name")
+            if may_hold_surrogates(raw):  # mended as read: the next save writes it whole
+                conversation.mended = True
             return conversation, raw, key
         except NewerSchemaError as error:
             raise StoreError(f"{path.name} was {error}") from error
@@ -307,7 +332,7 @@ class ConversationStore:
             self.quarantine_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             target = self.quarantine_dir / path.name
             counter = 1
-            while target.exists():
+            while os.path.lexists(target):  # (a link too, even one leading nowhere)
                 target = self.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
                 counter += 1
             os.replace(path, target)
@@ -319,7 +344,7 @@ class ConversationStore:
 
     def last_open(self) -> str | None:
         try:
-            value = read_json(self.state_file).get("last_open")
+            value = read_json(self.state_file, SMALL_LIMIT).get("last_open")
         except (OSError, ValueError, AttributeError):
             return None
         return value if isinstance(value, str) else None

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from claude_tui.domain.values import SchemaError
-from claude_tui.store.files import DIR_MODE, parse_json, utf8, write_atomic
+from claude_tui.store.files import DIR_MODE, INDEX_LIMIT, read_json, utf8, write_atomic
 
 DRAFTS_VERSION = 1
 
@@ -22,13 +22,13 @@ class DraftStore:
 
     def load(self) -> dict[str, str]:
         """The saved drafts; a missing file means there are none. Raises SchemaError for
-        a file that cannot be read (the caller sets it aside before the next save)."""
+        a file that cannot be read (the caller sets it aside before the next save): not
+        JSON, not a regular file, too big."""
         try:
-            raw = self.path.read_bytes()
+            data = read_json(self.path, INDEX_LIMIT)
         except OSError:
             return {}
         try:
-            data = parse_json(raw)
             drafts = data["drafts"] if data.get("version") == DRAFTS_VERSION else {}
         except (KeyError, TypeError, AttributeError) as error:
             raise SchemaError("not a drafts file") from error

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui.domain.conversation import ConversationSummary
-from claude_tui.store.files import parse_json, utf8, write_atomic
+from claude_tui.store.files import INDEX_LIMIT, read_json, utf8, write_atomic
 
 INDEX_VERSION = 2
 FileKey = tuple[int, int, int, int]
@@ -59,7 +59,7 @@ class SummaryIndex:
     def load(self) -> dict[str, IndexEntry]:
         """The cached entries; an index that is missing or broken is simply empty."""
         try:
-            data = parse_json(self.path.read_bytes())
+            data = read_json(self.path, INDEX_LIMIT)
             if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
                 return {}
             entries = data["entries"]

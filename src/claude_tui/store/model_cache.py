@@ -12,7 +12,7 @@ from pathlib import Path
 
 from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.values import SchemaError, format_timestamp, parse_timestamp
-from claude_tui.store.files import DIR_MODE, parse_json, utf8, write_atomic
+from claude_tui.store.files import DIR_MODE, SMALL_LIMIT, read_json, utf8, write_atomic
 
 FILE_NAME = "models.json"
 
@@ -31,7 +31,7 @@ class ModelCache:
     def load(self) -> Catalog | None:
         """The catalog saved last (source "cache"); None when there is none that can be read."""
         try:
-            data = parse_json(self.path.read_bytes())
+            data = read_json(self.path, SMALL_LIMIT)
             if not isinstance(data, dict) or not isinstance(data.get("models"), list):
                 return None
             models = tuple(ModelInfo.from_dict(entry) for entry in data["models"])

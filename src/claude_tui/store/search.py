@@ -17,6 +17,7 @@ from typing import Any
 from claude_tui.domain.text import contains_all, query_words
 from claude_tui.domain.values import SchemaError
 from claude_tui.store.conversations import ConversationStore, StoreError
+from claude_tui.store.files import CONVERSATION_LIMIT, parse_json, read_regular
 
 LIMIT = 200  # hits returned at most; more words narrow a search
 SNIPPET_BEFORE = 30
@@ -98,10 +99,10 @@ def search(
         data: Any = (live or {}).get(conversation_id)
         if data is None:
             try:
-                raw = store.path_of(conversation_id).read_text(encoding="utf-8")
-                if not _raw_may_match(raw, words):
+                raw = read_regular(store.path_of(conversation_id), CONVERSATION_LIMIT)[0]
+                if not _raw_may_match(raw.decode("utf-8"), words):
                     continue
-                data = json.loads(raw)
+                data = parse_json(raw)
             except (OSError, ValueError, StoreError, SchemaError):
                 continue  # gone or unreadable since it was listed: nothing to find in it
         title = data.get("title") if isinstance(data, dict) else None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from claude_tui.domain.values import SchemaError
 from claude_tui.store.conversations import ConversationStore, StoreError
-from claude_tui.store.files import DIR_MODE, fsync_dir, read_json
+from claude_tui.store.files import CONVERSATION_LIMIT, DIR_MODE, fsync_dir, read_json
 
 KEEP_FOR = timedelta(days=30)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
@@ -77,7 +77,7 @@ class Trash:
                 continue
             deleted_at, conversation_id = parsed
             try:
-                data = read_json(path)
+                data = read_json(path, CONVERSATION_LIMIT)
                 title = data.get("title") if isinstance(data, dict) else None
             except (OSError, SchemaError):
                 title = None

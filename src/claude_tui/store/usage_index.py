@@ -22,7 +22,7 @@ from claude_tui.domain.pricing import Metered, metered
 from claude_tui.domain.usage import Usage
 from claude_tui.domain.values import as_optional_string, format_timestamp, parse_timestamp
 from claude_tui.store.conversations import ConversationStore, StoreError
-from claude_tui.store.files import parse_json, utf8, write_atomic
+from claude_tui.store.files import INDEX_LIMIT, read_json, utf8, write_atomic
 from claude_tui.store.index import FileKey, file_key
 
 USAGE_INDEX_VERSION = 1
@@ -85,7 +85,7 @@ class UsageIndex:
     def load(self) -> dict[str, Entry]:
         """The cached entries; a file that is missing, of another version or broken is empty."""
         try:
-            data = parse_json(self.path.read_bytes())
+            data = read_json(self.path, INDEX_LIMIT)
             if not isinstance(data, dict) or data.get("version") != USAGE_INDEX_VERSION:
                 return {}
             return {cid: _entry(raw) for cid, raw in data["entries"].items()}
