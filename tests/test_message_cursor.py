@@ -184,21 +184,26 @@ async def test_home_and_end_reach_messages_not_drawn(settings: Settings, data_di
 
         await press(pilot, "home")
         assert log(app).cursor == 0
-        assert outlined(app) == [messages[0].id]
-        assert "Question number 0" in ui.seen(app)  # drawn, and scrolled to
+        # Drawing the messages above is work of its own: wait for it (a loaded machine).
+        await until_seen(pilot, app, messages[0].id, "Question number 0")  # and scrolled to
 
         await press(pilot, "end")
         assert log(app).cursor == 39
-        assert outlined(app) == [messages[39].id]
-        assert "Answer 19." in ui.seen(app)
+        await until_seen(pilot, app, messages[39].id, "Answer 19.")
 
         # Step by step past the top of what is drawn: the batch above is drawn.
         first_drawn = next(i for i in range(40) if log(app).view_of(i) is not None)
         for _ in range(39 - first_drawn + 2):
             await press(pilot, "up")
         assert log(app).cursor == first_drawn - 2
-        assert outlined(app) == [messages[first_drawn - 2].id]
-        assert f"Answer {(first_drawn - 2) // 2}." in ui.seen(app)
+        above = messages[first_drawn - 2].id
+        await until_seen(pilot, app, above, f"Answer {(first_drawn - 2) // 2}.")
+
+
+async def until_seen(pilot: Pilot[Any], app: ClaudeTUI, message_id: str, words: str) -> None:
+    """Until the message is the one outlined and ``words`` are on the screen."""
+    await ui.wait_until(pilot, lambda: outlined(app) == [message_id], what="the outline")
+    await ui.wait_until(pilot, lambda: words in ui.seen(app), what=repr(words))
 
 
 async def test_tab_into_the_messages_puts_the_cursor_on_one_in_view(
