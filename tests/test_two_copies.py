@@ -7,6 +7,10 @@ the app tests run the real command line as the second copy.
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +22,8 @@ from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import INTERRUPTED
 from claude_tui.domain.message import Message, TurnStatus
-from claude_tui.store.conversations import ConversationStore
+from claude_tui.store.conversations import ConversationStore, encode
+from claude_tui.store.files import LOCK_NAME, write_atomic
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.store.trash import Trash
 from tests import ui
@@ -277,3 +282,38 @@ async def test_conversations_another_copy_creates_or_deletes_come_and_go_in_the_
             pilot, lambda: "Bravo" not in ui.sidebar_text(app), what="the deleted one gone"
         )
         assert "Alpha" in ui.sidebar_text(app)
+
+
+async def test_a_save_waits_while_another_copy_holds_the_folder_and_then_merges(
+    data_dir: Path,
+) -> None:
+    """Seen once as a flaky session test: between our check that the file is unchanged and
+    our write, another copy's save landed, and ours replaced it (their turn lost)."""
+    conversation_id = await started(data_dir)
+    keeper = copy(data_dir)
+    ours = await keeper.load(conversation_id)
+    theirs = ConversationStore(data_dir)
+    their_copy = theirs.load(conversation_id)
+    their_copy.append(Message.user("Asked elsewhere"))
+    ours.append(Message.user("Asked here"))
+    folder = data_dir / "conversations"
+    with lock_of(folder):  # another copy is saving right now
+        saving = asyncio.ensure_future(keeper.save(ours))
+        await asyncio.wait([saving], timeout=2)  # a save that does not wait ends here
+        write_atomic(theirs.path_of(conversation_id), encode(their_copy.to_dict()))
+    assert await saving  # it found their save, and merged it
+    assert texts(data_dir, conversation_id)[-2:] in (
+        ["Asked elsewhere", "Asked here"],
+        ["Asked here", "Asked elsewhere"],
+    )
+
+
+@contextmanager
+def lock_of(folder: Path) -> Iterator[None]:
+    """The folder's lock, held as another copy of the app holds it while it saves."""
+    descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -33,6 +33,7 @@ from claude_tui.store.files import (
     CONVERSATION_LIMIT,
     DIR_MODE,
     SMALL_LIMIT,
+    folder_lock,
     may_hold_surrogates,
     parse_json,
     read_json,
@@ -311,17 +312,18 @@ class ConversationStore:
         """
         path = self.path_of(conversation_id)
         try:
-            if expected is not None and self.changed_since(conversation_id, expected):
-                raise ChangedOnDisk(f"{path.name} was changed by another program")
             self.ensure()
-            write_atomic(path, encoded)
+            with folder_lock(self.conversations_dir):  # no other save between check and write
+                if expected is not None and self.changed_since(conversation_id, expected):
+                    raise ChangedOnDisk(f"{path.name} was changed by another program")
+                write_atomic(path, encoded)
+                try:
+                    return file_key(os.stat(path))  # ours: no other save came in between
+                except OSError:
+                    return None
         except OSError as error:
             reason = error.strerror or str(error)
             raise StoreError(f"Could not save to {path.parent}: {reason}") from error
-        try:
-            return file_key(os.stat(path))
-        except OSError:
-            return None
 
     def quarantine(self, path: Path, reason: str) -> QuarantineNotice:
         """Move an unreadable file aside, never overwriting anything already there.
