@@ -16,6 +16,7 @@ import pytest
 
 from claude_tui.domain.message import TurnStatus
 from claude_tui.store.conversations import ConversationStore
+from claude_tui.store.files import LOCK_NAME
 from tests.crash_writer import IDS, State, state_of, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +99,9 @@ def check_folder(store: ConversationStore, transcript: Transcript) -> dict[str, 
     folder = store.conversations_dir
     names = {path.name for path in folder.iterdir()} if folder.exists() else set()
     files = {f"{conversation_id}.json" for conversation_id in IDS}
-    # Only the conversations, and the temporary files of saves cut short (hidden names).
-    for name in names - files:
+    # Only the conversations, the lock of saves, and the temporary files of saves cut
+    # short (hidden names).
+    for name in names - files - {LOCK_NAME}:
         assert name.startswith(".") and name.endswith(".tmp"), name
         assert any(name.startswith(f".{file}.") for file in files), name
 

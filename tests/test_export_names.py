@@ -40,6 +40,18 @@ def test_a_file_name_of_243_bytes_is_written_and_replaced(cli: Cli, tmp_path: Pa
     )  # nothing staged is left behind
 
 
+@pytest.mark.parametrize("name", ["n" * (LONGEST + 1), "é" * 127 + ".md"], ids=["256", "wide"])
+def test_a_name_longer_than_the_system_takes_is_refused_in_words(
+    cli: Cli, tmp_path: Path, name: str
+) -> None:
+    _save(cli, "a" * 32, "Long names", WHEN, "hello", "Hi!")
+    result = cli.run("export", "--last", "-o", str(tmp_path / name))
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-tui: could not write ")
+    assert result.stderr.rstrip().endswith("File name too long")
+    assert "Traceback" not in result.stderr
+
+
 def test_a_taken_name_of_253_bytes_gets_a_number_within_the_limit(tmp_path: Path) -> None:
     taken = tmp_path / ("n" * 250 + ".md")
     taken.write_text("another file")

@@ -15,6 +15,7 @@ from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore, ConversationUnreadable, StoreError
+from claude_tui.store.files import LOCK_NAME
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -101,6 +102,7 @@ def test_files_are_private_and_no_temporary_files_are_left(
     assert mode(data_dir) == 0o700
     assert mode(store.conversations_dir) == 0o700
     assert sorted(p.name for p in store.conversations_dir.iterdir()) == [
+        LOCK_NAME,  # the lock of saves (empty)
         "abc123.json",
         "def456.json",
     ]

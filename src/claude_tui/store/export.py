@@ -248,7 +248,11 @@ def default_filename(conversation: Conversation, fmt: str) -> str:
 def target(path: Path, conversation: Conversation, fmt: str) -> Path:
     """Where an export asked to go to ``path`` is written: an existing folder means into
     it, under the conversation's file name (:func:`default_filename`); else ``path``."""
-    return path / default_filename(conversation, fmt) if path.is_dir() else path
+    try:
+        folder = path.is_dir()
+    except OSError:  # (a name too long for the system, say: the write says so)
+        folder = False
+    return path / default_filename(conversation, fmt) if folder else path
 
 
 def _same_content(path: Path, data: bytes) -> bool:
