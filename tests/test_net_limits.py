@@ -123,12 +123,16 @@ def test_a_long_reply_streams_whole(cli: Cli, fake_api: FakeAnthropic, size: int
 def test_a_huge_header_fails_the_request_without_being_read_whole(
     cli: Cli, fake_api: FakeAnthropic
 ) -> None:
-    """The HTTP layer reads at most 100 KB of headers (h11): a guard, should that change."""
-    fake_api.enqueue(Reply.huge_header(64 << 20))
+    """The HTTP layer reads at most 100 KB of headers (h11): a guard, should that change.
+    It is said so (not "could not reach the API"), and not sent again: it cannot help."""
+    cli.config.write_text("max_retries = 2\nrequest_timeout = 20\n")
+    fake_api.enqueue(*[Reply.huge_header(64 << 20)] * 3)
     result = cli.run("-p", "Hi")
     assert result.returncode == 1
-    assert result.stderr.startswith("claude-tui: Could not reach the API.\n")
+    assert result.stderr.startswith("claude-tui: The API's answer could not be read.\n")
+    assert "headers longer than the 100 KB that are read" in result.stderr
     assert "Traceback" not in result.stderr
+    assert len(fake_api.requests) == 1
     assert cli.only_conversation()["messages"][1]["status"] == "failed"
 
 

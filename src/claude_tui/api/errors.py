@@ -112,6 +112,21 @@ def classify_status(
     )
 
 
+def protocol_error(error: BaseException) -> BaseException | None:
+    """The HTTP protocol error under ``error``, if it is one: the server's answer broke
+    the rules of HTTP (headers longer than are read, say). Sending again will not help."""
+    httpx2 = importlib.import_module("httpx2")
+    seen: BaseException | None = error
+    for _ in range(10):  # (a chain of causes, never a loop)
+        if seen is None:
+            return None
+        if isinstance(seen, httpx2.ProtocolError):
+            found: BaseException = seen
+            return found
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     """Turn whatever the SDK (or its HTTP layer) raised into words for a person."""
     anthropic = importlib.import_module("anthropic")
@@ -125,6 +140,16 @@ def classify_exception(error: BaseException, base_url: str | None) -> ErrorInfo:
     where = base_url or "the Anthropic API"
     said = str(error) or type(error).__name__
     kept = "The text that arrived is kept."
+    broken = protocol_error(error)
+    if isinstance(error, anthropic.APIConnectionError) and broken is not None:
+        too_long = "buffer too long" in str(broken)  # (h11's words)
+        return ErrorInfo(
+            kind="bad_response",
+            title="The API's answer could not be read.",
+            detail=f"{where} answered with what HTTP does not allow: "
+            + ("headers longer than the 100 KB that are read." if too_long else f"{broken}."),
+            hint="Check ANTHROPIC_BASE_URL: is it a Messages API?",
+        )
     cases: list[tuple[type[BaseException], str, str, str, str]] = [  # the first that fits
         (ResponseTooLarge, "too_large_response", "The API's response was cut.", said, kept),
         (

@@ -8,6 +8,8 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from claude_tui.api.errors import protocol_error
+
 # A wait the API asks for beyond this is not sat out: the turn fails and says how long.
 RETRY_AFTER_CAP = 60.0
 # A wait beyond this (a week) is a server's mistake, not an answer: treated as none given.
@@ -74,5 +76,5 @@ def retry_delay(error: BaseException, attempt: int) -> float | None:
         asked = retry_after(headers)
         return asked if asked is not None else _backoff(attempt)
     if isinstance(error, anthropic.APIConnectionError):  # (timeouts included)
-        return _backoff(attempt)
+        return None if protocol_error(error) is not None else _backoff(attempt)
     return None
