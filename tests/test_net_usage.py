@@ -9,7 +9,9 @@ import pytest
 
 from claude_tui.api.client import ClaudeClient
 from claude_tui.config import Settings
+from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.usage import Usage
+from claude_tui.store.export import to_markdown
 from claude_tui.tui.screens.details import ReplyDetails
 from claude_tui.tui.widgets.reply_footer import ReplyMeter
 from tests import ui
@@ -25,7 +27,7 @@ async def test_odd_counts_are_clamped_saved_as_doubtful_and_said_in_the_details(
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "count")
         meter = ui.flat(str(app.chat.query_one(ReplyMeter).render()))
-        assert "in 0 · out 1,000,000,000" in meter
+        assert "in 0 · out 1,000,000,000 (doubtful counts)" in meter  # marked where shown
         assert "in -5" not in meter
         await pilot.press("f4")
         await ui.wait_for_screen(pilot, app, ReplyDetails)
@@ -33,7 +35,10 @@ async def test_odd_counts_are_clamped_saved_as_doubtful_and_said_in_the_details(
         assert "Input 0" in shown
         assert "Output 1,000,000,000" in shown
         assert "Doubtful The API reported impossible token counts" in shown
-    usage = ui.the_saved_conversation(data_dir)["messages"][1]["usage"]
+    saved = ui.the_saved_conversation(data_dir)
+    exported = to_markdown(Conversation.from_dict(saved))
+    assert "(from token counts the API reported wrong)" in exported
+    usage = saved["messages"][1]["usage"]
     assert usage == {
         "input_tokens": 0,
         "output_tokens": 1_000_000_000,

@@ -184,6 +184,8 @@ def to_markdown(
         sections.append(f"## {who} — {_when(message.created_at)}{note}")
         metered = message.usage is not None
         cost = Cost.of(message_cost(message, prices)).text if metered else None
+        if cost is not None and message.usage is not None and message.usage.doubtful:
+            cost += " (from token counts the API reported wrong)"
         sections.extend(_message_parts(message, cost))
     return printable(well_formed("\n\n".join(sections) + "\n"))
 

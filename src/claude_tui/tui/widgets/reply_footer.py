@@ -134,6 +134,8 @@ def meter_parts(message: Message, prices: PriceTable | None) -> list[tuple[int, 
         counted = f"in {tokens(usage.input_tokens)}"
         if finished:
             counted += f" · out {tokens(usage.output_tokens)}"
+        if usage.doubtful:  # the API's counts were impossible: clamped (details say more)
+            counted += " (doubtful counts)"
         parts.append((1, counted))
         if usage.cache_read_input_tokens:
             parts.append((3, f"cache read {tokens(usage.cache_read_input_tokens)}"))
