@@ -44,7 +44,12 @@ from claude_tui.tui.services import Services
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
-EXIT_TERMINATED = 143  # ended by SIGTERM, as shells report it
+EXIT_TERMINATED = 143  # ended by SIGTERM, as shells report it (128 + the signal)
+# Signals that end the app as Ctrl+Q does: SIGTERM (kill, a shutdown), SIGHUP (the terminal
+# closed); where the platform has them.
+QUIT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 FIX_PERMISSIONS = "Make the data folder yours alone"
 
 
@@ -92,7 +97,8 @@ class ClaudeTUI(App[None]):
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
-        self._sigterm_before: Callable[[int, FrameType | None], Any] | int | None = None
+        self._exit_code = EXIT_TERMINATED
+        self._signals_before: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
 
     @property
     def chat(self) -> ChatScreen:
@@ -136,17 +142,21 @@ class ClaudeTUI(App[None]):
     # -- start and quit ------------------------------------------------------------
 
     def on_mount(self) -> None:
-        """SIGTERM (``kill``, a system shutting down) quits as Ctrl+Q does, so the terminal
-        is given back as it was (no app screen, no mouse mode) and nothing is lost."""
-        self._sigterm_before = signal.getsignal(signal.SIGTERM)
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+        """SIGTERM (``kill``, a system shutting down) and SIGHUP (the terminal closed) quit
+        as Ctrl+Q does, so the terminal is given back as it was (no app screen, no mouse
+        mode) and nothing is lost."""
+        for number in QUIT_SIGNALS:
+            self._signals_before[number] = signal.getsignal(number)
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop = asyncio.get_running_loop()
+                loop.add_signal_handler(number, self._terminated, number)
 
-    def _terminated(self) -> None:
+    def _terminated(self, number: int) -> None:
         """Drafts kept and a streaming reply saved as it is, then exit without asking
-        (the system wants the process gone); a second SIGTERM exits at once."""
+        (the system wants the process gone); a second signal exits at once."""
+        self._exit_code = 128 + number
         if self._terminating:
-            self.exit(return_code=EXIT_TERMINATED)
+            self.exit(return_code=self._exit_code)
             return
         self._terminating = True
         self.call_later(self._quit, terminated=True)
@@ -186,7 +196,7 @@ class ClaudeTUI(App[None]):
     async def _quit(self, *, terminated: bool = False) -> None:
         unsaved = await self._chat.replying.close()
         if terminated:
-            self.exit(return_code=EXIT_TERMINATED)
+            self.exit(return_code=self._exit_code)
             return
         warned = self._quit_warned  # a second Ctrl+Q counts only soon after the warning
         if unsaved and (warned is None or time.monotonic() - warned > QUIT_ANYWAY_SECONDS):
@@ -204,10 +214,11 @@ class ClaudeTUI(App[None]):
         self.exit()
 
     async def on_unmount(self) -> None:
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            removed = asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
-            if removed and self._sigterm_before is not None:
-                signal.signal(signal.SIGTERM, self._sigterm_before)  # as it was before
+        for number, before in self._signals_before.items():
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                removed = asyncio.get_running_loop().remove_signal_handler(number)
+                if removed and before is not None:
+                    signal.signal(number, before)  # as it was before
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------
