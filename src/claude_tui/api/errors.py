@@ -113,14 +113,16 @@ def classify_status(
 
 
 def protocol_error(error: BaseException) -> BaseException | None:
-    """The HTTP protocol error under ``error``, if it is one: the server's answer broke
-    the rules of HTTP (headers longer than are read, say). Sending again will not help."""
-    httpx2 = importlib.import_module("httpx2")
+    """What the HTTP parser (h11) refused in the server's answer, if that is what
+    ``error`` comes from: its headers longer than are read, a line HTTP does not allow.
+    Sending again will not help. (A server that closed the connection is not this: that
+    is worth another try.)"""
+    h11 = importlib.import_module("h11")
     seen: BaseException | None = error
     for _ in range(10):  # (a chain of causes, never a loop)
         if seen is None:
             return None
-        if isinstance(seen, httpx2.ProtocolError):
+        if isinstance(seen, h11.RemoteProtocolError):
             found: BaseException = seen
             return found
         seen = seen.__cause__ or seen.__context__
