@@ -150,8 +150,10 @@ class Opening:
 
     # -- the list ----------------------------------------------------------------------
 
-    def load_list(self) -> None:
-        self.screen.run_worker(self._load_list(), group="load", exit_on_error=False)
+    def load_list(self) -> Worker[None]:
+        # The function, not a coroutine made now: an app that quits before the worker
+        # starts leaves no coroutine never awaited behind.
+        return self.screen.run_worker(self._load_list, group="load", exit_on_error=False)
 
     async def _load_list(self) -> None:
         """The list from the index at once, then checked against the files; then the
