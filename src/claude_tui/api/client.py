@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_tui.api.errors import error_info, joined
-from claude_tui.api.incoming import block_of, data_of, merged_usage, text_of, usage_of
+from claude_tui.api.incoming import block_of, merged_usage, text_of, usage_of
 from claude_tui.api.request import build_request
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
@@ -36,6 +36,7 @@ from claude_tui.domain.events import (
     UsageUpdated,
     wait_words,
 )
+from claude_tui.domain.text import well_formed_data
 from claude_tui.domain.usage import Usage
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ class ClaudeClient:
         raises, and MissingKeyError without a key."""
         client = await self._keyed_client()
         listed = [
-            ModelInfo.from_api(data_of(model.to_dict())) async for model in client.models.list()
+            ModelInfo.from_api(well_formed_data(model.to_dict()))
+            async for model in client.models.list()
         ]
         return tuple(listed)
 

@@ -14,25 +14,13 @@ from claude_tui.domain.blocks import (
     ThinkingBlock,
     ToolUseBlock,
 )
-from claude_tui.domain.text import well_formed
+from claude_tui.domain.text import well_formed, well_formed_data
 from claude_tui.domain.usage import USAGE_FIELDS, Usage
 
 
 def text_of(value: object) -> str:
     """A text the API sent (None as ""), well-formed."""
     return well_formed(value) if isinstance(value, str) else ""
-
-
-def data_of(value: Any) -> Any:
-    """JSON-like data the API sent (a tool's input, a block we do not know), with every
-    string in it, keys included, well-formed."""
-    if isinstance(value, str):
-        return well_formed(value)
-    if isinstance(value, dict):
-        return {data_of(key): data_of(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [data_of(item) for item in value]
-    return value
 
 
 def usage_of(raw: Any) -> Usage:
@@ -61,6 +49,8 @@ def block_of(raw: Any) -> ContentBlock:
     if kind == "thinking":
         return ThinkingBlock(thinking=text_of(raw.thinking), signature=text_of(raw.signature))
     if kind == "tool_use":
-        return ToolUseBlock(id=text_of(raw.id), name=text_of(raw.name), input=data_of(raw.input))
+        return ToolUseBlock(
+            id=text_of(raw.id), name=text_of(raw.name), input=well_formed_data(raw.input)
+        )
     data = raw.to_dict() if hasattr(raw, "to_dict") else {"type": str(kind)}
-    return OtherBlock(data=data_of(json.loads(json.dumps(data, default=str))))
+    return OtherBlock(data=well_formed_data(json.loads(json.dumps(data, default=str))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 # Unicode text never holds a surrogate code point on its own. One gets into a Python string
 # from bytes that were not UTF-8 (argv and stdin decode them as surrogate escapes), from a
@@ -16,6 +17,33 @@ def well_formed(text: str) -> str:
     character: the one rule for text that enters the app (input, streams, files), so what
     is kept can always be written, sent and shown."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def well_formed_data(data: Any) -> Any:
+    """``data`` (parsed JSON: a file's, the API's) with every string in it, keys too,
+    well-formed; lists and dicts are changed in place. Without recursion, since a parser
+    allows nesting deeper than a recursive walk would."""
+    if isinstance(data, str):
+        return well_formed(data)
+    waiting = [data]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = well_formed(item)
+                elif isinstance(item, list | dict):
+                    waiting.append(item)
+        elif isinstance(node, dict):
+            items = list(node.items())
+            node.clear()
+            for key, item in items:
+                if isinstance(item, str):
+                    item = well_formed(item)
+                elif isinstance(item, list | dict):
+                    waiting.append(item)
+                node[well_formed(key)] = item
+    return data
 
 
 def decoded(raw: bytes) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from claude_tui.domain.text import well_formed
+from claude_tui.domain.text import well_formed_data
 from claude_tui.domain.values import SchemaError
 
 DIR_MODE = 0o700
@@ -196,30 +196,4 @@ def parse_json(raw: bytes) -> Any:
         raise SchemaError("a number in it is too long to read") from error
     except RecursionError as error:  # json's decoder recurses once per "[" or "{"
         raise SchemaError("nested too deeply to read") from error
-    return _mended(data) if may_hold_surrogates(raw) else data
-
-
-def _mended(data: Any) -> Any:
-    """``data`` (parsed JSON) with every string well-formed, changed in place; without
-    recursion, since the parser allows nesting deeper than a recursive walk would."""
-    if isinstance(data, str):
-        return well_formed(data)
-    waiting = [data]
-    while waiting:
-        node = waiting.pop()
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                if isinstance(item, str):
-                    node[index] = well_formed(item)
-                elif isinstance(item, list | dict):
-                    waiting.append(item)
-        elif isinstance(node, dict):
-            items = list(node.items())
-            node.clear()
-            for key, item in items:
-                if isinstance(item, str):
-                    item = well_formed(item)
-                elif isinstance(item, list | dict):
-                    waiting.append(item)
-                node[well_formed(key)] = item
-    return data
+    return well_formed_data(data) if may_hold_surrogates(raw) else data
