@@ -159,7 +159,7 @@ class ClaudeTUI(App[None]):
             self.exit(return_code=self._exit_code)
             return
         self._terminating = True
-        self.call_later(self._quit, terminated=True)
+        self.call_later(self._quit)
 
     async def on_ready(self) -> None:
         """After the first paint: the chat screen draws, then reads the list."""
@@ -193,9 +193,9 @@ class ClaudeTUI(App[None]):
         if not self._chat.prompt.call_later(self._quit):
             await self._quit()
 
-    async def _quit(self, *, terminated: bool = False) -> None:
+    async def _quit(self) -> None:
         unsaved = await self._chat.replying.close()
-        if terminated:
+        if self._terminating:  # (a signal: the system wants the process gone)
             self.exit(return_code=self._exit_code)
             return
         warned = self._quit_warned  # a second Ctrl+Q counts only soon after the warning
