@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui.config import Settings
-from claude_tui.tui.widgets.assistant_message import VIEW_LIMIT, AssistantMessageView
+from claude_tui.domain.blocks import ContentBlock, TextBlock, ToolUseBlock
+from claude_tui.domain.message import Message
+from claude_tui.tui.widgets.assistant_message import (
+    VIEW_LIMIT,
+    AssistantMessageView,
+    reply_code_blocks,
+    view_groups,
+)
 from claude_tui.tui.widgets.other_blocks import OVERFLOW_NOTE
 from tests import ui
 from tests.fake_api import FakeAnthropic, Gate, Reply
@@ -67,3 +74,22 @@ async def test_a_saved_reply_of_ten_thousand_blocks_opens_with_every_block_reada
         assert shown.startswith(OVERFLOW_NOTE)
         assert "Tool use: look" in shown and last in shown and "Block 9001." in shown
         assert last in ui.screen_text(app)
+
+
+def test_a_reply_of_exactly_as_many_runs_as_views_draws_its_last_text_as_markdown() -> None:
+    """The limit is on views: a reply that fits them draws its last run of text blocks
+    as Markdown (its code numbered for ``c``), not as the plain text of blocks left."""
+    blocks: list[ContentBlock] = [
+        ToolUseBlock(id=f"t{n}", name="look", input={}) if n % 2 == 0 else TextBlock(f"Text {n}.")
+        for n in range(VIEW_LIMIT - 1)
+    ]  # one view each, a tool use last
+    blocks += [TextBlock("Last:"), TextBlock("```\ncode\n```")]  # one view for both
+    groups, overflowing = view_groups(blocks)
+    assert (len(groups), overflowing) == (VIEW_LIMIT, False)
+    message = Message(role="assistant", content=blocks)
+    assert reply_code_blocks(message)[-1] == "code"
+
+    more = [*blocks, ToolUseBlock(id="last", name="look", input={}), TextBlock("```\nplain\n```")]
+    groups, overflowing = view_groups(more)
+    assert (len(groups), overflowing) == (VIEW_LIMIT, True)
+    assert "plain" not in reply_code_blocks(Message(role="assistant", content=more))

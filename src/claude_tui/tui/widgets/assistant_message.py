@@ -70,17 +70,13 @@ def block_runs(content: list[ContentBlock]) -> list[range]:
     return runs
 
 
-def view_groups(content: list[ContentBlock]) -> list[range]:
+def view_groups(content: list[ContentBlock]) -> tuple[list[range], bool]:
     """The blocks each view draws: :func:`block_runs`, but no more than ``VIEW_LIMIT``
-    views, the last of them for every block left (see :class:`OverflowView`)."""
+    views; and whether the last of them draws every block left (:class:`OverflowView`)."""
     runs = block_runs(content)
-    if len(runs) > VIEW_LIMIT:
-        runs[VIEW_LIMIT - 1 :] = [range(runs[VIEW_LIMIT - 1].start, len(content))]
-    return runs
-
-
-def _overflows(groups: list[range], index: int) -> bool:
-    return index == VIEW_LIMIT - 1 and groups[index].stop - groups[index].start > 1
+    if len(runs) <= VIEW_LIMIT:
+        return runs, False
+    return [*runs[: VIEW_LIMIT - 1], range(runs[VIEW_LIMIT - 1].start, len(content))], True
 
 
 def _is_text(block: ContentBlock) -> bool:
@@ -99,7 +95,10 @@ def reply_code_blocks(message: Message) -> list[str]:
     ``reply_code_blocks(message)[N - 1]``. The blocks of every text drawn as Markdown, in
     order (text too long for Markdown is drawn plain, without numbers)."""
     content = message.content
-    texts = (run_text(content, run) for run in block_runs(content))
+    groups, overflowing = view_groups(content)
+    if overflowing:  # (the blocks left are drawn plain)
+        groups.pop()
+    texts = (run_text(content, run) for run in groups)
     return [
         code
         for text in texts
@@ -168,12 +167,12 @@ class AssistantMessageView(Vertical):
 
     def compose(self) -> ComposeResult:
         message = self.message
-        groups = view_groups(message.content)
+        groups, overflowing = view_groups(message.content)
         seconds = _thinking_seconds(message)
         final = message.status is not TurnStatus.STREAMING
         for index, run in enumerate(groups):
             done = final or index < len(groups) - 1
-            overflow = _overflows(groups, index)
+            overflow = overflowing and index == VIEW_LIMIT - 1
             view = block_view(message, run, seconds=seconds, done=done, overflow=overflow)
             self._views.append(view)
             yield view
@@ -283,13 +282,13 @@ class AssistantMessageView(Vertical):
             return
         async with self._lock:
             message = self.message
-            groups = view_groups(message.content)
+            groups, overflowing = view_groups(message.content)
             seconds = _thinking_seconds(message)
             final = message.status is not TurnStatus.STREAMING
             fresh: list[Widget] = []
             for index in range(max(0, len(self._views) - 1), len(groups)):
                 done = final or index < len(groups) - 1
-                overflow = _overflows(groups, index)
+                overflow = overflowing and index == VIEW_LIMIT - 1
                 if index < len(self._views):
                     await self._catch_up(index, groups[index], seconds, done, overflow)
                 else:
