@@ -116,6 +116,9 @@ from tests.fake_models import (
     shaped_blocks,
 )
 
+REQUEST_LIMIT = 32 * 1024 * 1024
+"""The most a request body may hold: more is a 413 `request_too_large`."""
+
 ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -725,6 +728,10 @@ class _Handler(BaseHTTPRequestHandler):
             elif "anthropic-version" not in headers:
                 self._send_error(
                     400, "invalid_request_error", "anthropic-version: header is required"
+                )
+            elif len(raw_body) > REQUEST_LIMIT:
+                self._send_error(
+                    413, "request_too_large", "Request exceeds the maximum size of 32 MB"
                 )
             elif raw_body and parsed is None:
                 self._send_error(400, "invalid_request_error", "The request body is not valid JSON")

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.fake_content import content_problem
+
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
 THINKING_TYPES = ("adaptive", "between_tools", "disabled", "enabled")
@@ -53,6 +55,8 @@ class FakeModel:
     max_tokens: int = 128_000
     fifth_generation: bool = True
     """A 5.x model: no sampling parameters, and thinking `display` defaults to "omitted"."""
+    image_input: bool = True
+    pdf_input: bool = True
 
     @property
     def line(self) -> str:
@@ -89,8 +93,8 @@ class FakeModel:
                 "supported": bool(self.effort_levels),
                 **{level: _support(level in self.effort_levels) for level in EFFORT_LEVELS},
             },
-            "image_input": yes,
-            "pdf_input": yes,
+            "image_input": _support(self.image_input),
+            "pdf_input": _support(self.pdf_input),
             "server_tools": {"supported": True, "web_search": yes, "code_execution": yes},
             "structured_outputs": yes,
             "thinking": {
@@ -129,7 +133,7 @@ MODELS: tuple[FakeModel, ...] = (
     FakeModel(
         "claude-haiku-4-5", "Claude Haiku 4.5", "2025-10-01T00:00:00Z",
         frozenset({"enabled", "disabled"}), (),
-        max_input_tokens=200_000, max_tokens=64_000, fifth_generation=False,
+        max_input_tokens=200_000, max_tokens=64_000, fifth_generation=False, pdf_input=False,
     ),
 )  # fmt: skip
 """The models GET /v1/models lists, newest first."""
@@ -197,6 +201,9 @@ def check_request(
         or _effort_problem(body, model)
         or _thinking_problem(body, model, counting=counting)
         or _history_problem(body, model)
+        or content_problem(
+            body, image_input=model.image_input, pdf_input=model.pdf_input, model=model.id
+        )
     )
     return None if problem is None else _invalid(problem)
 

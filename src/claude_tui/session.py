@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from claude_tui.api.client import ClaudeClient
-from claude_tui.api.request import request_summary
+from claude_tui.api.request import placed_attachments, request_summary, with_attachments
+from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import unexpected
 from claude_tui.domain.events import Retrying, StreamEvent
 from claude_tui.domain.message import Message
 from claude_tui.domain.turn import CHECKPOINT_SECONDS, Turn
+from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
 
@@ -95,6 +97,7 @@ class ChatSession:
     ) -> None:
         self.client = client
         self.keeper = keeper
+        self.attachments = AttachmentStore(keeper.store.root)
         self.on_merged = on_merged
         self._run: _Run | None = None
         self._last_open_lock = asyncio.Lock()
@@ -114,12 +117,15 @@ class ChatSession:
         """Is the turn under way (from its message's acceptance to its end) in this one?"""
         return self._run is not None and self._run.conversation is conversation
 
-    def accept(self, conversation: Conversation, text: str) -> Message:
-        """Append the user's message and pin the conversation in the keeper, so nothing can
-        lose it; no I/O (``run_turn`` saves it before any request goes out)."""
+    def accept(
+        self, conversation: Conversation, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Message:
+        """Append the user's message (its text, and its files, kept already in
+        ``attachments/``) and pin the conversation in the keeper, so nothing can lose it;
+        no I/O (``run_turn`` saves it before any request goes out)."""
         if self._run is not None:
             raise RuntimeError("a turn is under way: one at a time")
-        message = Message.user(text)
+        message = Message.user(text, attachments)
         conversation.append(message)
         self.keeper.pin(conversation)
         self._run = _Run(conversation)
@@ -154,7 +160,7 @@ class ChatSession:
                 yield NotSent(error)
                 return
             await self.remember_open(conversation.id)
-            request = self.client.request_for(conversation, continuing=continuing)
+            request = await self._request(conversation, continuing=continuing)
             resume = conversation.messages[-1] if continuing else None
             run.turn = turn = Turn(conversation, resume=resume)
             turn.message.request = request_summary(request)
@@ -170,7 +176,7 @@ class ChatSession:
                             yield event
                     if turn.message.stop_reason != "pause_turn":
                         break
-                    request = self.client.request_for(conversation, continuing=True)
+                    request = await self._request(conversation, continuing=True)
                     turn = turn.resumed()
                     run.turn = turn
             except Exception as error:  # a bug of ours: keep the text, say what happened
@@ -181,6 +187,13 @@ class ChatSession:
         finally:
             if run.turn is None:  # cancelled before the reply began: only let go of it
                 self._settle(run)
+
+    async def _request(self, conversation: Conversation, *, continuing: bool) -> dict[str, Any]:
+        """The request for the conversation as it stands, its files read in a thread."""
+        request = self.client.request_for(conversation, continuing=continuing)
+        if placed_attachments(request):
+            request = await asyncio.to_thread(with_attachments, request, self.attachments.read)
+        return request
 
     def _begin(self, conversation: Conversation) -> _Run:
         run = self._run

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import base64
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+from claude_tui.domain.attachments import TEXT_TYPE, Attachment
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock
 from claude_tui.domain.branches import answers, unanswered
 from claude_tui.domain.context import thinking_readable
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.text import decoded
 
 SAMPLING_API_VERSION = "2023-06-01"
 """The API version that still takes temperature and top_p (the SDK's default refuses them)."""
@@ -30,6 +33,66 @@ def _reply_content(message: Message, with_thinking: bool) -> list[dict[str, Any]
         elif isinstance(block, OtherBlock) and block.type == "redacted_thinking" and with_thinking:
             content.append(block.to_dict())
     return content
+
+
+def _user_content(message: Message) -> list[dict[str, Any]]:
+    """A user's message: its files (as placeholders that :func:`with_attachments` fills in
+    with the files' bytes), then its text (left out when it is only files)."""
+    content = [attachment.to_dict() for attachment in message.attachments]
+    if message.text or not content:
+        content.append({"type": "text", "text": message.text})
+    return content
+
+
+def attachment_param(attachment: Attachment, data: bytes | None) -> dict[str, Any]:
+    """The API's block for an attached file (see ``domain/attachments.py``); a file that is
+    missing is said in words, so the rest of the conversation can still be sent."""
+    if data is None:
+        return {"type": "text", "text": f"(attachment missing: {attachment.name})"}
+    if attachment.kind == "text":
+        source = {"type": "text", "media_type": TEXT_TYPE, "data": decoded(data)}
+    else:
+        encoded = base64.b64encode(data).decode("ascii")
+        source = {"type": "base64", "media_type": attachment.media_type, "data": encoded}
+    if attachment.kind == "image":
+        return {"type": "image", "source": source}
+    return {
+        "type": "document",
+        "source": source,
+        "title": attachment.name,
+        "citations": {"enabled": True},
+    }
+
+
+def placed_attachments(request: dict[str, Any]) -> list[Attachment]:
+    """The files a request (from :func:`build_request`) holds as placeholders."""
+    return [
+        Attachment.from_dict(block)
+        for turn in request.get("messages", ())
+        for block in turn["content"]
+        if turn["role"] == "user" and block.get("type") == "attachment"
+    ]
+
+
+def with_attachments(
+    request: dict[str, Any], read: Callable[[Attachment], bytes | None]
+) -> dict[str, Any]:
+    """The request with each file's placeholder made the API's block, its bytes from
+    ``read`` (None: missing). Reads files: call it off the event loop."""
+    if not placed_attachments(request):
+        return request
+    messages = []
+    for turn in request["messages"]:
+        if turn["role"] == "user":
+            content = []
+            for block in turn["content"]:
+                if block.get("type") == "attachment":
+                    attachment = Attachment.from_dict(block)
+                    block = attachment_param(attachment, read(attachment))
+                content.append(block)
+            turn = {**turn, "content": content}
+        messages.append(turn)
+    return {**request, "messages": messages}
 
 
 def history_params(
@@ -56,7 +119,7 @@ def history_params(
         if message.role == "user":
             if message.id in skipped:
                 continue
-            turn = {"role": "user", "content": [{"type": "text", "text": message.text}]}
+            turn = {"role": "user", "content": _user_content(message)}
             if turns and turns[-1]["role"] == "user":
                 turns[-1] = turn  # never two glued together: the later one alone
             else:

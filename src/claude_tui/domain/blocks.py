@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from claude_tui.domain.attachments import Attachment, AttachmentBlock
 from claude_tui.domain.values import SchemaError, as_string
 
 
@@ -52,7 +54,7 @@ class OtherBlock:
         return dict(self.data)
 
 
-ContentBlock = TextBlock | ThinkingBlock | ToolUseBlock | OtherBlock
+ContentBlock = TextBlock | ThinkingBlock | ToolUseBlock | AttachmentBlock | OtherBlock
 
 
 def block_from_dict(data: object) -> ContentBlock:
@@ -70,6 +72,9 @@ def block_from_dict(data: object) -> ContentBlock:
             return ToolUseBlock(
                 id=as_string(data["id"]), name=as_string(data["name"]), input=data.get("input", {})
             )
+        if kind == "attachment":
+            with contextlib.suppress(SchemaError):  # else kept verbatim, as it was
+                return AttachmentBlock(Attachment.from_dict(data))
     except KeyError as error:
         raise SchemaError(f"{kind} block lacks {error}") from error
     if not isinstance(kind, str):

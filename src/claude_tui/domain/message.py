@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from claude_tui.domain.attachments import Attachment, AttachmentBlock
 from claude_tui.domain.blocks import ContentBlock, TextBlock, block_from_dict
 from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
 from claude_tui.domain.stops import stop_note_of
@@ -72,8 +74,15 @@ class Message:
     edition: int = field(default=0, compare=False, repr=False)
 
     @classmethod
-    def user(cls, text: str) -> Message:
-        return cls(role="user", content=[TextBlock(text)])
+    def user(cls, text: str, attachments: Iterable[Attachment] = ()) -> Message:
+        """A message of the user's: its files first (as the API prefers), then its text."""
+        files: list[ContentBlock] = [AttachmentBlock(attachment) for attachment in attachments]
+        return cls(role="user", content=[*files, TextBlock(text)])
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        """The files it holds, in order."""
+        return [block.attachment for block in self.content if isinstance(block, AttachmentBlock)]
 
     @property
     def text(self) -> str:
