@@ -7,13 +7,13 @@ from claude_tui.domain.mentions import mentions, named, quoted
 
 
 def test_mentions_are_found_after_white_space_with_quotes_escapes_and_home() -> None:
-    text = "see @shot.png, @\"My File.pdf\" @'two words.txt' @a\\ b.log mail me@host.org @~/x/y.png."
+    text = "see @shot.png, @\"My File.pdf\" @'two words.txt' @a\\ b.log me@host.org @~/y.png."
     assert [m.path for m in mentions(text)] == [
         "shot.png",
         "My File.pdf",
         "two words.txt",
         "a b.log",
-        "~/x/y.png",
+        "~/y.png",
     ]
 
 
