@@ -285,3 +285,16 @@ async def test_a_20_mb_pdf_is_kept_once_sent_as_base64_and_the_conversation_stay
     assert (store.path_of(pdf)).stat().st_size == source.stat().st_size
     saved = data_dir / "conversations" / f"{conversation.id}.json"
     assert saved.stat().st_size < 8000
+
+
+def test_a_conversation_begun_with_files_alone_is_titled_by_their_names(
+    tmp_path: Path, store: AttachmentStore
+) -> None:
+    png = store.add(files.image(tmp_path / "shot.png"))
+    pdf = store.add(files.pdf(tmp_path / "paper.pdf"))
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=1000)
+    conversation.append(Message.user("", [png, pdf]))
+    assert conversation.title == "shot.png, paper.pdf"
+    titled = Conversation(model="claude-sonnet-5-5", max_tokens=1000)
+    titled.append(Message.user("What is in it?", [png]))
+    assert titled.title == "What is in it?"

@@ -85,7 +85,8 @@ class Conversation:
 
     def append(self, message: Message) -> None:
         if not self.messages and message.role == "user" and not self.title_set_by_user:
-            self.title = title_from_text(message.text)
+            names = ", ".join(attachment.name for attachment in message.attachments)
+            self.title = title_from_text(message.text or names)
         self.messages.append(message)
         self.touch()
 
