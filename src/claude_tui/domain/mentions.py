@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
 _MENTION = re.compile(r"""(?:^|(?<=\s))@(?:"([^"]+)"|'([^']+)'|((?:\\.|[^\s\\])+))""")
 
@@ -51,7 +50,7 @@ def named(text: str, taken: list[Mention]) -> str:
     last = 0
     for mention in sorted(taken, key=lambda m: m.start):
         parts.append(text[last : mention.start])
-        parts.append(PurePath(mention.path).name or mention.path)
+        parts.append(mention.path.rstrip("/").rsplit("/", 1)[-1] or mention.path)
         last = mention.end
     parts.append(text[last:])
     return "".join(parts)
