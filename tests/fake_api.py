@@ -107,6 +107,7 @@ from urllib.parse import urlsplit
 
 from tests.fake_models import (
     DEFAULT_MODEL,
+    MODELS,
     asks_for_thinking,
     check_request,
     count_tokens,
@@ -517,6 +518,8 @@ class FakeAnthropic:
         """`default` answers POST /v1/messages when the queue is empty (None: `Reply.echo()`);
         port 0 picks a free port; `verbose` logs each request to stderr."""
         self.default = default or Reply.echo()
+        self.models = MODELS
+        """The models it lists and serves (see ``fake_models.without_input``)."""
         self.verbose = verbose
         self.requests: list[RecordedRequest] = []
         """Every request to /v1/messages, in order."""
@@ -740,7 +743,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif (method, path) == ("POST", "/v1/messages/count_tokens"):
                 self._count_tokens(request)
             elif (method, path) == ("GET", "/v1/models"):
-                self._send_json(200, model_page(urlsplit(self.path).query))
+                self._send_json(200, model_page(urlsplit(self.path).query, self.fake.models))
             elif method == "GET" and path.startswith("/v1/models/"):
                 self._model(path.removeprefix("/v1/models/"))
             else:
@@ -753,7 +756,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _count_tokens(self, request: RecordedRequest) -> None:
-        refusal = check_request(request.body, request.headers, counting=True)
+        refusal = check_request(
+            request.body, request.headers, counting=True, models=self.fake.models
+        )
         if refusal:
             self._send_error(*refusal)
             return
@@ -763,7 +768,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(200, {"input_tokens": counted})
 
     def _model(self, model_id: str) -> None:
-        model = find_model(model_id)
+        model = find_model(model_id, self.fake.models)
         if model is None:
             self._send_error(404, "not_found_error", f"model: {model_id}")
         else:
@@ -772,7 +777,7 @@ class _Handler(BaseHTTPRequestHandler):
     # POST /v1/messages
 
     def _messages(self, request: RecordedRequest) -> None:
-        refusal = check_request(request.body, request.headers)
+        refusal = check_request(request.body, request.headers, models=self.fake.models)
         if refusal:
             self._send_error(*refusal)
             return

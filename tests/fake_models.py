@@ -23,7 +23,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -133,7 +133,7 @@ MODELS: tuple[FakeModel, ...] = (
     FakeModel(
         "claude-haiku-4-5", "Claude Haiku 4.5", "2025-10-01T00:00:00Z",
         frozenset({"enabled", "disabled"}), (),
-        max_input_tokens=200_000, max_tokens=64_000, fifth_generation=False, pdf_input=False,
+        max_input_tokens=200_000, max_tokens=64_000, fifth_generation=False,
     ),
 )  # fmt: skip
 """The models GET /v1/models lists, newest first."""
@@ -142,11 +142,17 @@ PAGE_LIMIT = 20
 """Models per page when the request gives no `limit`."""
 
 
-def find_model(model_id: object) -> FakeModel | None:
-    return next((model for model in MODELS if model.id == model_id), None)
+def find_model(model_id: object, models: tuple[FakeModel, ...] = MODELS) -> FakeModel | None:
+    return next((model for model in models if model.id == model_id), None)
 
 
-def model_page(query: str) -> dict[str, Any]:
+def without_input(model_id: str, **inputs: bool) -> tuple[FakeModel, ...]:
+    """The models with ``model_id``'s inputs changed (``pdf_input=False``): a server whose
+    ``models`` are these lists that model so and refuses such blocks for it."""
+    return tuple(replace(m, **inputs) if m.id == model_id else m for m in MODELS)
+
+
+def model_page(query: str, models: tuple[FakeModel, ...] = MODELS) -> dict[str, Any]:
     """A page of GET /v1/models: `limit` (1 to 1000) models after `after_id` or before
     `before_id`, newest first."""
     params = {name: values[-1] for name, values in parse_qs(query).items()}
@@ -154,7 +160,7 @@ def model_page(query: str) -> dict[str, Any]:
         limit = max(1, min(1000, int(params.get("limit", PAGE_LIMIT))))
     except ValueError:
         limit = PAGE_LIMIT
-    ids = [model.id for model in MODELS]
+    ids = [model.id for model in models]
     if params.get("after_id") in ids:
         start = ids.index(params["after_id"]) + 1
         end = start + limit
@@ -163,10 +169,10 @@ def model_page(query: str) -> dict[str, Any]:
         start = max(0, end - limit)
     else:
         start, end = 0, limit
-    page = MODELS[start:end]
+    page = models[start:end]
     return {
         "data": [model.info() for model in page],
-        "has_more": end < len(MODELS) if "before_id" not in params else start > 0,
+        "has_more": end < len(models) if "before_id" not in params else start > 0,
         "first_id": page[0].id if page else None,
         "last_id": page[-1].id if page else None,
     }
@@ -183,7 +189,11 @@ def _invalid(message: str) -> Refusal:
 
 
 def check_request(
-    body: dict[str, Any], headers: dict[str, str], *, counting: bool = False
+    body: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    counting: bool = False,
+    models: tuple[FakeModel, ...] = MODELS,
 ) -> Refusal | None:
     """What the API would refuse in a request to /v1/messages (or, `counting`, to
     /v1/messages/count_tokens, which has no `max_tokens`), if anything; a few checks, not all."""
@@ -193,7 +203,7 @@ def check_request(
             return _invalid(f"{name}: Field required")
     if not isinstance(body["messages"], list) or not body["messages"]:
         return _invalid("messages: at least one message is required")
-    model = find_model(body["model"])
+    model = find_model(body["model"], models)
     if model is None:
         return 404, "not_found_error", f"model: {body['model']}"
     problem = (

@@ -30,6 +30,7 @@ from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
 from tests import files
 from tests.fake_api import FakeAnthropic
+from tests.fake_models import without_input
 
 
 @pytest.fixture
@@ -254,6 +255,7 @@ async def test_a_missing_file_is_said_in_words_and_the_conversation_still_goes_o
 async def test_the_fake_api_refuses_a_pdf_for_a_model_without_pdf_input(
     tmp_path: Path, session: ChatSession, store: AttachmentStore, fake_api: FakeAnthropic
 ) -> None:
+    fake_api.models = without_input("claude-haiku-4-5", pdf_input=False)
     pdf = store.add(files.pdf(tmp_path / "paper.pdf"))
     conversation = Conversation(model="claude-haiku-4-5", max_tokens=1000)
     session.accept(conversation, "Summarise", [pdf])
