@@ -24,6 +24,7 @@ claude-tui [options] [PROMPT]
        claude-tui chat [options]
        claude-tui list [--json]
        claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
+                         [--bundle]
        claude-tui usage [--days N] [--json]
        claude-tui --fix-permissions"""
 
@@ -79,6 +80,8 @@ examples:
   claude-tui export --last                 Markdown on stdout
   claude-tui export 3f2a -o ~/notes/       into a folder, named after the title
   claude-tui export --last --format json -o backup.json
+  claude-tui export --last --bundle -o ~/notes/
+                                           a folder: the Markdown and its files, to zip
 """
 
 
@@ -282,6 +285,12 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     parser.add_argument(
         "--all-branches", action="store_true", help="Markdown: every branch, not only the shown one"
+    )
+    parser.add_argument(
+        "--bundle",
+        action="store_true",
+        help="write a folder (into -o DIR, else here): the Markdown and a files/ folder "
+        "with the attached files, linked relatively",
     )
     return parser
 

@@ -112,6 +112,7 @@ def _run(
             args.force,
             streams,
             all_branches=args.all_branches,
+            bundle=args.bundle,
         )
     from claude_tui.console.talk import Request
 
