@@ -182,3 +182,22 @@ def test_file_names_with_control_codes_reach_no_export_as_codes(cli: Cli, tmp_pa
     assert "\x1b" not in bundled and "\x07" not in bundled
     ((_, url),) = _links(out / "pictures")
     assert (out / "pictures" / unquote(url)).read_bytes() == evil.read_bytes()
+
+
+def test_bundle_names_are_safe_and_unique_whatever_the_names_attached() -> None:
+    from claude_tui.store.bundle import file_names
+
+    def attached(name: str, number: int, media_type: str = "image/png") -> Attachment:
+        return Attachment(f"{number:064x}", name, media_type, 10, 1)
+
+    files_attached = [
+        attached("Shot.PNG", 1),
+        attached("shot.png", 2),  # the same name on a system that ignores case
+        attached("shot.png", 2),  # the same file again: one copy
+        attached("..", 3),
+        attached(".env", 4, "text/plain"),
+        attached("x" * 300 + ".pdf", 5, "application/pdf"),
+    ]
+    names = list(file_names(files_attached).values())
+    assert names[:4] == ["Shot.PNG", "shot-2.png", "file.png", "env.txt"]
+    assert names[4].endswith("x.pdf") and len(names[4].encode()) <= 255

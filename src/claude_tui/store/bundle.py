@@ -52,10 +52,9 @@ def file_names(attachments: list[Attachment]) -> dict[str, str]:
         stem, suffix = _safe_parts(attachment)
         name = stem + suffix
         number = 1
-        while name.casefold() in taken:
+        while name.casefold() in taken:  # (the stem leaves room for the number)
             number += 1
-            name = f"{_cut(stem, NAME_BYTES - len(os.fsencode(f'-{number}{suffix}')))}"
-            name += f"-{number}{suffix}"
+            name = f"{stem}-{number}{suffix}"
         taken.add(name.casefold())
         names[attachment.digest] = name
     return names
