@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from claude_tui.config import Settings
 from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
@@ -19,7 +20,8 @@ from claude_tui.domain.message import Message
 from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.trash import Trash
-from tests import files
+from tests import files, ui
+from tests.conftest import FIXED_NOW
 
 DAY = timedelta(days=1)
 
@@ -133,3 +135,20 @@ def test_a_purge_looks_for_unnamed_files_once_a_day_unless_it_emptied_something(
     trash.put(deleted.id, _now() - 31 * DAY)
     trash.purge(_now() + DAY + timedelta(hours=2))  # it emptied a conversation: at once
     assert _kept(store) == set()
+
+
+async def test_the_app_removes_unnamed_files_at_start_and_keeps_the_rest(
+    settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    store = ConversationStore(data_dir)
+    named = _attach(store, files.image(tmp_path / "named.png", 10, 10))
+    conversation = _save(store, named)
+    unnamed = _attach(store, files.text(tmp_path / "unnamed.txt", "left behind\n"))
+    unnamed_path = AttachmentStore(data_dir).path_of(unnamed)
+    before = (FIXED_NOW - 2 * DAY).timestamp()  # two days before the app's clock
+    for path in AttachmentStore(data_dir).folder.iterdir():
+        os.utime(path, (before, before))
+    async with ui.running(settings, open=conversation.id) as (app, pilot):
+        await ui.wait_until(pilot, lambda: not unnamed_path.exists(), what="unnamed file gone")
+        await ui.quit_app(pilot, app)
+    assert _kept(store) == {named.file_name}
