@@ -14,7 +14,15 @@ from collections.abc import Callable, Sequence
 
 from tests.fake_api import FakeAnthropic
 
-from benchmarks import first_paint, many, regressions, saving, streaming, switching
+from benchmarks import (
+    attachments,
+    first_paint,
+    many,
+    regressions,
+    saving,
+    streaming,
+    switching,
+)
 from benchmarks.report import Row, machine, progress, revision, table
 from benchmarks.sandbox import REPO, Context, Sandbox
 
@@ -25,6 +33,7 @@ FIGURES: dict[str, Figure] = {
     "3": switching.run,  # figures 3 and 6: one app run opens the long conversation, then
     "4": many.run,  # switches through a hundred others
     "5": saving.run,
+    "7": attachments.run,
 }
 
 
@@ -32,7 +41,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Measure claude-tui: first paint, streaming, long and many "
-        "conversations, saving, memory. Prints a Markdown table of medians.",
+        "conversations, saving, memory, attachments. Prints a Markdown table of medians.",
     )
     parser.add_argument(
         "--runs",
@@ -68,7 +77,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         wanted = [w for w in wanted if w != "6"] + ["3"]
     unknown = [w for w in wanted if w not in FIGURES]
     if unknown:
-        parser.error(f"no figure {', '.join(unknown)} (figures are 1 to 6)")
+        parser.error(f"no figure {', '.join(unknown)} (figures are 1 to 7)")
     args.figures = [key for key in FIGURES if not wanted or key in wanted]
     return args
 

@@ -33,16 +33,23 @@ def _switch(terminal: Terminal, drawn: str) -> float:
     return terminal.wait_for(drawn, since=since, timeout=60) - pressed
 
 
-def _open_long(terminal: Terminal) -> dict[str, float]:
+def open_next(terminal: Terminal, newest: str) -> dict[str, float]:
+    """Alt+Down: the seconds until the next conversation's ``newest`` words are drawn
+    ("drawn"), and until four letters typed then are drawn too ("ready")."""
     since = terminal.mark()
     pressed = terminal.send("alt+down")
-    drawn = terminal.wait_for(LONG_END, since=since, timeout=60)
+    drawn = terminal.wait_for(newest, since=since, timeout=60)
     since = terminal.mark()
     terminal.send(TYPED)
     typed = terminal.wait_for(TYPED, since=since, timeout=60)
+    return {"drawn": drawn - pressed, "ready": typed - pressed}
+
+
+def _open_long(terminal: Terminal) -> dict[str, float]:
+    opened = open_next(terminal, LONG_END)
     terminal.wait_idle()
     _, peak = terminal.memory_mb()
-    return {"drawn": drawn - pressed, "ready": typed - pressed, "peak_long": peak}
+    return {**opened, "peak_long": peak}
 
 
 def _switch_through(terminal: Terminal, batch: int) -> dict[str, float]:

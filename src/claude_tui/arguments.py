@@ -20,10 +20,11 @@ COMMANDS = ("chat", "list", "export", "usage")
 
 USAGE = """\
 claude-tui [options] [PROMPT]
-       claude-tui -p [options] [PROMPT]
+       claude-tui -p [options] [-a FILE]... [PROMPT]
        claude-tui chat [options]
        claude-tui list [--json]
        claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
+                         [--bundle]
        claude-tui usage [--days N] [--json]
        claude-tui --fix-permissions"""
 
@@ -41,8 +42,10 @@ examples:
   claude-tui -c                           open the app at the conversation used last
   claude-tui -p "Name three fruits"       print the reply, no full screen
   git diff | claude-tui -p "Review this"  the prompt, a blank line, then the piped text
+  claude-tui -p -a shot.png "What is it?" send a file with the prompt (-a again for more)
   claude-tui -p -c "And a fourth?"        continue the conversation used last
-  claude-tui chat                         talk line by line (quit, exit or Ctrl+D leaves)
+  claude-tui chat                         talk line by line (quit, exit or Ctrl+D leaves;
+                                          @path in a line sends that file)
   claude-tui list                         what is saved
   claude-tui export --last -o notes.md    the conversation used last, as Markdown
   claude-tui export 3f2a --format json    by id (or its first characters), to stdout
@@ -77,6 +80,8 @@ examples:
   claude-tui export --last                 Markdown on stdout
   claude-tui export 3f2a -o ~/notes/       into a folder, named after the title
   claude-tui export --last --format json -o backup.json
+  claude-tui export --last --bundle -o ~/notes/
+                                           a folder: the Markdown and its files, to zip
 """
 
 
@@ -201,6 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="no full screen: send PROMPT (and/or piped text), print the reply, exit",
     )
     parser.add_argument(
+        "-a",
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="with -p: send FILE with the message (an image, a PDF or a text file); "
+        "repeat for more; the prompt may then be left out",
+    )
+    parser.add_argument(
         "--fix-permissions",
         action="store_true",
         help="make the data folder yours alone (no writing by group or others), then exit",
@@ -219,7 +233,9 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         return _parser(
             "claude-tui chat",
             "Talk with Claude line by line, without the full screen: a line is a message; "
-            "quit, exit or Ctrl+D leaves; Ctrl+C stops a reply. Works with piped input too.",
+            "@path in it sends that file (an image, a PDF or a text file; @'a b.png' or "
+            "@a\\ b.png for a name with spaces); quit, exit or Ctrl+D leaves; Ctrl+C stops "
+            "a reply. Works with piped input too.",
             _conversation_options(),
             _files_options(),
         )
@@ -269,6 +285,12 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     parser.add_argument(
         "--all-branches", action="store_true", help="Markdown: every branch, not only the shown one"
+    )
+    parser.add_argument(
+        "--bundle",
+        action="store_true",
+        help="write a folder (into -o DIR, else here): the Markdown and a files/ folder "
+        "with the attached files, linked relatively",
     )
     return parser
 

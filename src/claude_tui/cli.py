@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = with_text_well_formed(parser.parse_args(rest))
     if command == "export" and not (args.id or args.last):
         parser.error("give a conversation ID, or --last")
+    if command is None and args.attach and not args.print_reply:
+        parser.error("-a goes with -p (in the app, type @ and a path in the input box)")
     from claude_tui import paths
     from claude_tui.config import ConfigError, load_settings
     from claude_tui.console.terminal import (
@@ -110,6 +112,7 @@ def _run(
             args.force,
             streams,
             all_branches=args.all_branches,
+            bundle=args.bundle,
         )
     from claude_tui.console.talk import Request
 
@@ -132,7 +135,7 @@ def _run(
     if args.print_reply:
         from claude_tui.console.print import run_print
 
-        return run_print(settings, prompt, request, streams)
+        return run_print(settings, prompt, request, streams, attach=args.attach)
     if not sys.stdin.isatty():
         streams.error(
             "the full-screen app needs a terminal to read keys from. To send "

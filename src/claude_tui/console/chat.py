@@ -7,9 +7,11 @@ import contextlib
 from typing import TextIO
 
 from claude_tui.config import Settings
+from claude_tui.console.attach import attach_files, mentioned_files
 from claude_tui.console.lines import Read, Typed, paste_mode, read_message, unmarked
-from claude_tui.console.talk import Request, Talk, preload
+from claude_tui.console.talk import Refused, Request, Talk, preload
 from claude_tui.console.terminal import ReplyWriter, Streams
+from claude_tui.domain.attachments import size_words
 from claude_tui.domain.text import printable, well_formed
 
 EXIT_WORDS = ("quit", "exit")
@@ -47,11 +49,22 @@ def _read(streams: Streams, interactive: bool) -> Typed:
         return read_message(lambda prompt: well_formed(input(prompt)))
 
 
-def _exchange(talk: Talk, text: str, streams: Streams) -> None:
-    """Send ``text``, stream the reply after ``Claude: `` and tell how it ended."""
+def _exchange(talk: Talk, typed: str, streams: Streams) -> None:
+    """Send ``typed`` with the files its ``@path`` mentions name, stream the reply after
+    ``Claude: `` and tell how it ended; a file that cannot be sent is said, and nothing is
+    sent (the chat goes on)."""
+    text, paths = mentioned_files(typed)
+    try:
+        files = attach_files(talk, text, paths)
+    except Refused as error:
+        streams.error(str(error))
+        streams.note("(Not sent. Type the message again without it, or with another file.)")
+        return
+    for file in files:
+        streams.note(f"(Attached {file.name}: {file.kind_words}, {size_words(file.size)}.)")
     writer = ReplyWriter(streams.stdout)
     try:
-        ended = talk.exchange(text, writer, heading="Claude: ")
+        ended = talk.exchange(text, writer, heading="Claude: ", attachments=files)
     except KeyboardInterrupt:
         talk.tell(talk.conversation.messages[-1])
     else:
@@ -75,7 +88,7 @@ def run_chat(settings: Settings, request: Request, streams: Streams) -> int:
     streams.note(
         f"Talking with {talk.conversation.model}. Ctrl+C stops a reply; "
         "type quit or press Ctrl+D to leave. For several lines: paste them, end a line "
-        'with \\, or write them between two """ lines.'
+        'with \\, or write them between two """ lines. @path in a message sends that file.'
     )
     try:
         while True:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from claude_tui import paths
 from claude_tui.api.client import ClaudeClient
 from claude_tui.config import DEFAULT_MODEL, Settings
-from claude_tui.console.talk import Request
+from claude_tui.console.talk import Request, model_cache
 from claude_tui.console.terminal import Streams
 from claude_tui.domain.catalog import Catalog
 from claude_tui.domain.values import utc_now
-from claude_tui.store.model_cache import ModelCache
-
-
-def model_cache() -> ModelCache:
-    """The model list kept in the user's cache folder."""
-    return ModelCache.in_folder(paths.cache_dir())
 
 
 async def _catalog(settings: Settings) -> Catalog:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from claude_tui.config import Settings
-from claude_tui.console.talk import Request, Talk, preload
+from claude_tui.console.attach import attach_files
+from claude_tui.console.talk import Refused, Request, Talk, preload
 from claude_tui.console.terminal import EXIT_INTERRUPTED, ReplyWriter, Streams
 from claude_tui.domain.message import TurnStatus
 from claude_tui.domain.text import decoded, well_formed
@@ -32,12 +36,20 @@ def read_piped(streams: Streams) -> str | None:
     return decoded(buffer.read())
 
 
-def run_print(settings: Settings, argument: str | None, request: Request, streams: Streams) -> int:
-    """Send one message; 0 when the reply is complete and saved, 1 when it failed or was
-    not saved (the reason on standard error), 130 on Ctrl+C."""
+def run_print(
+    settings: Settings,
+    argument: str | None,
+    request: Request,
+    streams: Streams,
+    attach: Sequence[str] = (),
+) -> int:
+    """Send one message (with the files of ``attach``, which alone make a message too);
+    0 when the reply is complete and saved, 1 when it failed or was not saved (the reason
+    on standard error), 2 when there is nothing to send or a file cannot be sent (then
+    nothing is sent or saved), 130 on Ctrl+C."""
     preload(settings)
     text = compose_prompt(argument, read_piped(streams))
-    if not text:
+    if not text and not attach:
         streams.error(
             "nothing to send: give a prompt, or pipe text in (echo question | claude-tui -p)"
         )
@@ -47,7 +59,13 @@ def run_print(settings: Settings, argument: str | None, request: Request, stream
         return 1
     try:
         try:
-            ended = talk.exchange(text, ReplyWriter(streams.stdout))
+            files = attach_files(talk, text, [Path(path).expanduser() for path in attach])
+        except Refused as error:
+            streams.error(str(error))
+            streams.note("(Nothing was sent or saved.)")
+            return 2
+        try:
+            ended = talk.exchange(text, ReplyWriter(streams.stdout), attachments=files)
         except KeyboardInterrupt:
             talk.tell(talk.conversation.messages[-1])
             return EXIT_INTERRUPTED

@@ -8,10 +8,19 @@ from pathlib import Path
 from claude_tui.config import Settings
 from claude_tui.console.terminal import Streams, one_line
 from claude_tui.console.usage import price_table
-from claude_tui.domain.conversation import ConversationSummary
-from claude_tui.domain.pricing import total_cost
+from claude_tui.domain.attachments import Attachment
+from claude_tui.domain.conversation import Conversation, ConversationSummary
+from claude_tui.domain.pricing import PriceTable, total_cost
+from claude_tui.store.attachments import AttachmentStore
+from claude_tui.store.bundle import write_bundle
 from claude_tui.store.conversations import ConversationStore, StoreError
-from claude_tui.store.export import json_escaped, render, replace_export, target, write_export
+from claude_tui.store.export import (
+    json_escaped,
+    render,
+    replace_export,
+    target,
+    write_export,
+)
 from claude_tui.store.lookup import NotFound, most_recently_used, resolve
 from claude_tui.store.usage_index import UsageIndex
 
@@ -81,13 +90,19 @@ def run_export(
     streams: Streams,
     *,
     all_branches: bool = False,
+    bundle: bool = False,
 ) -> int:
-    """``claude-tui export``: one conversation as Markdown or JSON, to stdout or a file.
+    """``claude-tui export``: one conversation as Markdown or JSON, to stdout or a file;
+    with ``bundle``, a folder holding the Markdown and the attached files.
 
     ``reference`` is an id or a unique prefix of one; None means the one used last.
     ``-o FILE`` names the file exactly and never replaces one unless ``force``; ``-o DIR``
     (an existing folder) gets a file named after the title, numbered if the name is taken.
+    A Markdown export links each attached file where the data folder keeps it.
     """
+    if bundle and (fmt == "json" or output == "-"):
+        streams.error("--bundle writes a folder of Markdown and files: drop --format json or -o -")
+        return 2
     fmt = fmt or _format_for(output)
     table = price_table(settings, streams)
     if table is None:
@@ -105,7 +120,14 @@ def run_export(
     except (NotFound, StoreError) as error:
         streams.error(str(error))
         return 1
-    text = render(conversation, fmt, table, all_branches=all_branches)
+    files = AttachmentStore(store.root)
+    if bundle:
+        return _export_bundle(conversation, files, table, output, streams, all_branches)
+
+    def link(attachment: Attachment) -> str | None:
+        return files.path_of(attachment).as_uri() if files.has(attachment) else None
+
+    text = render(conversation, fmt, table, all_branches=all_branches, links=link)
     if output is None or output == "-":
         streams.stdout.write(text)  # printable, as every export is (see store/export.py)
         streams.stdout.flush()
@@ -127,6 +149,36 @@ def run_export(
             written = write_export(path, text)  # numbered only if it appeared meanwhile
     except OSError as error:
         streams.error(f"could not write {path}: {error.strerror or error}")
+        return 1
+    streams.stdout.write(f"Wrote {one_line(str(written))}\n")
+    return 0
+
+
+def _export_bundle(
+    conversation: Conversation,
+    files: AttachmentStore,
+    table: PriceTable,
+    output: str | None,
+    streams: Streams,
+    all_branches: bool,
+) -> int:
+    """``export --bundle``: the folder ``-o`` names (never one that exists), or a new
+    folder named after the title in the folder ``-o`` names or else the working folder."""
+    given = Path(output or ".").expanduser()
+    try:
+        into = given.is_dir()
+    except OSError:
+        into = False
+    where, name = (given, None) if into else (given.parent, given.name)
+    try:
+        written = write_bundle(
+            where, conversation, files, table, all_branches=all_branches, name=name
+        )
+    except FileExistsError:
+        streams.error(f"{given} already exists; a bundle never replaces anything")
+        return 1
+    except OSError as error:
+        streams.error(f"could not write the bundle in {where}: {error.strerror or error}")
         return 1
     streams.stdout.write(f"Wrote {one_line(str(written))}\n")
     return 0

@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claude_tui import paths
 from claude_tui.api.client import ClaudeClient, preload_sdk
 from claude_tui.config import Settings
 from claude_tui.console.terminal import OutputClosed, ReplyWriter, Streams, one_line
-from claude_tui.domain.catalog import Catalog
+from claude_tui.domain.attachments import Attachment
+from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.errors import NO_API_KEY
 from claude_tui.domain.events import Retrying, TextDelta
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.steering import fitted_defaults
+from claude_tui.domain.values import utc_now
 from claude_tui.session import ChatSession, NotSent, TurnEnded, TurnStarted
 from claude_tui.store.conversations import ConversationStore, StoreError
 from claude_tui.store.keeper import ConversationKeeper
@@ -85,7 +88,12 @@ def open_conversation(
 
 def known_models() -> Catalog:
     """The model list as last fetched (by the app or a check), else the offline one."""
-    return ModelCache.in_folder(paths.cache_dir()).load() or Catalog.fallback()
+    return model_cache().load() or Catalog.fallback()
+
+
+def model_cache() -> ModelCache:
+    """The model list kept in the user's cache folder."""
+    return ModelCache.in_folder(paths.cache_dir())
 
 
 class Talk:
@@ -127,14 +135,27 @@ class Talk:
         finally:
             self.runner.close()
 
-    def exchange(self, text: str, writer: ReplyWriter, heading: str = "") -> TurnEnded | None:
-        """Send ``text`` and stream the reply's text into ``writer``, after ``heading`` once
-        the reply begins. The turn's end; None when the message could not be saved (then
-        nothing was sent and the message is taken back).
+    def model_info(self) -> ModelInfo | None:
+        """What the conversation's model takes, from the model list (the cached one while
+        it is under a day old, else the API's); None for a model the list does not hold."""
+        catalog = self.runner.run(self.client.catalog(model_cache(), now=utc_now()))
+        return catalog.find(self.conversation.model)
+
+    def exchange(
+        self,
+        text: str,
+        writer: ReplyWriter,
+        heading: str = "",
+        attachments: Sequence[Attachment] = (),
+    ) -> TurnEnded | None:
+        """Send ``text`` (after ``attachments``, kept already) and stream the reply's text
+        into ``writer``, after ``heading`` once the reply begins. The turn's end; None when
+        the message could not be saved (then nothing was sent and the message is taken
+        back).
 
         Raises KeyboardInterrupt (Ctrl+C) or OutputClosed once the reply is saved.
         """
-        message = self.session.accept(self.conversation, text)
+        message = self.session.accept(self.conversation, text, attachments)
         try:
             ended = self.runner.run(self._exchange(writer, heading))
         except KeyboardInterrupt:

@@ -22,12 +22,13 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claude_tui.domain import branches
+from claude_tui.domain.attachments import Attachment, AttachmentBlock, size_words
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
@@ -43,6 +44,10 @@ NAME_LENGTH = 60  # characters of the title kept in a file name
 NAME_BYTES = 255  # the longest file name most file systems take, in bytes
 SLUG_BYTES = 200  # of a name made from a title: room left for "-9999" and the extension
 _MAX_SUFFIX = 10_000  # name-1 … name-9999, then give up
+
+Links = Callable[[Attachment], str | None]
+"""Where a Markdown export links an attached file (a URL, relative or ``file:``); None when
+the file is missing. Without it, a file is named and described, unlinked."""
 
 
 # -- Markdown --------------------------------------------------------------------
@@ -106,10 +111,36 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.rstrip("\n").split("\n"))
 
 
-def _message_parts(message: Message, cost: str | None) -> list[str]:
-    """The blocks of a message, then its ending note with ``cost`` (None: not metered)."""
+def _link_text(name: str) -> str:
+    """A file's name as the text of a Markdown link, read as it is (no emphasis, no link)."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", _one_line(name))
+
+
+def _files_part(attachments: list[Attachment], links: Links | None) -> str:
+    """The files of a message, one a line: linked (by ``links``), or said missing."""
+    lines = []
+    for attachment in attachments:
+        name = _link_text(attachment.name)
+        about = f"{attachment.kind_words}, {size_words(attachment.size)}"
+        link = links(attachment) if links is not None else None
+        if link is not None:
+            lines.append(f"- Attached: [{name}]({link}) ({about})")
+        elif links is not None:
+            lines.append(f"- Attached: {name} ({about}): attachment missing")
+        else:
+            lines.append(f"- Attached: {name} ({about})")
+    return "\n".join(lines)
+
+
+def _message_parts(message: Message, cost: str | None, links: Links | None = None) -> list[str]:
+    """The blocks of a message (its files linked by ``links``), then its ending note with
+    ``cost`` (None: not metered)."""
     parts: list[str] = []
+    if attachments := message.attachments:
+        parts.append(_files_part(attachments, links))
     for block in message.content:
+        if isinstance(block, AttachmentBlock):
+            continue
         if isinstance(block, TextBlock):
             if block.text.strip():
                 parts.append(_verbatim(block.text))
@@ -145,12 +176,16 @@ def _ending_note(message: Message) -> str | None:
 
 
 def to_markdown(
-    conversation: Conversation, prices: PriceTable | None = None, *, all_branches: bool = False
+    conversation: Conversation,
+    prices: PriceTable | None = None,
+    *,
+    all_branches: bool = False,
+    links: Links | None = None,
 ) -> str:
     """The conversation (its current branch; with ``all_branches``, the others after it)
     as a Markdown document with a YAML front matter block; costs from ``prices`` (the
-    shipped price table unless given). Control characters are shown as visible symbols
-    (see the module's docstring)."""
+    shipped price table unless given), attached files linked by ``links``. Control
+    characters are shown as visible symbols (see the module's docstring)."""
     from claude_tui.domain.pricing import Cost, PriceTable, conversation_cost, message_cost
 
     prices = prices or PriceTable.default()
@@ -186,7 +221,7 @@ def to_markdown(
         cost = Cost.of(message_cost(message, prices)).text if metered else None
         if cost is not None and message.usage is not None and message.usage.doubtful:
             cost += " (from token counts the API reported wrong)"
-        sections.extend(_message_parts(message, cost))
+        sections.extend(_message_parts(message, cost, links))
     return printable(well_formed("\n\n".join(sections) + "\n"))
 
 
@@ -214,14 +249,16 @@ def render(
     prices: PriceTable | None = None,
     *,
     all_branches: bool = False,
+    links: Links | None = None,
 ) -> str:
     """The conversation in ``fmt``, one of :data:`FORMATS` (Markdown shows costs by
-    ``prices``, and the current branch unless ``all_branches``; JSON is the saved file,
-    every branch, without costs)."""
+    ``prices``, the current branch unless ``all_branches``, and the files linked by
+    ``links``; JSON is the saved file, every branch, its files named by digest, without
+    costs)."""
     if fmt == "json":
         return to_json(conversation)
     if fmt == "md":
-        return to_markdown(conversation, prices, all_branches=all_branches)
+        return to_markdown(conversation, prices, all_branches=all_branches, links=links)
     raise ValueError(f"unknown export format {fmt!r}")
 
 

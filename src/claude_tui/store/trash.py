@@ -1,22 +1,44 @@
-"""Deleted conversations: kept in ``trash/`` for 30 days, restorable until then.
+"""Deleted conversations: kept in ``trash/`` for 30 days, restorable until then; and the
+attached files that nothing names any more, removed once a day has passed.
 
 A deleted conversation's file is moved, untouched, to
 ``trash/<deleted-at>--<id>.json``; the name carries the time of deletion, so nothing
-about it depends on file times that a backup or a copy may change.
+about it depends on file times that a backup or a copy may change. Its attached files
+stay in ``attachments/`` (they are kept once, by digest, and may be another
+conversation's too), so a conversation restored has them all.
+
+A kept file is removed when no conversation, trash item, quarantined file or draft names
+its digest and it was not written in the last day (a file attached to a message being
+written, in this or another copy of claude-tui, is newer than that). This runs when the
+trash is purged (the app does that at start, in a thread), at most once a day unless the
+purge removed something; when any of those files cannot be read, nothing is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from claude_tui.domain.values import SchemaError
+from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.conversations import ConversationStore, StoreError
-from claude_tui.store.files import CONVERSATION_LIMIT, DIR_MODE, fsync_dir, read_json
+from claude_tui.store.files import (
+    CONVERSATION_LIMIT,
+    DIR_MODE,
+    fsync_dir,
+    read_json,
+    read_regular,
+)
 
 KEEP_FOR = timedelta(days=30)
+UNNAMED_FILES_KEPT_FOR = timedelta(days=1)
+PRUNED_STAMP = ".pruned"  # in attachments/: its time is when unnamed files were last removed
+_DIGEST = re.compile(rb"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+"""A digest named anywhere in a file (over-keeping a file is harmless; losing one is not)."""
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _SEPARATOR = "--"
 
@@ -108,7 +130,8 @@ class Trash:
         return item.id
 
     def purge(self, now: datetime) -> int:
-        """Delete for good what was deleted more than 30 days ago; returns how many."""
+        """Delete for good what was deleted more than 30 days ago, then the attached files
+        nothing names (see the module's docstring); returns how many conversations."""
         purged = 0
         for item in self.items():
             if item.purge_after() <= now:
@@ -117,4 +140,58 @@ class Trash:
                 except OSError:
                     continue
                 purged += 1
+        self.prune_attachments(now, even_if_done_today=purged > 0)
         return purged
+
+    def prune_attachments(self, now: datetime, *, even_if_done_today: bool = True) -> list[Path]:
+        """Remove the attached files that nothing names and that are older than a day;
+        the files removed. Reads every conversation file when there is one to remove."""
+        files = AttachmentStore(self.store.root)
+        stamp = files.folder / PRUNED_STAMP
+        old = (now - UNNAMED_FILES_KEPT_FOR).timestamp()
+        if not even_if_done_today and _modified(stamp) > old:
+            return []
+        if not any(_modified(path) < old for path in _kept(files)):
+            return []  # (no file old enough: nothing to read)
+        named = self._digests_named()
+        if named is None:
+            return []
+        removed = files.prune(named, keep_newer_than=old)
+        with contextlib.suppress(OSError):
+            stamp.touch()
+            os.utime(stamp, (now.timestamp(), now.timestamp()))
+        return removed
+
+    def _digests_named(self) -> set[str] | None:
+        """Every digest that a conversation, a trash item, a quarantined file or a draft
+        names; None when one of them cannot be read."""
+        root = self.store.root
+        paths = [root / "drafts.json"]
+        for folder in (self.store.conversations_dir, self.folder, self.store.quarantine_dir):
+            with contextlib.suppress(FileNotFoundError):
+                paths += [Path(e.path) for e in os.scandir(folder) if not e.is_dir()]
+        named: set[str] = set()
+        for path in paths:
+            try:
+                raw, _ = read_regular(path, CONVERSATION_LIMIT)
+            except FileNotFoundError:
+                continue  # (removed meanwhile: it names nothing)
+            except (OSError, SchemaError):
+                return None
+            named.update(match.decode() for match in _DIGEST.findall(raw))
+        return named
+
+
+def _kept(files: AttachmentStore) -> list[Path]:
+    try:
+        entries = list(os.scandir(files.folder))
+    except OSError:
+        return []
+    return [Path(entry.path) for entry in entries if not entry.name.startswith(".")]
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
