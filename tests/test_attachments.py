@@ -134,6 +134,16 @@ def test_the_same_file_attached_twice_is_kept_once_by_its_digest(
     assert store.read(first) == (tmp_path / "a.png").read_bytes()
 
 
+def test_a_file_attached_again_counts_as_new_for_a_prune(
+    tmp_path: Path, store: AttachmentStore
+) -> None:
+    png = store.add(files.image(tmp_path / "a.png"))
+    os.utime(store.path_of(png), (time.time() - 3 * 86400,) * 2)  # kept days ago
+    store.add(tmp_path / "a.png")  # attached again, not sent yet
+    assert store.prune(set(), keep_newer_than=time.time() - 86400) == []
+    assert store.has(png)
+
+
 def test_files_nothing_names_are_pruned_and_named_or_recent_ones_stay(
     tmp_path: Path, store: AttachmentStore, data_dir: Path
 ) -> None:

@@ -162,6 +162,7 @@ class AttachmentStore:
         target = self.path_of(attachment)
         with contextlib.suppress(OSError):
             if target.stat().st_size == attachment.size:
+                os.utime(target)  # attached again: new, as far as a prune is concerned
                 return
         try:
             self.folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
