@@ -14,13 +14,15 @@ from urllib.request import url2pathname
 
 import pytest
 
+from claude_tui.config import Settings
 from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.blocks import TextBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.conversations import ConversationStore
-from tests import files
+from claude_tui.tui.screens.dialogs import AskText
+from tests import files, ui
 from tests.test_cli_harness import Cli
 
 WHEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -201,3 +203,23 @@ def test_bundle_names_are_safe_and_unique_whatever_the_names_attached() -> None:
     names = list(file_names(files_attached).values())
     assert names[:4] == ["Shot.PNG", "shot-2.png", "file.png", "env.txt"]
     assert names[4].endswith("x.pdf") and len(names[4].encode()) <= 255
+
+
+async def test_the_apps_export_links_the_files_where_they_are_kept(
+    settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    kept = AttachmentStore(data_dir)
+    shot = kept.add(files.image(tmp_path / "shot.png"))
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=1024, title="Pictures")
+    conversation.append(Message.user("What is this?", [shot]))
+    conversation.append(Message(role="assistant", content=[TextBlock("A square.")]))
+    ConversationStore(data_dir).save(conversation)
+    target = tmp_path / "pictures.md"
+    async with ui.running(settings, open=conversation.id) as (app, pilot):
+        await ui.palette(pilot, app, "export markdown", "Export as Markdown", opens=AskText)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await ui.submit(pilot, str(target))
+        await ui.wait_until(pilot, lambda: "Wrote" in ui.screen_text(app))
+    (link,) = LINK.finditer(target.read_text())
+    assert link["text"] == "shot.png"
+    assert Path(url2pathname(urlparse(link["url"]).path)) == kept.path_of(shot)

@@ -8,7 +8,6 @@ from pathlib import Path
 from claude_tui.config import Settings
 from claude_tui.console.terminal import Streams, one_line
 from claude_tui.console.usage import price_table
-from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.conversation import Conversation, ConversationSummary
 from claude_tui.domain.pricing import PriceTable, total_cost
 from claude_tui.store.attachments import AttachmentStore
@@ -123,11 +122,7 @@ def run_export(
     files = AttachmentStore(store.root)
     if bundle:
         return _export_bundle(conversation, files, table, output, streams, all_branches)
-
-    def link(attachment: Attachment) -> str | None:
-        return files.path_of(attachment).as_uri() if files.has(attachment) else None
-
-    text = render(conversation, fmt, table, all_branches=all_branches, links=link)
+    text = render(conversation, fmt, table, all_branches=all_branches, links=files.uri)
     if output is None or output == "-":
         streams.stdout.write(text)  # printable, as every export is (see store/export.py)
         streams.stdout.flush()

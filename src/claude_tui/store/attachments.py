@@ -182,6 +182,10 @@ class AttachmentStore:
             return None
         return data
 
+    def uri(self, attachment: Attachment) -> str | None:
+        """A ``file:`` URL of the kept file (an export links it), None if it is missing."""
+        return self.path_of(attachment).as_uri() if self.has(attachment) else None
+
     def has(self, attachment: Attachment) -> bool:
         """Is the file there (by its size, without reading it)?"""
         try:

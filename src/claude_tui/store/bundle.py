@@ -27,9 +27,9 @@ from claude_tui.domain.text import printable
 from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.export import (
     NAME_BYTES,
-    _candidates,
-    _cut,
+    cut_name,
     default_filename,
+    name_candidates,
     to_markdown,
 )
 from claude_tui.store.files import DIR_MODE, fsync_dir, write_atomic
@@ -70,8 +70,8 @@ def _safe_parts(attachment: Attachment) -> tuple[str, str]:
     stem = path.stem if suffix else path.name
     if not suffix:
         suffix = "." + EXTENSIONS[attachment.media_type]
-    suffix = _cut(suffix, 16)
-    return _cut(stem, NAME_BYTES - 16 - 8) or "file", suffix
+    suffix = cut_name(suffix, 16)
+    return cut_name(stem, NAME_BYTES - 16 - 8) or "file", suffix
 
 
 def write_bundle(
@@ -113,7 +113,7 @@ def write_bundle(
         write_atomic(staging / f"{stem}.md", text.encode("utf-8"))
         with contextlib.suppress(OSError):
             os.chmod(staging, DIR_MODE)
-        candidates = [where / name] if name is not None else _candidates(where / stem)
+        candidates = [where / name] if name is not None else name_candidates(where / stem)
         for candidate in candidates:
             if os.path.lexists(candidate):
                 continue

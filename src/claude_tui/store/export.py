@@ -265,7 +265,7 @@ def render(
 # -- files -----------------------------------------------------------------------
 
 
-def _cut(name: str, limit: int) -> str:
+def cut_name(name: str, limit: int) -> str:
     """``name`` cut on a character boundary to at most ``limit`` bytes on disk."""
     while len(os.fsencode(name)) > limit:
         name = name[:-1]
@@ -278,7 +278,7 @@ def default_filename(conversation: Conversation, fmt: str) -> str:
     or empty (the id stands in for a title with no letters)."""
     suffix = FORMATS[fmt]
     words = re.split(r"[^\w]+|_+", unicodedata.normalize("NFKC", conversation.title).lower())
-    slug = _cut("-".join(word for word in words if word)[:NAME_LENGTH], SLUG_BYTES).strip("-")
+    slug = cut_name("-".join(word for word in words if word)[:NAME_LENGTH], SLUG_BYTES).strip("-")
     if not slug:
         slug = "conversation-" + re.sub(r"[^0-9A-Za-z]", "", conversation.id)[:12]
     return slug + suffix
@@ -301,13 +301,13 @@ def _same_content(path: Path, data: bytes) -> bool:
         return False
 
 
-def _candidates(path: Path) -> Iterator[Path]:
+def name_candidates(path: Path) -> Iterator[Path]:
     """``path``, then ``name-1.ext``, ``name-2.ext``…, the name cut to fit the number."""
     yield path
     suffix = path.suffix
     for number in range(1, _MAX_SUFFIX):
         tail = f"-{number}{suffix}"
-        stem = _cut(path.stem, NAME_BYTES - len(os.fsencode(tail)))
+        stem = cut_name(path.stem, NAME_BYTES - len(os.fsencode(tail)))
         yield path.with_name(stem + tail)
 
 
@@ -344,7 +344,7 @@ def write_export(path: Path, text: str) -> Path:
     """
     data = utf8(text)
     with _staged(path.parent, data) as staged:
-        for candidate in _candidates(path):
+        for candidate in name_candidates(path):
             if _same_content(candidate, data):
                 return candidate
             try:

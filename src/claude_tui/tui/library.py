@@ -204,7 +204,10 @@ class Library:
         if not answer or not answer.strip():
             return
         path = export.target(Path(answer.strip()).expanduser(), conversation, fmt)
-        text = export.to_markdown(conversation) if fmt == "md" else export.to_json(conversation)
+        attached = {a.digest: a for m in conversation.messages for a in m.attachments}
+        files = self.screen.session.attachments  # linked where kept (stat: in a thread)
+        uris = await asyncio.to_thread(lambda: {d: files.uri(a) for d, a in attached.items()})
+        text = export.render(conversation, fmt, links=lambda a: uris.get(a.digest))
         try:
             written = await asyncio.to_thread(export.write_export, path, text)
         except OSError as error:
