@@ -30,7 +30,7 @@ def plain_text(block: ContentBlock) -> str:
         return f"Thinking:\n{block.thinking}"
     if isinstance(block, ToolUseBlock):
         return tool_use_text(block).plain
-    return f"[{block.type} block]"
+    return unknown_words(block.type)
 
 
 class OverflowView(LongText):
@@ -54,6 +54,11 @@ def tool_use_view(block: ToolUseBlock) -> Static:
     return Static(tool_use_text(block), classes="tool-use")
 
 
+def unknown_words(kind: str) -> str:
+    """What stands for a block of a kind this version does not draw."""
+    return f"(a {printable(kind)} block this version does not show)"
+
+
 def other_block_view(block: ContentBlock) -> Static:
-    """A block of a kind this version does not draw: its type, in brackets."""
-    return Static(Content(f"[{printable(block.type)} block]"), classes="other-block")
+    """A block of a kind this version does not draw (kept and sent back as it came)."""
+    return Static(Content(unknown_words(block.type)), classes="other-block")
