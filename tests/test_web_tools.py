@@ -15,7 +15,14 @@ from claude_tui.config import Settings
 from claude_tui.tui.app import ClaudeTUI
 from claude_tui.tui.screens.details import ReplyDetails
 from tests import ui
-from tests.fake_api import FakeAnthropic, Gate, Reply, paused_search_reply, web_search_reply
+from tests.fake_api import (
+    FakeAnthropic,
+    Gate,
+    Reply,
+    paused_search_reply,
+    search_error_blocks,
+    web_search_reply,
+)
 from tests.test_settings_ui import models_from_the_api, open_panel
 
 SEARCH_TOOL = {"type": "web_search_20260318", "name": "web_search"}
@@ -192,3 +199,14 @@ async def test_a_block_this_version_does_not_know_is_shown_kept_and_sent_back(
         unknown,
         {"type": "text", "text": "After."},
     ]
+
+
+async def test_a_search_that_failed_says_why_in_words(
+    settings: Settings, fake_api: FakeAnthropic
+) -> None:
+    blocks = [*search_error_blocks("python asyncio", "too_many_requests")]
+    fake_api.enqueue(Reply.blocks([*blocks, {"type": "text", "text": "I could not search."}]))
+    async with ui.running(settings) as (app, pilot):
+        await web_on(pilot, app)
+        await ui.send(pilot, app, "What is asyncio?")
+        assert "Searched: python asyncio · failed: too many requests" in ui.seen(app)
