@@ -168,3 +168,17 @@ def test_print_mode_prints_cited_text_with_markers_and_its_sources(
     )
     assert "(Searching: python asyncio…)" in done.stderr
     assert "(Searched: python asyncio · 3 results)" in done.stderr
+
+
+def test_past_the_views_drawn_one_each_a_search_is_said_in_plain_text() -> None:
+    from claude_tui.tui.widgets.other_blocks import OverflowView
+    from tests.fake_api import search_blocks
+
+    blocks = [block_from_dict(b) for b in search_blocks("facts", [("https://a.org/x", "A")])]
+    view = OverflowView([TextBlock("Before."), *blocks, TextBlock("After.")], done=True)
+    assert view.text.split("\n\n")[1:] == [
+        "Before.",
+        "Searching: facts",
+        "Searched: facts · 1 result",
+        "After.",
+    ]
