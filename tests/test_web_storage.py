@@ -182,3 +182,21 @@ def test_past_the_views_drawn_one_each_a_search_is_said_in_plain_text() -> None:
         "Searched: facts · 1 result",
         "After.",
     ]
+
+
+def test_save_as_defaults_keeps_web_search_for_new_conversations(tmp_path: Path) -> None:
+    from claude_tui.config import load_settings, save_defaults
+    from claude_tui.domain.settings import ChatSettings
+
+    path = tmp_path / "config.toml"
+    path.write_text("web_fetch = true\nweb_max_uses = 4\n")
+    path.chmod(0o600)
+    save_defaults(ChatSettings(model="claude-opus-5-5", max_tokens=900, web_search=True), path)
+    assert read_config_file(path) == {
+        "web_search": True,
+        "web_max_uses": 4,
+        "model": "claude-opus-5-5",
+        "max_tokens": 900,
+    }
+    defaults = load_settings(config_path=path, environ={}).chat_defaults()
+    assert (defaults.web_search, defaults.web_fetch) == (True, False)

@@ -15,7 +15,7 @@ from typing import Any
 from claude_tui import paths
 from claude_tui.domain.pricing import PriceError, PriceTable
 from claude_tui.domain.settings import ChatSettings, WebToolOptions
-from claude_tui.domain.steering import FIELDS
+from claude_tui.domain.steering import FIELDS, WEB_TOOL_WORDS
 from claude_tui.domain.values import SchemaError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -268,9 +268,9 @@ def save_defaults(chat: ChatSettings, path: Path) -> None:
     if "api_key" in document:
         mode &= 0o600
     values = chat.to_fields()
-    for key in FIELDS:  # the settings panel's fields
+    for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
         value = values[key]
-        if value is None or value == ():
+        if value is None or value == () or value is False:
             document.pop(key, None)
         elif key == "system" and "\n" in value:
             document[key] = tomlkit.string(value, multiline=True)
