@@ -270,6 +270,11 @@ class Reply:
     UTF-8 (see `Reply.invalid_utf8`)."""
     is_echo: bool = False
     """Whether the content is made from each request (see `Reply.echo`)."""
+    server_tool_use: dict[str, int] | None = None
+    """`usage.server_tool_use` (`web_search_requests`, `web_fetch_requests`), when given."""
+    hold_before_block: tuple[int, Gate] | None = None
+    """(n, gate): the stream holds at the gate before the `content_block_start` of block n
+    (a search's result, say), whatever the text sent."""
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:
@@ -479,6 +484,8 @@ class Reply:
         """This reply as sent for a request: an echo gets its text from the request; thinking
         blocks get a signature bound to it if they have none, and no text if it hides them."""
         content = self.content
+        if self.is_echo and web_tool_names(body):
+            return web_echo(body, self).for_request(body)
         if self.is_echo:
             content = [{"type": "text", "text": echo_text(body)}]
             if asks_for_thinking(body):
@@ -525,6 +532,9 @@ class FakeAnthropic:
         """Every request to /v1/messages, in order."""
         self.all_requests: list[RecordedRequest] = []
         """Every request, to any path."""
+        self.without_web_search: set[str] = set()
+        """Ids of models whose capabilities say they have no web search: GET /v1/models says
+        so, and POST /v1/messages refuses the web tools for them (400)."""
         self.token_count: int | None = None
         """What POST /v1/messages/count_tokens answers (None: a rough count of the request),
         a negative or huge one too."""
@@ -743,7 +753,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif (method, path) == ("POST", "/v1/messages/count_tokens"):
                 self._count_tokens(request)
             elif (method, path) == ("GET", "/v1/models"):
-                self._send_json(200, model_page(urlsplit(self.path).query, self.fake.models))
+                page = model_page(urlsplit(self.path).query, self.fake.models)
+                self._send_json(200, without_web_search(page, self.fake.without_web_search))
             elif method == "GET" and path.startswith("/v1/models/"):
                 self._model(path.removeprefix("/v1/models/"))
             else:
@@ -772,12 +783,14 @@ class _Handler(BaseHTTPRequestHandler):
         if model is None:
             self._send_error(404, "not_found_error", f"model: {model_id}")
         else:
-            self._send_json(200, model.info())
+            self._send_json(200, without_web_search(model.info(), self.fake.without_web_search))
 
     # POST /v1/messages
 
     def _messages(self, request: RecordedRequest) -> None:
-        refusal = check_request(request.body, request.headers, models=self.fake.models)
+        refusal = check_request(
+            request.body, request.headers, models=self.fake.models
+        ) or tools_refusal(request.body, self.fake.without_web_search)
         if refusal:
             self._send_error(*refusal)
             return
@@ -985,6 +998,8 @@ def _complete_block(block: dict[str, Any]) -> dict[str, Any]:
     if block["type"] == "tool_use":
         block.setdefault("id", _new_id("toolu"))
         block.setdefault("input", {})
+    if block["type"] == "server_tool_use":
+        block.setdefault("id", _new_id("srvtoolu"))
     return block
 
 
@@ -1008,6 +1023,7 @@ def _message(reply: Reply, model: str, message_id: str) -> dict[str, Any]:
             "cache_read_input_tokens": reply.cache_read_input_tokens,
             "output_tokens": output_tokens,
             "service_tier": "standard",
+            **({"server_tool_use": reply.server_tool_use} if reply.server_tool_use else {}),
         },
     }
 
@@ -1018,7 +1034,7 @@ def _block_payload(block: dict[str, Any]) -> str:
         return str(block["text"])
     if block["type"] == "thinking":
         return str(block["thinking"])
-    if block["type"] == "tool_use":
+    if block["type"] in ("tool_use", "server_tool_use"):
         return json.dumps(block["input"])
     return ""
 
@@ -1051,11 +1067,19 @@ def _stream_steps(reply: Reply, model: str, message_id: str) -> Iterator[_Event 
             gate = None
 
     for index, block in enumerate(reply.content):
+        if reply.hold_before_block is not None and reply.hold_before_block[0] == index:
+            yield _Hold(reply.hold_before_block[1])
         start, delta_type, field_name = _block_start(block)
         yield _Event(
             "content_block_start",
             {"type": "content_block_start", "index": index, "content_block": start},
         )
+        for citation in block.get("citations") or [] if block["type"] == "text" else []:
+            delta = {"type": "citations_delta", "citation": citation}
+            yield _Event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
+            )
         payload = _block_payload(block)
         position = 0
         while position < len(payload):
@@ -1101,12 +1125,14 @@ def _stream_steps(reply: Reply, model: str, message_id: str) -> Iterator[_Event 
 
 def _block_start(block: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
     """A block's content_block_start, and the delta type and field its payload goes in."""
+    if block["type"] == "text" and block.get("citations"):
+        return {"type": "text", "text": "", "citations": []}, "text_delta", "text"
     if block["type"] == "text":
         return {"type": "text", "text": ""}, "text_delta", "text"
     if block["type"] == "thinking":
         return {"type": "thinking", "thinking": "", "signature": ""}, "thinking_delta", "thinking"
-    if block["type"] == "tool_use":
-        start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+    if block["type"] in ("tool_use", "server_tool_use"):
+        start = {"type": block["type"], "id": block["id"], "name": block["name"], "input": {}}
         return start, "input_json_delta", "partial_json"
     return block, "", ""
 
@@ -1150,6 +1176,215 @@ def echo_text(body: dict[str, Any]) -> str:
         "print(said.upper())\n"
         "```\n"
     )
+
+
+# -- Server tools: web search and web fetch ---------------------------------------------
+#
+# Replies that search and fetch as the API does: a `server_tool_use` block (its input streamed
+# as `input_json_delta`), its `web_search_tool_result` / `web_fetch_tool_result` block (whole
+# in its `content_block_start`), text blocks with `citations` (each streamed as a
+# `citations_delta` before the text), and `usage.server_tool_use`. A request's `tools` are
+# checked (400 `invalid_request_error` for an entry that is not well-formed, or for a web tool
+# on a model whose capabilities say it has none). The echo, asked with web search on, searches
+# for the last user message and cites what it found.
+
+WEB_TOOL_TYPES = {
+    "web_search": ("web_search_20250305", "web_search_20260209", "web_search_20260318"),
+    "web_fetch": ("web_fetch_20250910", "web_fetch_20260209", "web_fetch_20260309",
+                  "web_fetch_20260318"),
+}  # fmt: skip
+
+
+def web_tool_names(body: dict[str, Any]) -> list[str]:
+    """The web tools a request turns on, by name."""
+    tools = body.get("tools")
+    if not isinstance(tools, list):
+        return []
+    return [str(t.get("name")) for t in tools if isinstance(t, dict) and t.get("name")]
+
+
+def without_web_search(listed: dict[str, Any], ids: set[str]) -> dict[str, Any]:
+    """A model (or a page of them) as listed, those of `ids` without web search."""
+    if "data" in listed:
+        return {**listed, "data": [without_web_search(model, ids) for model in listed["data"]]}
+    if listed.get("id") not in ids:
+        return listed
+    capabilities = listed["capabilities"]
+    tools = {**capabilities["server_tools"], "web_search": {"supported": False}}
+    return {**listed, "capabilities": {**capabilities, "server_tools": tools}}
+
+
+def tools_refusal(body: dict[str, Any], without: set[str]) -> tuple[int, str, str] | None:
+    """The 400 the API gives for a request's `tools`, if any (`without`: the ids of models
+    that have no web search)."""
+    tools = body.get("tools")
+    if tools is None:
+        return None
+
+    def bad(message: str) -> tuple[int, str, str]:
+        return 400, "invalid_request_error", message
+
+    if not isinstance(tools, list):
+        return bad("tools: Input should be a valid list")
+    model = body.get("model")
+    for n, tool in enumerate(tools):
+        if not isinstance(tool, dict):
+            return bad(f"tools.{n}: Input should be a valid dictionary")
+        name, kind = tool.get("name"), tool.get("type")
+        if name not in WEB_TOOL_TYPES or kind not in WEB_TOOL_TYPES[name]:
+            return bad(f"tools.{n}: unknown server tool {kind!r} named {name!r}")
+        uses = tool.get("max_uses")
+        if uses is not None and (not isinstance(uses, int) or isinstance(uses, bool) or uses < 1):
+            return bad(f"tools.{n}.max_uses: Input should be greater than or equal to 1")
+        for key in ("allowed_domains", "blocked_domains"):
+            domains = tool.get(key)
+            if domains is not None and not (
+                isinstance(domains, list) and all(isinstance(d, str) and d for d in domains)
+            ):
+                return bad(f"tools.{n}.{key}: Input should be a list of domain names")
+        if tool.get("allowed_domains") and tool.get("blocked_domains"):
+            return bad(f"tools.{n}: use allowed_domains or blocked_domains, not both")
+        if model in without:
+            return bad(f"tools.{n}: '{kind}' is not supported on {model}")
+    return None
+
+
+def web_result(url: str, title: str) -> dict[str, Any]:
+    """One `web_search_result` of a `web_search_tool_result`."""
+    return {
+        "type": "web_search_result",
+        "url": url,
+        "title": title,
+        "encrypted_content": f"enc-{uuid.uuid4().hex[:12]}",
+        "page_age": "2 days ago",
+    }
+
+
+def web_citation(url: str, title: str, cited_text: str) -> dict[str, Any]:
+    """A `web_search_result_location` citation."""
+    return {
+        "type": "web_search_result_location",
+        "url": url,
+        "title": title,
+        "cited_text": cited_text,
+        "encrypted_index": f"idx-{uuid.uuid4().hex[:12]}",
+    }
+
+
+def search_blocks(
+    query: str, results: list[tuple[str, str]], *, tool_id: str | None = None
+) -> list[dict[str, Any]]:
+    """A search: its `server_tool_use` block and its result block, (url, title) each."""
+    tool_id = tool_id or _new_id("srvtoolu")
+    return [
+        {"type": "server_tool_use", "id": tool_id, "name": "web_search", "input": {"query": query}},
+        {
+            "type": "web_search_tool_result",
+            "tool_use_id": tool_id,
+            "content": [web_result(url, title) for url, title in results],
+        },
+    ]
+
+
+def search_error_blocks(query: str, code: str = "max_uses_exceeded") -> list[dict[str, Any]]:
+    """A search that failed: its result is a `web_search_tool_result_error`."""
+    tool_id = _new_id("srvtoolu")
+    return [
+        {"type": "server_tool_use", "id": tool_id, "name": "web_search", "input": {"query": query}},
+        {
+            "type": "web_search_tool_result",
+            "tool_use_id": tool_id,
+            "content": {"type": "web_search_tool_result_error", "error_code": code},
+        },
+    ]
+
+
+def fetch_blocks(url: str, title: str, text: str = "The page's text.") -> list[dict[str, Any]]:
+    """A fetch: its `server_tool_use` block and its `web_fetch_tool_result`."""
+    tool_id = _new_id("srvtoolu")
+    return [
+        {"type": "server_tool_use", "id": tool_id, "name": "web_fetch", "input": {"url": url}},
+        {
+            "type": "web_fetch_tool_result",
+            "tool_use_id": tool_id,
+            "content": {
+                "type": "web_fetch_result",
+                "url": url,
+                "retrieved_at": "2026-12-03T12:00:00Z",
+                "content": {
+                    "type": "document",
+                    "source": {"type": "text", "media_type": "text/plain", "data": text},
+                    "title": title,
+                    "citations": {"enabled": True},
+                },
+            },
+        },
+    ]
+
+
+SEARCH_RESULTS = [
+    ("https://docs.python.org/3/library/asyncio.html", "asyncio — Asynchronous I/O"),
+    ("https://peps.python.org/pep-0492/", "PEP 492 - Coroutines with async and await syntax"),
+    ("https://en.wikipedia.org/wiki/Async/await", "Async/await - Wikipedia"),
+]
+
+
+def web_search_reply(
+    query: str = "python asyncio",
+    results: list[tuple[str, str]] | None = None,
+    **options: Any,
+) -> Reply:
+    """A reply that searches for `query`, then writes text citing the first two results (a
+    sentence split into blocks where the citations begin and end, as the API splits it);
+    usage counts one search. `options` as for `Reply.blocks`."""
+    results = results or SEARCH_RESULTS
+    first, second = results[0], results[min(1, len(results) - 1)]
+    blocks = [
+        {"type": "text", "text": "Let me search for that."},
+        *search_blocks(query, results),
+        {"type": "text", "text": "According to the documentation, "},
+        {
+            "type": "text",
+            "text": "asyncio is a library to write concurrent code",
+            "citations": [web_citation(*first, "asyncio is a library to write concurrent code")],
+        },
+        {"type": "text", "text": ", and "},
+        {
+            "type": "text",
+            "text": "coroutines are declared with async def",
+            "citations": [
+                web_citation(*second, "declared with async def"),
+                web_citation(*first, "async def"),
+            ],
+        },
+        {"type": "text", "text": "."},
+    ]
+    reply = Reply.blocks(blocks, **options)
+    return replace(reply, server_tool_use={"web_search_requests": 1, "web_fetch_requests": 0})
+
+
+def paused_search_reply(query: str = "python asyncio", **options: Any) -> Reply:
+    """A reply the API pauses (`pause_turn`) after a search, before any text."""
+    reply = Reply.blocks(search_blocks(query, SEARCH_RESULTS), stop_reason="pause_turn", **options)
+    return replace(reply, server_tool_use={"web_search_requests": 1, "web_fetch_requests": 0})
+
+
+def web_echo(body: dict[str, Any], echo: Reply) -> Reply:
+    """The echo's answer when the request turns a web tool on: a search for the last user
+    message (and a fetch of its first result with web fetch on), cited."""
+    said = " ".join(_last_said(body).split())[:80] or "nothing"
+    reply = web_search_reply(said, chunk_size=echo.chunk_size, delay=echo.delay)
+    if "web_fetch" in web_tool_names(body):
+        url, title = SEARCH_RESULTS[0]
+        fetched = [*fetch_blocks(url, title), {"type": "text", "text": "\n\nI also read the page."}]
+        reply = replace(
+            reply,
+            content=[_complete_block(b) for b in [*reply.content, *fetched]],
+            server_tool_use={"web_search_requests": 1, "web_fetch_requests": 1},
+        )
+    if "web_search" not in web_tool_names(body):
+        reply = replace(reply, content=reply.content[3:], server_tool_use=None)
+    return replace(reply, model=echo.model)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,7 +34,7 @@ def mixed_blocks(count: int) -> list[dict[str, Any]]:
 
 def reply_views(app: Any) -> int:
     (view,) = app.screen.query(AssistantMessageView)
-    return len(view.children) - 2  # its blocks' views, not the note and the meter under them
+    return len(view.children) - 3  # its blocks' views, not the sources, note and meter under them
 
 
 async def test_ten_thousand_blocks_stream_stop_on_escape_and_keep_what_arrived(

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from claude_tui.config import Settings
-from claude_tui.domain.blocks import TextBlock, ThinkingBlock
+from claude_tui.domain.blocks import TextBlock, ThinkingBlock, block_from_dict
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
@@ -19,7 +19,7 @@ from claude_tui.tui.widgets.message_marks import MessageMarks
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.thinking import ThinkingView
 from tests.conftest import FIXED_NOW
-from tests.ui import make_app, seed, wait_open, wait_until
+from tests.ui import make_app, seed, seen, wait_open, wait_until
 
 MARKDOWN_REPLY = """\
 ## Reading a file in Python
@@ -346,6 +346,59 @@ def test_editing_a_message_shows_the_banner(
         await marked(pilot)
         prompt = pilot.app.screen.query_one(PromptInput)  # the draft's estimate, once shown
         await wait_until(pilot, lambda: prompt.border_subtitle is not None)
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)
+
+
+# -- the web tools: a search as it runs, cited text and its sources -----------------
+
+
+def _web_conversation(data_dir: Path) -> Conversation:
+    """A saved exchange with web search on, answered with a search and cited text."""
+    from tests.fake_api import web_search_reply
+
+    conversation = _exchange(
+        data_dir,
+        "What is asyncio?",
+        "",
+        status=TurnStatus.COMPLETE,
+        stop_reason="end_turn",
+        usage=Usage(input_tokens=2310, output_tokens=96, web_search_requests=1),
+    )
+    conversation.web_search = True
+    reply = conversation.messages[-1]
+    reply.content = [block_from_dict(b) for b in web_search_reply("python asyncio").content]
+    ConversationStore(data_dir).save(conversation)
+    return conversation
+
+
+def test_cited_text_and_its_sources(snap_compare: Any, settings: Settings, data_dir: Path) -> None:
+    conversation = _web_conversation(data_dir)
+    assert snap_compare(
+        make_app(settings), terminal_size=(120, 36), run_before=_ready(conversation.id)
+    )
+
+
+def test_a_search_in_progress(
+    snap_compare: Any, settings: Settings, data_dir: Path, fake_api: Any
+) -> None:
+    from dataclasses import replace
+
+    from tests.fake_api import Gate, web_search_reply
+
+    conversation = _web_conversation(data_dir)
+    gate = Gate()
+    fake_api.enqueue(replace(web_search_reply("asyncio event loop"), hold_before_block=(2, gate)))
+    ready = _ready(conversation.id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        prompt = pilot.app.screen.query_one(PromptInput)
+        prompt.insert("And the event loop?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: gate.held)
+        await wait_until(pilot, lambda: "Searching: asyncio event loop" in seen(pilot.app))
         await pilot.pause()
 
     assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)

@@ -14,8 +14,8 @@ from typing import Any
 
 from claude_tui import paths
 from claude_tui.domain.pricing import PriceError, PriceTable
-from claude_tui.domain.settings import ChatSettings
-from claude_tui.domain.steering import FIELDS
+from claude_tui.domain.settings import ChatSettings, WebToolOptions
+from claude_tui.domain.steering import FIELDS, WEB_TOOL_WORDS
 from claude_tui.domain.values import SchemaError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -54,6 +54,14 @@ class Settings:
     # Price overrides per model id prefix: {"claude-x": {"input": 3.0, ...}} (USD per
     # million tokens), checked by the price table.
     prices: dict[str, Any] | None = None
+    # Whether new conversations start with web search / web fetch on (where the model has
+    # them); each conversation then keeps its own (the settings panel, /web).
+    web_search: bool = False
+    web_fetch: bool = False
+    # The web tools of every conversation that turns them on: the domains they may reach
+    # (empty: any), and how many uses a request may make (None: as the API decides).
+    web_allowed_domains: tuple[str, ...] = ()
+    web_max_uses: int | None = None
     # The config file read (``--config``, else the usual place): "Save as defaults" writes
     # there. Not a setting of the file itself.
     config_path: Path | None = None
@@ -68,6 +76,9 @@ class Settings:
     def chat_defaults(self) -> ChatSettings:
         """The settings a new conversation starts with."""
         return ChatSettings.of(self)
+
+    def web_tools(self) -> WebToolOptions:
+        return WebToolOptions(self.web_allowed_domains, self.web_max_uses)
 
     def price_table(self) -> PriceTable:
         """The shipped prices with the config file's rows (checked when it was read)."""
@@ -94,6 +105,10 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "stop_sequences": list,
     "prompt_caching": bool,
     "prices": dict,
+    "web_search": bool,
+    "web_fetch": bool,
+    "web_allowed_domains": list,
+    "web_max_uses": int,
 }
 
 
@@ -139,8 +154,11 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         raise ConfigError(f"{path}: max_tokens must be at least 1")
     if "stop_sequences" in values:
         values["stop_sequences"] = tuple(values["stop_sequences"])
+    if "web_allowed_domains" in values:
+        values["web_allowed_domains"] = tuple(values["web_allowed_domains"])
     try:  # the conversation settings are checked as a conversation checks them
         Settings(**values).chat_defaults()
+        Settings(**values).web_tools().check()
     except SchemaError as error:
         raise ConfigError(f"{path}: {error}") from error
     if "prices" in values:
@@ -250,9 +268,9 @@ def save_defaults(chat: ChatSettings, path: Path) -> None:
     if "api_key" in document:
         mode &= 0o600
     values = chat.to_fields()
-    for key in FIELDS:  # the settings panel's fields
+    for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
         value = values[key]
-        if value is None or value == ():
+        if value is None or value == () or value is False:
             document.pop(key, None)
         elif key == "system" and "\n" in value:
             document[key] = tomlkit.string(value, multiline=True)

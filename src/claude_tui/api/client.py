@@ -16,7 +16,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_tui.api.errors import error_info, joined
-from claude_tui.api.incoming import block_of, merged_usage, text_of, usage_of
+from claude_tui.api.incoming import (
+    block_of,
+    merged_usage,
+    text_of,
+    usage_of,
+    with_partial_input,
+)
 from claude_tui.api.request import build_request
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
@@ -26,6 +32,7 @@ from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY
 from claude_tui.domain.events import (
     BlockFinished,
     BlockStarted,
+    BlockUpdated,
     Failed,
     Finished,
     MessageStarted,
@@ -147,7 +154,10 @@ class ClaudeClient:
     ) -> dict[str, Any]:
         """The request for the conversation as it stands (see :func:`build_request`)."""
         return build_request(
-            conversation, caching=self.settings.prompt_caching, continuing=continuing
+            conversation,
+            caching=self.settings.prompt_caching,
+            continuing=continuing,
+            web=self.settings.web_tools(),
         )
 
     def stream(self, conversation: Conversation) -> AsyncIterator[StreamEvent]:
@@ -193,6 +203,7 @@ class ClaudeClient:
     async def _attempt(self, request: dict[str, Any]) -> AsyncGenerator[StreamEvent, None]:
         """One request and its stream; raises what the SDK raises."""
         usage = Usage()
+        inputs: dict[int, str] = {}  # the JSON of each tool input streamed so far
         stop_reason: str | None = None
         stop_sequence: str | None = None
         client = await self._client()
@@ -212,6 +223,14 @@ class ClaudeClient:
                         yield TextDelta(event.index, text_of(delta.text))
                     elif delta.type == "thinking_delta":
                         yield ThinkingDelta(event.index, text_of(delta.thinking))
+                    elif delta.type in ("input_json_delta", "citations_delta"):
+                        # the block as it stands: a search's query so far, the citations
+                        snapshot = stream.current_message_snapshot.content[event.index]
+                        block = block_of(snapshot)
+                        if delta.type == "input_json_delta":
+                            inputs[event.index] = inputs.get(event.index, "") + delta.partial_json
+                            block = with_partial_input(block, inputs[event.index])
+                        yield BlockUpdated(event.index, block)
                 elif kind == "content_block_stop":
                     yield BlockFinished(event.index, block_of(event.content_block))
                 elif kind == "message_delta":

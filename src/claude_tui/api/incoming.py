@@ -15,7 +15,7 @@ from claude_tui.domain.blocks import (
     ToolUseBlock,
 )
 from claude_tui.domain.text import well_formed, well_formed_data
-from claude_tui.domain.usage import USAGE_FIELDS, Usage
+from claude_tui.domain.usage import SERVER_TOOL_FIELDS, USAGE_FIELDS, Usage
 
 
 def text_of(value: object) -> str:
@@ -31,26 +31,62 @@ def usage_of(raw: Any) -> Usage:
         value = getattr(raw, name, None)
         if isinstance(value, int) and not isinstance(value, bool):
             counts[name] = value
-    return Usage.reported(counts)
+    usage = Usage.reported(counts)
+    tools = getattr(raw, "server_tool_use", None)
+    if tools is None:
+        return usage
+    return usage.with_server_tools(
+        {name: getattr(tools, name, None) for name in SERVER_TOOL_FIELDS}
+    )
 
 
 def merged_usage(current: Usage, raw: Any) -> Usage:
     """``message_delta`` usage is cumulative; fields it leaves out keep their value."""
     update = usage_of(raw)
-    counts = {name: getattr(update, name) or getattr(current, name) for name in USAGE_FIELDS}
+    fields = (*USAGE_FIELDS, *SERVER_TOOL_FIELDS)
+    counts = {name: getattr(update, name) or getattr(current, name) for name in fields}
     return Usage(**counts, doubtful=current.doubtful or update.doubtful)
+
+
+def _plain_data(raw: Any) -> Any:
+    """An SDK object (or a value) as well-formed JSON data."""
+    data = raw.to_dict() if hasattr(raw, "to_dict") else raw
+    return well_formed_data(json.loads(json.dumps(data, default=str)))
+
+
+def citations_of(raw: Any) -> list[dict[str, Any]] | None:
+    """The citations of an SDK text block (None when it has none)."""
+    citations = getattr(raw, "citations", None)
+    if not citations:
+        return None
+    return [data for data in map(_plain_data, citations) if isinstance(data, dict)] or None
 
 
 def block_of(raw: Any) -> ContentBlock:
     """A content block of the SDK as ours."""
     kind = getattr(raw, "type", None)
     if kind == "text":
-        return TextBlock(text=text_of(raw.text))
+        return TextBlock(text=text_of(raw.text), citations=citations_of(raw))
     if kind == "thinking":
         return ThinkingBlock(thinking=text_of(raw.thinking), signature=text_of(raw.signature))
     if kind == "tool_use":
         return ToolUseBlock(
             id=text_of(raw.id), name=text_of(raw.name), input=well_formed_data(raw.input)
         )
-    data = raw.to_dict() if hasattr(raw, "to_dict") else {"type": str(kind)}
-    return OtherBlock(data=well_formed_data(json.loads(json.dumps(data, default=str))))
+    data = _plain_data(raw) if hasattr(raw, "to_dict") else {"type": str(kind)}
+    return OtherBlock(data=data)
+
+
+def with_partial_input(block: ContentBlock, partial_json: str) -> ContentBlock:
+    """A server tool's block with its input as streamed so far, its last text cut short
+    included (a search's query appears as it is written); the block as it is when that
+    JSON cannot be read."""
+    if not isinstance(block, OtherBlock) or not partial_json:
+        return block
+    from jiter import from_json  # (the SDK's own parser of partial JSON)
+
+    try:
+        given = from_json(partial_json.encode(), partial_mode="trailing-strings")
+    except ValueError:
+        return block
+    return OtherBlock(data={**block.data, "input": well_formed_data(given)})

@@ -12,7 +12,7 @@ from claude_tui.domain.branches import answers, unanswered
 from claude_tui.domain.context import thinking_readable
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
-from claude_tui.domain.settings import ChatSettings
+from claude_tui.domain.settings import ChatSettings, WebToolOptions
 from claude_tui.domain.text import decoded
 
 SAMPLING_API_VERSION = "2023-06-01"
@@ -20,8 +20,10 @@ SAMPLING_API_VERSION = "2023-06-01"
 
 
 def _reply_content(message: Message, with_thinking: bool) -> list[dict[str, Any]]:
-    """A reply's blocks as they came: text, and its thinking when it may be sent back
-    (with the signature it came with; a block cut before its signature is left out)."""
+    """A reply's blocks as they came: text (with its citations), the blocks of server
+    tools and of kinds this version does not know (exactly as they came), and its thinking
+    when it may be sent back (with the signature it came with; a block cut before its
+    signature is left out). A client tool's use is left out: nothing here answers it."""
     content: list[dict[str, Any]] = []
     for block in message.content:
         if isinstance(block, TextBlock):
@@ -30,8 +32,8 @@ def _reply_content(message: Message, with_thinking: bool) -> list[dict[str, Any]
         elif isinstance(block, ThinkingBlock):
             if with_thinking and block.signature:
                 content.append(block.to_dict())
-        elif isinstance(block, OtherBlock) and block.type == "redacted_thinking" and with_thinking:
-            content.append(block.to_dict())
+        elif isinstance(block, OtherBlock) and (with_thinking or block.type != "redacted_thinking"):
+            content.append(block.to_dict())  # server tools' blocks, unknown ones: as sent
     return content
 
 
@@ -157,10 +159,40 @@ def thinking_param(settings: ChatSettings) -> dict[str, Any] | None:
     return None
 
 
-def settings_params(settings: ChatSettings, *, caching: bool) -> dict[str, Any]:
+WEB_SEARCH_TOOL = "web_search_20260318"
+WEB_FETCH_TOOL = "web_fetch_20260318"
+
+
+def tools_param(settings: ChatSettings, web: WebToolOptions) -> list[dict[str, Any]]:
+    """The server tools the conversation turns on (web search, web fetch), with the
+    config file's limits; empty when none is on."""
+    tools: list[dict[str, Any]] = []
+    for wanted, kind, name in (
+        (settings.web_search, WEB_SEARCH_TOOL, "web_search"),
+        (settings.web_fetch, WEB_FETCH_TOOL, "web_fetch"),
+    ):
+        if not wanted:
+            continue
+        tool: dict[str, Any] = {"type": kind, "name": name}
+        if web.max_uses is not None:
+            tool["max_uses"] = web.max_uses
+        if web.allowed_domains:
+            tool["allowed_domains"] = list(web.allowed_domains)
+        if name == "web_fetch":
+            tool["citations"] = {"enabled": True}  # what it read can be cited, as a search
+        tools.append(tool)
+    return tools
+
+
+def settings_params(
+    settings: ChatSettings, *, caching: bool, web: WebToolOptions | None = None
+) -> dict[str, Any]:
     """Everything but the messages: what the conversation's settings ask for. A value is
     never dropped: one the model refuses gets the API's own refusal."""
     request: dict[str, Any] = {"model": settings.model, "max_tokens": settings.max_tokens}
+    tools = tools_param(settings, web or WebToolOptions())
+    if tools:
+        request["tools"] = tools
     if settings.system:
         request["system"] = settings.system
     thinking = thinking_param(settings)
@@ -184,16 +216,37 @@ def settings_params(settings: ChatSettings, *, caching: bool) -> dict[str, Any]:
 
 
 def build_request(
-    conversation: Conversation, *, caching: bool = True, continuing: bool = False
+    conversation: Conversation,
+    *,
+    caching: bool = True,
+    continuing: bool = False,
+    web: WebToolOptions | None = None,
 ) -> dict[str, Any]:
-    """The keyword arguments of ``messages.stream`` for the conversation as it stands."""
+    """The keyword arguments of ``messages.stream`` for the conversation as it stands;
+    ``web``: the config file's limits of the web tools."""
     settings = conversation.settings
     readable = thinking_readable(settings.system, settings.model, conversation.messages)
-    request = settings_params(settings, caching=caching)
+    request = settings_params(settings, caching=caching, web=web)
     request["messages"] = history_params(
         conversation.messages, readable=readable, continuing=continuing
     )
+    if continuing:
+        _paused_reply(request["messages"], conversation.messages, readable)
     return request
+
+
+def _paused_reply(
+    turns: list[dict[str, Any]], messages: Sequence[Message], readable: Collection[str]
+) -> None:
+    """A reply paused by the API (``pause_turn``) before it wrote any text (it searched,
+    say) goes back as it is, for the API to go on with it: the history leaves out a reply
+    without text, which here would ask the same question again."""
+    reply = messages[-1] if messages else None
+    if reply is None or reply.role != "assistant" or (turns and turns[-1]["role"] == "assistant"):
+        return
+    content = _reply_content(reply, reply.id in readable)
+    if content and turns:
+        turns.append({"role": "assistant", "content": content})
 
 
 def wire_body(request: dict[str, Any]) -> dict[str, Any]:

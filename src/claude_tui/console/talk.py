@@ -22,8 +22,15 @@ from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import READ_ONLY, Conversation
 from claude_tui.domain.errors import NO_API_KEY
-from claude_tui.domain.events import Retrying, TextDelta
+from claude_tui.domain.events import BlockFinished, BlockUpdated, Retrying, TextDelta
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.sources import (
+    cites,
+    reply_sources,
+    result_activity,
+    sources_text,
+    web_activity,
+)
 from claude_tui.domain.steering import fitted_defaults
 from claude_tui.domain.values import utc_now
 from claude_tui.session import ChatSession, NotSent, TurnEnded, TurnStarted
@@ -175,18 +182,48 @@ class Talk:
 
     async def _exchange(self, writer: ReplyWriter, heading: str) -> TurnEnded | NotSent:
         ended: TurnEnded | NotSent | None = None
+        reply: Message | None = None
         async with contextlib.aclosing(self.session.run_turn(self.conversation)) as updates:
             async for update in updates:
                 if isinstance(update, TurnStarted):
                     writer.write(heading)
+                    reply = update.turn.message
                 elif isinstance(update, TextDelta):
                     writer.text(update.index, update.text)
+                elif isinstance(update, BlockUpdated | BlockFinished) and reply is not None:
+                    self._block_news(update, reply, writer)
                 elif isinstance(update, Retrying):
                     self.streams.note(update.describe())
                 elif isinstance(update, TurnEnded | NotSent):
                     ended = update
+        if reply is not None:
+            sources = sources_text(reply_sources(reply.content))
+            if sources:
+                writer.end()
+                writer.write(f"\n{sources}\n")
         assert ended is not None, "a turn that was not cancelled ends with TurnEnded or NotSent"
         return ended
+
+    def _block_news(
+        self, update: BlockUpdated | BlockFinished, reply: Message, writer: ReplyWriter
+    ) -> None:
+        """A text that cites: joined as it is, its markers after it; a search or a fetch:
+        said on standard error ("Searching: …", then what it found)."""
+        content = reply.content
+        position = next((p for p, b in enumerate(content) if b is update.block), None)
+        if cites(update.block):
+            if isinstance(update, BlockUpdated):
+                writer.glue(update.index)
+            elif position is not None:
+                markers = reply_sources(content, position + 1).markers.get(position, "")
+                writer.cite(update.index, markers)
+        if not isinstance(update, BlockFinished) or position is None:
+            return
+        activity = web_activity(content, position)
+        if activity is not None:
+            self.streams.note(f"({activity.heading(done=False)}…)")
+        elif (asked := result_activity(content, position)) is not None:
+            self.streams.note(f"({asked.heading(done=True)})")
 
     async def _after_interrupt(self) -> None:
         """Ctrl+C ended the turn without a word on its final save: let it land (a second

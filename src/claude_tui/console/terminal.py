@@ -100,6 +100,7 @@ class ReplyWriter:
         self._held = ""
         self._block: int | None = None
         self._at_line_start = True
+        self._glued: set[int] = set()  # blocks that cite: joined to their neighbours as is
 
     def write(self, text: str) -> None:
         if not text or self.closed:
@@ -112,9 +113,21 @@ class ReplyWriter:
             raise OutputClosed from error
         self._at_line_start = text.endswith("\n")
 
+    def glue(self, index: int) -> None:
+        """Block ``index`` cites a source: no blank line before it or after it (the API
+        splits a sentence where a citation begins and ends)."""
+        self._glued.add(index)
+
+    def cite(self, index: int, markers: str) -> None:
+        """The markers of the sources block ``index`` cites, after its text ("[1][2]")."""
+        self.glue(index)
+        self.write(printable(self._held + markers))
+        self._held = ""
+
     def text(self, index: int, chunk: str) -> None:
         if self._block is not None and index != self._block:
-            self.write(printable(self._held) + "\n\n")
+            glued = index in self._glued or self._block in self._glued
+            self.write(printable(self._held) + ("" if glued else "\n\n"))
             self._held = ""
         self._block = index
         chunk, self._held = self._held + chunk, ""
@@ -127,5 +140,6 @@ class ReplyWriter:
         self.write(printable(self._held))
         self._held = ""
         self._block = None
+        self._glued.clear()
         if not self._at_line_start:
             self.write("\n")

@@ -14,9 +14,15 @@ from claude_tui.domain.values import SchemaError, as_string
 class TextBlock:
     text: str
     type: Literal["text"] = "text"
+    citations: list[dict[str, Any]] | None = None
+    """The sources this text cites (web search results, pages of a document), as the API
+    sent them; saved only when there are some."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "text", "text": self.text}
+        data: dict[str, Any] = {"type": "text", "text": self.text}
+        if self.citations:
+            data["citations"] = [dict(citation) for citation in self.citations]
+        return data
 
 
 @dataclass
@@ -63,7 +69,7 @@ def block_from_dict(data: object) -> ContentBlock:
     kind = data.get("type")
     try:
         if kind == "text":
-            return TextBlock(text=as_string(data["text"]))
+            return TextBlock(text=as_string(data["text"]), citations=citations_of(data))
         if kind == "thinking":
             return ThinkingBlock(
                 thinking=as_string(data["thinking"]), signature=as_string(data.get("signature", ""))
@@ -80,3 +86,12 @@ def block_from_dict(data: object) -> ContentBlock:
     if not isinstance(kind, str):
         raise SchemaError("a content block needs a type")
     return OtherBlock(data=dict(data))
+
+
+def citations_of(data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The citations of a text block's JSON: those that are objects (None when none)."""
+    citations = data.get("citations")
+    if not isinstance(citations, list):
+        return None
+    kept = [dict(citation) for citation in citations if isinstance(citation, dict)]
+    return kept or None

@@ -74,6 +74,9 @@ class ModelInfo:
     image_input: bool = True
     pdf_input: bool = True
     web_search: bool = True
+    web_fetch: bool = True
+    """Web fetch: the API's capabilities do not name it (yet); taken to go with web search
+    unless they do."""
     lifecycle: str = "active"
     capabilities_known: bool = False
     """False when nothing said what it accepts: then everything is offered (the defaults)."""
@@ -141,6 +144,7 @@ class ModelInfo:
             "image_input": self.image_input,
             "pdf_input": self.pdf_input,
             "web_search": self.web_search,
+            "web_fetch": self.web_fetch,
             "lifecycle": self.lifecycle,
             "capabilities_known": self.capabilities_known,
         }
@@ -163,6 +167,7 @@ class ModelInfo:
                 image_input=_typed(data["image_input"], bool),
                 pdf_input=_typed(data["pdf_input"], bool),
                 web_search=_typed(data["web_search"], bool),
+                web_fetch=_typed(data.get("web_fetch", data["web_search"]), bool),
                 lifecycle=_typed(data["lifecycle"], str),
                 capabilities_known=_typed(data["capabilities_known"], bool),
             )
@@ -202,6 +207,8 @@ def _capabilities(capabilities: dict[str, Any]) -> dict[str, Any]:
         "image_input": _supported(capabilities.get("image_input")),
         "pdf_input": _supported(capabilities.get("pdf_input")),
         "web_search": isinstance(tools, dict) and _supported(tools.get("web_search")),
+        "web_fetch": isinstance(tools, dict)
+        and _supported(tools.get("web_fetch", tools.get("web_search"))),
     }
 
 

@@ -49,6 +49,7 @@ class Conversation:
     top_p: float | None = None
     stop_sequences: tuple[str, ...] = ()
     web_search: bool = False
+    web_fetch: bool = False
     id: str = field(default_factory=new_id)
     title: str = DEFAULT_TITLE
     title_set_by_user: bool = False

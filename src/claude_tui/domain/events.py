@@ -37,6 +37,11 @@ class BlockFinished(BlockEvent):
     pass
 
 
+class BlockUpdated(BlockEvent):
+    """A block grew in a way that is not text: a server tool's input as it streams (a
+    search's query), a citation of a text block (the block's text is left as it is)."""
+
+
 @dataclass(frozen=True)
 class Delta:
     """More text for block ``index``: of the reply (``TextDelta``) or of its thinking
@@ -96,6 +101,7 @@ StreamEvent = (
     | TextDelta
     | ThinkingDelta
     | BlockFinished
+    | BlockUpdated
     | UsageUpdated
     | Finished
     | Failed

@@ -51,6 +51,7 @@ class ChatSettings:
     top_p: float | None = None
     stop_sequences: tuple[str, ...] = field(default_factory=tuple)
     web_search: bool = False
+    web_fetch: bool = False
 
     def __post_init__(self) -> None:
         self.check()
@@ -107,6 +108,7 @@ class ChatSettings:
             "top_p": self.top_p,
             "stop_sequences": list(self.stop_sequences),
             "web_search": self.web_search,
+            "web_fetch": self.web_fetch,
         }
 
     @classmethod
@@ -128,8 +130,40 @@ class ChatSettings:
             "top_p": data.get("top_p"),
             "stop_sequences": tuple(stops) if isinstance(stops, list) else (),
             "web_search": data.get("web_search") is True,
+            "web_fetch": data.get("web_fetch") is True,
         }
         for name, value in knobs.items():
             with contextlib.suppress(SchemaError, TypeError):
                 settings = replace(settings, **{name: value})
         return settings
+
+
+@dataclass(frozen=True)
+class WebToolOptions:
+    """What the config file says of the web tools, for every conversation: the domains
+    they may reach (empty: any) and how many uses a request may make (None: the API's)."""
+
+    allowed_domains: tuple[str, ...] = ()
+    max_uses: int | None = None
+
+    def check(self) -> None:
+        """SchemaError, naming the setting, when a value cannot be sent."""
+        for domain in self.allowed_domains:
+            if not isinstance(domain, str) or not domain.strip() or domain != domain.strip():
+                raise SchemaError("web_allowed_domains must hold domain names, none empty")
+            if "://" in domain or any(char.isspace() for char in domain):
+                raise SchemaError(
+                    f"web_allowed_domains: {domain!r} is not a domain name "
+                    "(write example.com, without https://)"
+                )
+        if self.max_uses is not None and (
+            isinstance(self.max_uses, bool)
+            or not isinstance(self.max_uses, int)
+            or not 1 <= self.max_uses <= MAX_WEB_USES
+        ):
+            raise SchemaError(f"web_max_uses must be a whole number from 1 to {MAX_WEB_USES}")
+
+
+MAX_WEB_USES = 100
+"""The most uses of a web tool a request may allow (a guard against a typo, not the API's
+own limit)."""

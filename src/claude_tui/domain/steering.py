@@ -21,6 +21,12 @@ THINKING_ON = ("adaptive", "budget")
 BETWEEN_TOOLS_EFFORTS = ("low", "medium", "high")
 """The efforts ``between_tools`` thinking works at (the API refuses it at xhigh and max)."""
 
+WEB_TOOL_WORDS = {
+    "web_search": ("Web search", "search the web"),
+    "web_fetch": ("Web fetch", "fetch web pages"),
+}
+"""The web tools a conversation may turn on (when its model has them), in words."""
+
 DEFAULT = "default"
 """The panel's choice for a knob left to the model (not sent)."""
 
@@ -118,6 +124,10 @@ def fit_to_model(settings: ChatSettings, model: ModelInfo) -> tuple[ChatSettings
             f"{name} writes at most {model.max_tokens:,} tokens: max_tokens is now "
             f"{model.max_tokens:,}."
         )
+    for tool, (label, does) in WEB_TOOL_WORDS.items():
+        if getattr(settings, tool) and not getattr(model, tool):
+            changes[tool] = False
+            notes.append(f"{name} cannot {does}: {label.lower()} is now off.")
     return settings.with_changes(**changes), notes
 
 

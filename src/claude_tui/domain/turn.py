@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock
 from claude_tui.domain.context import context_of_next
@@ -13,6 +14,7 @@ from claude_tui.domain.errors import INTERRUPTED, ErrorInfo
 from claude_tui.domain.events import (
     BlockFinished,
     BlockStarted,
+    BlockUpdated,
     Failed,
     Finished,
     MessageStarted,
@@ -50,6 +52,7 @@ class Turn:
         self._thinking_since: float | None = None
         self._positions: dict[int, int] = {}
         self._joined: dict[int, str] = {}  # a resumed text block's text before this turn
+        self._joined_citations: dict[int, list[dict[str, Any]]] = {}  # and its citations
         self.revision = 0  # counts the events applied: has anything changed since a save?
         self._resumed = resume is not None
         if resume is not None:
@@ -94,6 +97,7 @@ class Turn:
                 if isinstance(tail, TextBlock):  # a resumed reply: its text goes on
                     self._positions[index] = len(content) - 1
                     self._joined[index] = tail.text
+                    self._joined_citations[index] = list(tail.citations or [])
                     return tail
             self._positions[index] = len(content)
             content.append(default)
@@ -105,8 +109,15 @@ class Turn:
         if kept is block:
             return
         if index in self._joined and isinstance(block, TextBlock):
-            block = TextBlock(self._joined[index] + block.text)
+            citations = self._cited(index, block.citations)
+            block = TextBlock(self._joined[index] + block.text, citations=citations)
         self.message.content[self._positions[index]] = block
+
+    def _cited(
+        self, index: int, citations: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]] | None:
+        """A block's citations, after those of the resumed text it joins."""
+        return [*self._joined_citations.get(index, []), *(citations or [])] or None
 
     def _seconds(self) -> float:
         return self._offset + self._clock() - self._started
@@ -153,6 +164,12 @@ class Turn:
                 block.thinking += event.text
         elif isinstance(event, BlockFinished):
             self._replace(event.index, event.block)
+        elif isinstance(event, BlockUpdated):
+            block = self._block(event.index, event.block)
+            if isinstance(block, TextBlock) and isinstance(event.block, TextBlock):
+                block.citations = self._cited(event.index, event.block.citations)
+            else:
+                self._replace(event.index, event.block)
         elif isinstance(event, UsageUpdated):
             message.usage = self._base_usage + event.usage
             self._prompt(event.usage)

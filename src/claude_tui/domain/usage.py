@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claude_tui.domain.values import SchemaError
 
@@ -25,6 +25,10 @@ class Usage:
     cache_read_input_tokens: int = 0
     doubtful: bool = False
     """Some count was clamped (see :meth:`reported`); saved only when true."""
+    web_search_requests: int = 0
+    web_fetch_requests: int = 0
+    """Server tool uses (``usage.server_tool_use``), billed apart from tokens; saved only
+    when not 0."""
 
     @classmethod
     def reported(cls, counts: dict[str, int]) -> Usage:
@@ -50,12 +54,38 @@ class Usage:
             self.cache_creation_input_tokens + other.cache_creation_input_tokens,
             self.cache_read_input_tokens + other.cache_read_input_tokens,
             self.doubtful or other.doubtful,
+            self.web_search_requests + other.web_search_requests,
+            self.web_fetch_requests + other.web_fetch_requests,
+        )
+
+    @property
+    def server_tool_requests(self) -> int:
+        """Web searches and fetches together."""
+        return self.web_search_requests + self.web_fetch_requests
+
+    def with_server_tools(self, counts: dict[str, object]) -> Usage:
+        """This usage with the server tool counts of ``counts`` (a count that is not a
+        whole number from 0 is left out; a count beyond reason is clamped)."""
+        found = {
+            name: min(value, TOKEN_COUNT_CAP)
+            for name in SERVER_TOOL_FIELDS
+            if isinstance(value := counts.get(name), int)
+            and not isinstance(value, bool)
+            and value >= 0
+        }
+        return replace(
+            self,
+            web_search_requests=found.get("web_search_requests", self.web_search_requests),
+            web_fetch_requests=found.get("web_fetch_requests", self.web_fetch_requests),
         )
 
     def to_dict(self) -> dict[str, int | bool]:
         counts: dict[str, int | bool] = {name: getattr(self, name) for name in USAGE_FIELDS}
         if self.doubtful:
             counts["doubtful"] = True
+        for name in SERVER_TOOL_FIELDS:
+            if getattr(self, name):
+                counts[name] = getattr(self, name)
         return counts
 
     @classmethod
@@ -68,7 +98,7 @@ class Usage:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise SchemaError(f"usage.{name} must be an integer")
             values[name] = value
-        usage = cls.reported(values)
+        usage = cls.reported(values).with_server_tools(data)
         usage.doubtful = usage.doubtful or data.get("doubtful") is True
         return usage
 
@@ -80,3 +110,19 @@ USAGE_FIELDS = (
     "cache_read_input_tokens",
 )
 """The token counts of a :class:`Usage`, as the API names them."""
+
+SERVER_TOOL_FIELDS = ("web_search_requests", "web_fetch_requests")
+"""The counts of ``usage.server_tool_use``, as the API names them."""
+
+TOOLS_NOT_PRICED = "not priced"
+"""Said after the count of web searches and fetches: claude-tui has no checked price per use,
+so the cost shown is of the tokens alone."""
+
+
+def server_tool_words(usage: Usage) -> str:
+    """ "2 searches", "1 search · 1 fetch"; empty when it used no server tool."""
+    parts = []
+    for count, one in ((usage.web_search_requests, "search"), (usage.web_fetch_requests, "fetch")):
+        if count:
+            parts.append(f"{count:,} {one}" + ("" if count == 1 else "es"))
+    return " · ".join(parts)

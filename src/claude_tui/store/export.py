@@ -32,6 +32,7 @@ from claude_tui.domain.attachments import Attachment, AttachmentBlock, size_word
 from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.sources import cited_text, reply_sources, result_activity, web_activity
 from claude_tui.domain.text import printable, well_formed
 from claude_tui.store.conversations import encode
 from claude_tui.store.files import fsync_dir, utf8
@@ -138,12 +139,25 @@ def _message_parts(message: Message, cost: str | None, links: Links | None = Non
     parts: list[str] = []
     if attachments := message.attachments:
         parts.append(_files_part(attachments, links))
-    for block in message.content:
+    content = message.content
+    citing = reply_sources(content)
+    for position, block in enumerate(content):
         if isinstance(block, AttachmentBlock):
             continue
         if isinstance(block, TextBlock):
-            if block.text.strip():
-                parts.append(_verbatim(block.text))
+            if position and isinstance(content[position - 1], TextBlock):
+                continue  # (drawn with the text blocks before it)
+            end = next(
+                (p for p in range(position, len(content)) if not isinstance(content[p], TextBlock)),
+                len(content),
+            )
+            text = cited_text(content, range(position, end), citing)
+            if text.strip():
+                parts.append(_verbatim(text))
+        elif (activity := web_activity(content, position)) is not None:
+            parts.append(f"_{_one_line(activity.heading(done=True))}_")
+        elif result_activity(content, position) is not None:
+            continue  # (said with the search or fetch)
         elif isinstance(block, ThinkingBlock):
             if block.thinking.strip():
                 parts.append(f"> **Thinking**\n>\n{_quoted(block.thinking)}")
@@ -152,6 +166,8 @@ def _message_parts(message: Message, cost: str | None, links: Links | None = Non
             parts.append(f"**Tool call: {_one_line(block.name)}**\n\n```json\n{arguments}\n```")
         elif isinstance(block, OtherBlock):
             parts.append(f"_(a {_one_line(block.type)} block, not shown)_")
+    if citing.sources:
+        parts.append("**Sources**\n\n" + "\n".join(f"- {s.line()}" for s in citing.sources))
     note = _ending_note(message)
     if cost is not None:
         cost = f"Cost: {cost}"

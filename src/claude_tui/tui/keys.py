@@ -172,7 +172,7 @@ TEXTUAL_KEYS = {
     "palette": KeyHelp("Ctrl+P", "every action by name, and “Go to:” any conversation"),
     "slash": KeyHelp(
         "/ …",
-        "commands: /model, /system, /effort, /thinking",
+        "commands: /model, /system, /effort, /thinking, /web",
     ),
 }
 

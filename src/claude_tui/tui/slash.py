@@ -1,6 +1,7 @@
 """Slash commands typed at the start of the input box: ``/model [id]``, ``/system [text]``,
-``/effort [level]``, ``/thinking [off|adaptive|between_tools|budget N]``. They change the
-open conversation's settings and are never sent to Claude.
+``/effort [level]``, ``/thinking [off|adaptive|between_tools|budget N]``,
+``/web [on|off|fetch [on|off]]``. They change the open conversation's settings and are
+never sent to Claude.
 
 Which text is a command: one that starts with ``/`` and a word (letters, digits, ``-``, ``_``)
 followed by a space or nothing. A known word runs; an unknown one is refused with the list
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claude_tui.domain.settings import MIN_THINKING_BUDGET
-from claude_tui.domain.steering import DEFAULT, fit_to_model, thinking_words
+from claude_tui.domain.steering import DEFAULT, WEB_TOOL_WORDS, fit_to_model, thinking_words
 from claude_tui.domain.values import SchemaError
 from claude_tui.tui.submit import Submitted
 from claude_tui.tui.widgets.suggestions import Suggestions
@@ -32,6 +33,7 @@ COMMANDS = {
     "system": ("[text]", "the system prompt; alone: the settings panel"),
     "effort": ("[level]", "how much effort: low … max, or default"),
     "thinking": ("[choice]", "off, between_tools, adaptive, or budget N"),
+    "web": ("[on|off|fetch on|off]", "web search (alone: turn it on or off); fetch: web fetch"),
 }
 COMPLETION_KEYS = ("tab", "enter", "up", "down", "escape")
 _COMMAND = re.compile(r"/([A-Za-z0-9][\w-]*)(?=\s|$)")
@@ -96,6 +98,13 @@ class Slash:
             if "budget" in model.thinking_choices:
                 rows.append((f"budget {screen.conversation.settings.budget}", "tokens"))
             return rows
+        if command == "web":
+            return [
+                ("on", "web search"),
+                ("off", "web search"),
+                ("fetch on", "web fetch"),
+                ("fetch off", "web fetch"),
+            ]
         return []
 
     def suggest(self, text: str) -> list[tuple[str, str, str]]:
@@ -112,6 +121,12 @@ class Slash:
         if head.lower() not in COMMANDS:
             return []
         partial = partial.strip().lower()
+        if head.lower() == "web":  # (by their start: "on" is not "fetch on")
+            return [
+                (f"/{head} {value}", value, does)
+                for value, does in self.choices("web")
+                if value.startswith(partial)
+            ]
         return [
             (f"/{head} {value}", value, does)
             for value, does in self.choices(head.lower())
@@ -199,6 +214,8 @@ class Slash:
             return await self._set("system", argument, said)
         if command.name == "effort":
             return await self._effort(argument)
+        if command.name == "web":
+            return await self._web(argument)
         return await self._thinking(argument)
 
     async def _set(self, name: str, value: object, said: str, **more: object) -> bool:
@@ -265,3 +282,24 @@ class Slash:
             return False
         said = f"Thinking: {thinking_words(choice, count)}."
         return await self._set("thinking", choice, said, thinking_budget=count)
+
+    async def _web(self, argument: str) -> bool:
+        """``/web`` turns web search on or off, ``/web on|off`` says which; ``/web fetch``
+        does the same for web fetch."""
+        screen = self.screen
+        words = argument.lower().split()
+        tool = "web_search"
+        if words[:1] == ["fetch"]:
+            tool, words = "web_fetch", words[1:]
+        if len(words) > 1 or words[:1] not in ([], ["on"], ["off"]):
+            screen.tell("/web takes on, off, fetch on or fetch off.", severity="warning")
+            return False
+        settings = screen.conversation.settings
+        wanted = not getattr(settings, tool) if not words else words[0] == "on"
+        label, does = WEB_TOOL_WORDS[tool]
+        model = screen.steering.model(settings.model)
+        if wanted and not getattr(model, tool):
+            screen.tell(f"{model.display_name} cannot {does}.", severity="warning")
+            return False
+        said = f"{label}: {'on' if wanted else 'off'}."
+        return await self._set(tool, wanted, said)

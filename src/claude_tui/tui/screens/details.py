@@ -25,7 +25,7 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable, format_cost, message_cost
 from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.text import printable, tokens
-from claude_tui.domain.usage import DOUBTFUL_WORDS
+from claude_tui.domain.usage import DOUBTFUL_WORDS, TOOLS_NOT_PRICED, server_tool_words
 from claude_tui.tui.widgets.reply_footer import seconds_text, tokens_per_second
 
 NOT_RECORDED = "not recorded"
@@ -80,7 +80,13 @@ def _cost(message: Message, prices: PriceTable | None) -> str:
         return "unknown: claude-tui has no price for this model"
     table = prices or PriceTable.default()
     prefix = "" if message.status is TurnStatus.COMPLETE else "at least "
-    return f"{prefix}{format_cost(cost)} (prices checked {table.checked.isoformat()})"
+    said = f"{prefix}{format_cost(cost)} (prices checked {table.checked.isoformat()})"
+    if message.usage.server_tool_requests:
+        said += (
+            f" for the tokens; {server_tool_words(message.usage)} {TOOLS_NOT_PRICED}: "
+            "claude-tui has no checked price per use"
+        )
+    return said
 
 
 def _thinking(value: object) -> str:
@@ -153,6 +159,11 @@ def detail_rows(message: Message, prices: PriceTable | None = None) -> list[Row]
             rows.append(("Newest prompt", _tokens(message.last_prompt_tokens)))
         if usage.doubtful:
             rows.append(("Doubtful", DOUBTFUL_WORDS))
+        if usage.server_tool_requests:
+            rows += [
+                ("Web searches", f"{usage.web_search_requests:,}"),
+                ("Web fetches", f"{usage.web_fetch_requests:,}"),
+            ]
     rows += [
         ("Cost", _cost(message, prices)),
         ("Time", ""),

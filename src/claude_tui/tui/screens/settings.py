@@ -1,5 +1,6 @@
 """The settings panel of the open conversation: model, system prompt, reply length,
-thinking, effort, sampling, stop sequences (web search comes with the web tools).
+thinking, effort, sampling, stop sequences, web search and web fetch (offered where the
+model has them).
 
 It knows no file and no conversation: it is given the settings and the model list, and
 answers with the settings read from its fields (:class:`SettingsAnswer`), or None when
@@ -34,7 +35,10 @@ from claude_tui.domain.text import printable
 from claude_tui.tui.screens.dialogs import Dialog, PlainInput
 
 SAMPLING_NOTE = "Empty: not sent. A model that takes no sampling settings says so when asked."
-WEB_SEARCH_NOTE = "coming with the web tools"
+WEB_TOOLS = {
+    "web_search": ("Web search", "Claude may search the web and cite what it finds"),
+    "web_fetch": ("Web fetch", "Claude may read a web page whose address it has"),
+}
 RESERVED_ROWS = 10  # of the screen, for the frame, the notes and the buttons
 
 
@@ -152,15 +156,12 @@ class SettingsScreen(Dialog[SettingsAnswer]):
                     show_line_numbers=False,
                 )
                 yield self._error("stop_sequences")
-                with Horizontal(classes="field spaced"):
-                    yield Static(_plain("Web search"), classes="field-label")
-                    yield Checkbox(
-                        _plain(WEB_SEARCH_NOTE),
-                        settings.web_search,
-                        id="settings-web_search",
-                        disabled=True,
-                        compact=True,
-                    )
+                for name, (label, note) in WEB_TOOLS.items():
+                    spaced = " spaced" if name == "web_search" else ""
+                    with Horizontal(classes=f"field{spaced}"):
+                        yield Static(_plain(label), classes="field-label")
+                        value = getattr(settings, name)
+                        yield Checkbox(_plain(note), value, id=f"settings-{name}", compact=True)
             yield Static(id="settings-notes")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="settings-save", compact=True)
@@ -222,6 +223,14 @@ class SettingsScreen(Dialog[SettingsAnswer]):
         self._note("thinking-note", cannot_turn_off_words(model))
         most = f"at most {model.max_tokens:,}" if model.max_tokens else ""
         self._note("max_tokens-hint", most)
+        for name in WEB_TOOLS:
+            box = self.query_one(f"#settings-{name}", Checkbox)
+            offered = getattr(model, name)
+            with self.prevent(Checkbox.Changed):
+                box.value = getattr(settings, name) and offered
+            box.disabled = not offered
+            note = WEB_TOOLS[name][1] if offered else f"{model.display_name} does not offer it"
+            box.label = _plain(note)
         self._follow_thinking()
 
     def _thinking_options(self) -> list[tuple[Content, str]]:
@@ -257,7 +266,9 @@ class SettingsScreen(Dialog[SettingsAnswer]):
 
     def read(self) -> ChatSettings | None:
         """The settings the fields give; None, each problem shown by its field."""
-        settings, problems = read_fields(self.raw_fields(), self.settings, self.model)
+        web = {name: self.query_one(f"#settings-{name}", Checkbox).value for name in WEB_TOOLS}
+        base = self.settings.with_changes(**web)
+        settings, problems = read_fields(self.raw_fields(), base, self.model)
         for name in FIELDS:
             self._note(f"{name}-error", problems.get(name, ""))
         if problems:
@@ -279,6 +290,7 @@ class SettingsScreen(Dialog[SettingsAnswer]):
         self.model = self._info(self.chosen)
         raw = self.raw_fields()
         changes: dict[str, Any] = {
+            **{name: self.query_one(f"#settings-{name}", Checkbox).value for name in WEB_TOOLS},
             "thinking": raw["thinking"],
             "effort": None if raw["effort"] in (None, DEFAULT) else raw["effort"],
         }

@@ -24,6 +24,14 @@ from textual.widgets import Static
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable
+from claude_tui.domain.sources import (
+    Citing,
+    cited_text,
+    cites,
+    reply_sources,
+    result_activity,
+    web_activity,
+)
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import is_long
 from claude_tui.tui.widgets.markdown_render import code_blocks
@@ -43,6 +51,7 @@ from claude_tui.tui.widgets.reply_footer import (
 )
 from claude_tui.tui.widgets.text_block import LongTextBlockView, TextBlockView
 from claude_tui.tui.widgets.thinking import ThinkingView
+from claude_tui.tui.widgets.web_blocks import PairedResultView, SourcesView, WebToolView
 
 SYNC_INTERVAL = 0.1  # seconds between redraws of a streaming reply
 VIEW_LIMIT = 200  # views a reply draws at most, the last for all the blocks left
@@ -83,11 +92,20 @@ def _is_text(block: ContentBlock) -> bool:
     return isinstance(block, TextBlock)
 
 
-def run_text(content: list[ContentBlock], run: range) -> str | None:
-    """The text a run of text blocks draws; None for a run of another block."""
+def run_text(content: list[ContentBlock], run: range, streaming: bool = False) -> str | None:
+    """The text a run of text blocks draws, with the markers of the sources it cites (a
+    block still ``streaming`` gets its markers once complete); None for a run of another
+    block."""
     if not _is_text(content[run.start]):
         return None
-    return "\n\n".join(_text_of(content[position]) for position in run)
+    cited = any(cites(content[position]) for position in run)
+    citing = _citing(content, streaming) if cited else Citing()
+    return cited_text(content, run, citing)
+
+
+def _citing(content: list[ContentBlock], streaming: bool) -> Citing:
+    """The sources of the reply's complete blocks (all of them once it has ended)."""
+    return reply_sources(content, len(content) - 1 if streaming else None)
 
 
 def reply_code_blocks(message: Message) -> list[str]:
@@ -98,7 +116,8 @@ def reply_code_blocks(message: Message) -> list[str]:
     groups, overflowing = view_groups(content)
     if overflowing:  # (the blocks left are drawn plain)
         groups.pop()
-    texts = (run_text(content, run) for run in groups)
+    streaming = message.status is TurnStatus.STREAMING
+    texts = (run_text(content, run, streaming) for run in groups)
     return [
         code
         for text in texts
@@ -131,7 +150,8 @@ def block_view(
     ``overflow``: the blocks past the views drawn one each."""
     if overflow:
         return OverflowView(message.content[run.start : run.stop], done=done)
-    text = run_text(message.content, run)
+    streaming = message.status is TurnStatus.STREAMING
+    text = run_text(message.content, run, streaming)
     if text is not None:
         view: LongTextBlockView | TextBlockView
         view = LongTextBlockView(text) if is_long(text) else TextBlockView(text)
@@ -143,11 +163,12 @@ def block_view(
         return ThinkingView(block.thinking, seconds=seconds, done=done)
     if isinstance(block, ToolUseBlock):
         return tool_use_view(block)
+    activity = web_activity(message.content, run.start)
+    if activity is not None:
+        return WebToolView(activity, collapsed=not streaming)
+    if result_activity(message.content, run.start) is not None:
+        return PairedResultView()
     return other_block_view(block)
-
-
-def _text_of(block: ContentBlock) -> str:
-    return block.text if isinstance(block, TextBlock) else ""
 
 
 class AssistantMessageView(Vertical):
@@ -176,6 +197,9 @@ class AssistantMessageView(Vertical):
             view = block_view(message, run, seconds=seconds, done=done, overflow=overflow)
             self._views.append(view)
             yield view
+        self._sources = SourcesView()
+        self._sources.show(_citing(message.content, not final))
+        yield self._sources
         self._footer = ReplyNote(
             note_text(message, self.last, self.plain), classes="message-footer"
         )
@@ -299,7 +323,10 @@ class AssistantMessageView(Vertical):
                 return  # removed from the log (a switch) while we waited
             if fresh:
                 self._views.extend(fresh)
-                await self.mount_all(fresh, before=self._footer)
+                await self.mount_all(fresh, before=self._sources)
+            self._sources.show(_citing(message.content, not final))
+            if final:
+                self._collapse_web_tools(groups)
             self.refresh_footer()
             if self.cursor:
                 self._number_code_blocks()  # a block that arrived
@@ -310,7 +337,7 @@ class AssistantMessageView(Vertical):
         """Bring the view of ``run`` up to date with its blocks."""
         message = self.message
         view = self._views[index]
-        text = run_text(message.content, run)
+        text = run_text(message.content, run, message.status is TurnStatus.STREAMING)
         block = message.content[run.start]
         if isinstance(view, OverflowView):
             view.catch_up_blocks(message.content[run.start : run.stop], done=done)
@@ -325,8 +352,20 @@ class AssistantMessageView(Vertical):
             view.catch_up(text, final=done)
         elif isinstance(view, ThinkingView) and isinstance(block, ThinkingBlock):
             view.catch_up(block.thinking, seconds=seconds, done=_thinking_done(message, run.start))
+        elif isinstance(view, WebToolView):
+            activity = web_activity(message.content, run.start)
+            if activity is not None:
+                view.show(activity, collapsed=message.status is not TurnStatus.STREAMING)
         elif isinstance(block, ToolUseBlock) and isinstance(view, Static):
             view.update(tool_use_text(block))
+
+    def _collapse_web_tools(self, groups: list[range]) -> None:
+        """The reply has ended: each search and fetch says in one line what it found."""
+        for view, run in zip(self._views, groups, strict=False):
+            if isinstance(view, WebToolView):
+                activity = web_activity(self.message.content, run.start)
+                if activity is not None:
+                    view.show(activity, collapsed=True)
 
     async def _replace_view(self, index: int, view: Widget) -> None:
         """The text grew too long for its view: draw it with ``view`` from now on."""

@@ -4,11 +4,13 @@ this version does not know, named by its type."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from textual.content import Content
 from textual.widgets import Static
 
 from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.sources import result_activity, web_activity
 from claude_tui.domain.text import printable
 from claude_tui.tui.widgets.long_text import LongText
 
@@ -30,7 +32,7 @@ def plain_text(block: ContentBlock) -> str:
         return f"Thinking:\n{block.thinking}"
     if isinstance(block, ToolUseBlock):
         return tool_use_text(block).plain
-    return f"[{block.type} block]"
+    return unknown_words(block.type)
 
 
 class OverflowView(LongText):
@@ -46,7 +48,21 @@ class OverflowView(LongText):
 
     def catch_up_blocks(self, blocks: list[ContentBlock], *, done: bool) -> None:
         complete = blocks if done else blocks[:-1]
-        self.catch_up("\n\n".join([OVERFLOW_NOTE, *map(plain_text, complete)]), final=done)
+        texts = [_plain_in(complete, position) for position in range(len(complete))]
+        self.catch_up("\n\n".join([OVERFLOW_NOTE, *texts]), final=done)
+
+
+def _plain_in(blocks: list[ContentBlock], position: int) -> str:
+    """A block among ``blocks`` as plain text: a search as "Searching: <query>", its result
+    as "Searched: <query> · 3 results" (each its own, so the text only grows); any other
+    as :func:`plain_text`."""
+    activity = web_activity(blocks, position)
+    if activity is not None:
+        return replace(activity, results=None, error=None).heading(done=False)
+    found = result_activity(blocks, position)
+    if found is not None:
+        return found.heading(done=True)
+    return plain_text(blocks[position])
 
 
 def tool_use_view(block: ToolUseBlock) -> Static:
@@ -54,6 +70,11 @@ def tool_use_view(block: ToolUseBlock) -> Static:
     return Static(tool_use_text(block), classes="tool-use")
 
 
+def unknown_words(kind: str) -> str:
+    """What stands for a block of a kind this version does not draw."""
+    return f"(a {printable(kind)} block this version does not show)"
+
+
 def other_block_view(block: ContentBlock) -> Static:
-    """A block of a kind this version does not draw: its type, in brackets."""
-    return Static(Content(f"[{printable(block.type)} block]"), classes="other-block")
+    """A block of a kind this version does not draw (kept and sent back as it came)."""
+    return Static(Content(unknown_words(block.type)), classes="other-block")

@@ -20,6 +20,7 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable, format_cost, message_cost
 from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.text import printable, tokens
+from claude_tui.domain.usage import TOOLS_NOT_PRICED, server_tool_words
 
 RETRY_HINT = "Press Ctrl+R to retry."
 CONTINUE_KEY = "Ctrl+O"  # (keys.py: chat.continue_reply)
@@ -141,6 +142,9 @@ def meter_parts(message: Message, prices: PriceTable | None) -> list[tuple[int, 
             parts.append((3, f"cache read {tokens(usage.cache_read_input_tokens)}"))
         if usage.cache_creation_input_tokens:
             parts.append((4, f"cache write {tokens(usage.cache_creation_input_tokens)}"))
+        searched = server_tool_words(usage)
+        if searched:
+            parts.append((2, f"{searched} ({TOOLS_NOT_PRICED})"))
     cost = cost_text(message, prices)
     if cost is not None:
         parts.append((2, cost))

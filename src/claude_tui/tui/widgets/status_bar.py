@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from claude_tui.domain.pricing import Cost, format_cost
 from claude_tui.domain.text import printable, tokens
-from claude_tui.domain.usage import Usage
+from claude_tui.domain.usage import TOOLS_NOT_PRICED, Usage, server_tool_words
 
 CONTEXT_HIGH = 0.80  # of the context window: the gauge turns amber
 CONTEXT_FULL = 0.95  # and red, and says what to do
@@ -96,6 +96,9 @@ def usage_section(
         parts.append(f" · cache read {tokens(usage.cache_read_input_tokens)}")
     if cache and usage.cache_creation_input_tokens:
         parts.append(f" · cache write {tokens(usage.cache_creation_input_tokens)}")
+    searched = server_tool_words(usage)
+    if searched:
+        parts.append(f" · {searched} ({TOOLS_NOT_PRICED})")
     if cost is None:
         return Section(parts)
     money = _cost_words(cost, at_least or partial)
