@@ -13,6 +13,7 @@ import pytest
 
 from tests import files
 from tests.fake_api import FakeAnthropic, Reply
+from tests.fake_models import without_input
 from tests.test_cli_harness import Cli
 
 
@@ -101,6 +102,7 @@ def test_continue_sends_the_new_file_after_the_history(
 def test_a_pdf_to_a_model_that_reads_none_is_refused_before_anything_is_sent(
     cli: Cli, fake_api: FakeAnthropic, tmp_path: Path
 ) -> None:
+    fake_api.models = without_input("claude-haiku-4-5", pdf_input=False)
     report = files.pdf(tmp_path / "report.pdf", pages=3)
     result = cli.run("-p", "--model", "claude-haiku-4-5", "-a", str(report), "Summarize")
     assert result.returncode == 2
@@ -115,6 +117,7 @@ def test_a_pdf_to_a_model_that_reads_none_is_refused_before_anything_is_sent(
 def test_a_refusal_when_continuing_leaves_the_conversation_as_it_was(
     cli: Cli, fake_api: FakeAnthropic, tmp_path: Path
 ) -> None:
+    fake_api.models = without_input("claude-haiku-4-5", pdf_input=False)
     fake_api.enqueue(Reply.text("Hello."))
     assert cli.run("-p", "--model", "claude-haiku-4-5", "Hi").returncode == 0
     before = cli.only_conversation()
