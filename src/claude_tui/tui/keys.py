@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from claude_tui.tui.widgets.attachment_chips import AttachmentChip
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
@@ -56,6 +57,8 @@ CHAT_ACTIONS = {
     # the message cursor and its actions (issue 14)
     "focus_log",
     "cancel_edit",
+    # attaching files (issue 15)
+    "attach_file",
 }
 
 
@@ -95,6 +98,13 @@ CHAT_BINDINGS: list[BindingType] = [
         priority=True,
     ),
     chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
+    chat_binding(
+        "ctrl+t",
+        "attach_file",
+        "Attach",
+        "attach a file (a picker); also @path in the message, or paste a file's path",
+        show=False,
+    ),
     chat_binding("ctrl+f", "search", "Search", "search every message"),
     chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type", show=False),
     chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
@@ -174,6 +184,10 @@ TEXTUAL_KEYS = {
         "/ …",
         "commands: /model, /system, /effort, /thinking",
     ),
+    "mention": KeyHelp(
+        "@ …",
+        "attach a file by its path (Tab or Enter takes a choice shown)",
+    ),
 }
 
 
@@ -215,6 +229,8 @@ def every_key() -> list[KeyHelp]:
     return [
         *_rows(PromptInput.BINDINGS),
         TEXTUAL_KEYS["slash"],
+        TEXTUAL_KEYS["mention"],
+        *_rows([AttachmentChip.REMOVE]),
         *navigation,
         TEXTUAL_KEYS["focus"],
         TEXTUAL_KEYS["list"],
