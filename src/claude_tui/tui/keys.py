@@ -98,13 +98,6 @@ CHAT_BINDINGS: list[BindingType] = [
         priority=True,
     ),
     chat_binding("ctrl+b", "toggle_sidebar", "Sidebar", "hide / show the sidebar"),
-    chat_binding(
-        "ctrl+t",
-        "attach_file",
-        "Attach",
-        "attach a file (a picker); also @path in the message, or paste a file's path",
-        show=False,
-    ),
     chat_binding("ctrl+f", "search", "Search", "search every message"),
     chat_binding("ctrl+g", "filter", "Filter", "filter the list by title as you type", show=False),
     chat_binding("f2", "rename", "Rename", "rename the open conversation", show=False),
@@ -171,6 +164,14 @@ CHAT_BINDINGS: list[BindingType] = [
         "Messages",
         "focus the last message (then Up/Down, Escape returns)",
     ),
+    # Attaching files (issue 15): also @path in the input box and a pasted path.
+    chat_binding(
+        "ctrl+t",
+        "attach_file",
+        "Attach",
+        "attach a file (a picker); also @path in the message, or paste a file's path",
+        show=False,
+    ),
 ]
 
 
@@ -229,14 +230,14 @@ def every_key() -> list[KeyHelp]:
     return [
         *_rows(PromptInput.BINDINGS),
         TEXTUAL_KEYS["slash"],
-        TEXTUAL_KEYS["mention"],
-        *_rows([AttachmentChip.REMOVE]),
         *navigation,
         TEXTUAL_KEYS["focus"],
         TEXTUAL_KEYS["list"],
         *_rows(Sidebar.BINDINGS),
         *_rows(ThinkingView.BINDINGS),
         *rest,
+        TEXTUAL_KEYS["mention"],
+        *_rows([AttachmentChip.REMOVE]),
         *_rows(MessageLog.BINDINGS),
         TEXTUAL_KEYS["palette"],
         *_rows(ClaudeTUI.BINDINGS),
