@@ -386,3 +386,19 @@ async def test_editing_a_message_brings_its_files_as_chips_and_escape_puts_them_
         assert "Orange again." in ui.seen(app)
     image, text = sent_blocks(fake_api)
     assert image["type"] == "image" and text["text"] == "Which colour is shot.png?"
+
+
+async def test_enter_and_ctrl_q_in_one_burst_keep_the_message_with_its_files(
+    settings: Settings, cwd: Path, data_dir: Path
+) -> None:
+    files.text(cwd / "notes.txt")
+    async with ui.running(settings) as (app, pilot):
+        await ui.type_text(pilot, "@notes.txt")
+        await ui.wait_until(pilot, lambda: "notes.txt" in offered(app))
+        await pilot.press("tab")
+        await wait_chips(pilot, app, 1)
+        ui.burst(app, "enter", "ctrl+q")
+        await ui.wait_closed(app)
+    (saved,) = ui.on_disk(data_dir, ui.conversation_files(data_dir)[0].stem)["messages"]
+    assert [block["type"] for block in saved["content"]] == ["attachment", "text"]
+    assert saved["content"][0]["name"] == "notes.txt"

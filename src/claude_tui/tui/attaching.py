@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claude_tui.domain.attachments import Attachment, size_words
+from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.mentions import Mention, mentions, named
 from claude_tui.domain.message import Message
 from claude_tui.domain.sending import files_refusal
@@ -107,6 +108,11 @@ class Attaching:
         key = draft_key(self.screen.conversation)
         if key in self._before_edit:
             self._set(self._before_edit.pop(key))
+
+    def take_chips(self, conversation: Conversation) -> list[Attachment]:
+        """The chips of ``conversation``'s draft, taken (quitting keeps a message just
+        submitted, with its files)."""
+        return self._chips.pop(draft_key(conversation), [])
 
     def switched(self) -> None:
         """Another conversation is open: its chips, and which of its files are gone."""

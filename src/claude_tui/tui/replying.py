@@ -203,8 +203,9 @@ class Replying:
         await screen.disk.finish()
         for submitted in screen.submit.take_pending():
             conversation = await screen.opening.owner(submitted.owner)
-            if conversation is not None:
-                conversation.append(Message.user(submitted.text))
+            if conversation is not None:  # (with its chips; its @paths stay as typed)
+                files = screen.attaching.take_chips(conversation)
+                conversation.append(Message.user(submitted.text, files))
                 screen.keeper.mark(conversation)
         await self.stop(closing=True)
         for conversation in screen.keeper.unsaved:  # one last try for anything not on disk
