@@ -21,6 +21,7 @@ from claude_tui.tui.widgets.attachment_chips import AttachmentChip
 from claude_tui.tui.widgets.suggestions import Suggestions
 from tests import files, ui
 from tests.fake_api import FakeAnthropic, Reply
+from tests.fake_models import without_input
 
 
 @pytest.fixture
@@ -244,12 +245,13 @@ async def test_a_pasted_path_can_be_pasted_as_text_and_other_pastes_stay_pastes(
         assert ui.on_chat_screen(app) and chips_text(app) == []
 
 
-async def test_a_pdf_for_haiku_4_5_is_refused_and_the_text_and_chips_stay(
+async def test_a_pdf_for_a_model_without_pdf_input_is_refused_and_the_text_and_chips_stay(
     settings: Settings, fake_api: FakeAnthropic, cwd: Path
 ) -> None:
     from dataclasses import replace
 
     files.pdf(cwd / "paper.pdf")
+    fake_api.models = without_input("claude-haiku-4-5", pdf_input=False)
     async with ui.running(replace(settings, model="claude-haiku-4-5")) as (app, pilot):
         screen = ui.chat_screen(app)
         await ui.wait_until(
