@@ -402,3 +402,74 @@ def test_a_search_in_progress(
         await pilot.pause()
 
     assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_the_input_with_chips(
+    snap_compare: Any, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two files attached above the input box, the second one focused, and the estimate."""
+    from tests import files
+    from tests.ui import type_text
+
+    folder = tmp_path / "work"
+    folder.mkdir()
+    files.pdf(folder / "quarterly report.pdf", pages=12)
+    files.image(folder / "screenshot.png", 1280, 800)
+    monkeypatch.chdir(folder)
+    ready = _ready(None)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        app: Any = pilot.app
+        prompt = app.screen.query_one(PromptInput)
+        for typed in ("@quar", "@scr"):
+            await type_text(pilot, typed)
+            await wait_until(pilot, lambda: app.screen.query_one("#suggestions").display)
+            await pilot.press("tab")
+            await wait_until(pilot, lambda: "@" not in prompt.text)
+        await wait_until(pilot, lambda: prompt.border_subtitle is not None)
+        files_only = str(prompt.border_subtitle)
+        await type_text(pilot, "Does the chart match the table on page 3?")
+        await wait_until(pilot, lambda: str(prompt.border_subtitle) != files_only)
+        await pilot.press("shift+tab")
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_a_sent_message_with_chips_and_a_missing_file(
+    snap_compare: Any, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    from claude_tui.domain.attachments import Attachment
+    from claude_tui.store.attachments import AttachmentStore
+    from tests import files
+
+    kept = AttachmentStore(data_dir).add(files.image(tmp_path / "diagram.png", 640, 480))
+    gone = Attachment("0" * 64, "notes.txt", "text/plain", 2300, 575)
+    conversation = Conversation(model="claude-sonnet-5-5", max_tokens=8192)
+    conversation.append(Message.user("What does the diagram leave out?", [kept, gone]))
+    conversation.append(
+        Message(
+            role="assistant",
+            content=[TextBlock("The diagram has no arrow for the retry path.")],
+            model="claude-sonnet-5-5",
+            status=TurnStatus.COMPLETE,
+            stop_reason="end_turn",
+        )
+    )
+    conversation.created_at = conversation.updated_at = FIXED_NOW
+    for message in conversation.messages:
+        message.created_at = FIXED_NOW
+    ConversationStore(data_dir).save(conversation)
+    ready = _ready(conversation.id)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await wait_until(
+            pilot,
+            lambda: "attachment missing" in str(pilot.app.screen.query(".user").first().render()),
+        )
+        await pilot.press("ctrl+up", "up")  # the cursor on it: "o" opens its files
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=run_before)

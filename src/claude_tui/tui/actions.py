@@ -61,12 +61,15 @@ class MessageActions:
     def marks(self, message: Message) -> MessageMarks:
         conversation = self.screen.conversation
         unanswered = message.id in self._unanswered
+        gone = self.screen.attaching.missing
+        missing = frozenset(a.digest for a in message.attachments if a.digest in gone)
         if not conversation.branches:  # (no need to find where it is)
-            return MessageMarks(unanswered=unanswered)
+            return MessageMarks(unanswered=unanswered, missing=missing)
         index = self._index(message)
         if index is None:
-            return MessageMarks()
-        return MessageMarks(branch=branches.branch_mark(conversation, index), unanswered=unanswered)
+            return MessageMarks(missing=missing)
+        branch = branches.branch_mark(conversation, index)
+        return MessageMarks(branch=branch, unanswered=unanswered, missing=missing)
 
     def follow(self) -> None:
         """The open conversation changed: redraw the marks that changed with it."""
@@ -102,6 +105,7 @@ class MessageActions:
             "branch_previous": lambda m: self.switch(m, -1),
             "branch_next": lambda m: self.switch(m, 1),
             "details": self.details,
+            "open_file": self.screen.attaching.open_files,
             "continue": self.continue_reply,
             "retry": self.regenerate,
         }
@@ -285,6 +289,7 @@ class MessageActions:
         prompt = screen.prompt
         draft = self.editing.draft if self.editing is not None else prompt.text
         self._begin_edit(Editing(screen.conversation.id, message.id, draft), message.text)
+        screen.attaching.begin_edit(message.attachments)  # its files, as chips
         prompt.focus()
 
     def _begin_edit(self, editing: Editing, text: str) -> None:
@@ -318,6 +323,7 @@ class MessageActions:
             self._banner(None)
             if editing.conversation_id == self.screen.conversation.id:
                 self.screen.prompt.set_draft(editing.draft)
+                self.screen.attaching.end_edit()
 
     def leaving(self) -> None:
         """Another conversation opens: an edit under way waits for this one to come back,

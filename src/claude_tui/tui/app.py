@@ -281,6 +281,11 @@ class ClaudeTUI(App[None]):
             ),
             ("Choose model…", "Pick the open conversation's model (Alt+P)", chat.action_pick_model),
             (
+                "Attach a file…",
+                "A picture, a PDF or a text file (Ctrl+T, or @path)",
+                chat.action_attach_file,
+            ),
+            (
                 "Toggle thinking",
                 "Thinking on or off for the open conversation (Alt+T)",
                 chat.action_toggle_thinking,

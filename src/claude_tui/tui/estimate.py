@@ -4,14 +4,21 @@
 
 A pause in typing (``ESTIMATE_DELAY``) starts the count, in a worker of its own group, so
 a newer count cancels an older one and an older one never shows over a newer. Nothing is
-counted for an empty draft or without a key, and a failure shows nothing (it is an
-estimate). Drawn as the border's subtitle, it takes no room and never moves the input box.
+counted for an empty draft (no text, no file) or without a key, and a failure shows nothing
+(it is an estimate). Drawn as the border's subtitle, it takes no room and never moves the
+input box.
+
+Files (the draft's chips and those earlier in the conversation) count by their own
+estimates (``Attachment.tokens``): the API counts the request with a line of text in each
+file's place. Sending every file's bytes again at each pause in typing would upload
+megabytes for an estimate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +26,8 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
 
+from claude_tui.api.request import placed_attachments, with_attachments
+from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.domain.pricing import format_cost
@@ -44,10 +53,22 @@ def count_params(request: dict[str, Any]) -> dict[str, Any]:
     return {key: request[key] for key in COUNTED if key in request}
 
 
-def with_draft(conversation: Conversation, draft: str, upto: int | None = None) -> Conversation:
-    """A copy of the conversation (sharing its messages) with the draft sent last; with
-    ``upto`` (an edit of that message), in its place."""
-    return replace(conversation, messages=[*conversation.messages[:upto], Message.user(draft)])
+def with_draft(
+    conversation: Conversation,
+    draft: str,
+    upto: int | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> Conversation:
+    """A copy of the conversation (sharing its messages) with the draft (and its files)
+    sent last; with ``upto`` (an edit of that message), in its place."""
+    draft_message = Message.user(draft, attachments)
+    return replace(conversation, messages=[*conversation.messages[:upto], draft_message])
+
+
+def files_set_apart(request: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The request with a line of text in place of each file, and the files' estimate."""
+    files = placed_attachments(request)
+    return with_attachments(request, lambda _: None), sum(a.tokens for a in files)
 
 
 class Estimate:
@@ -73,7 +94,8 @@ class Estimate:
             self._timer.stop()
             self._timer = None
         document = self.screen.prompt.document
-        if document.line_count == 1 and not document.get_line(0).strip():
+        empty = document.line_count == 1 and not document.get_line(0).strip()
+        if empty and not self.screen.attaching.pending:
             self._hide()
             return
         self._timer = self.screen.set_timer(ESTIMATE_DELAY, self._count)
@@ -85,26 +107,29 @@ class Estimate:
     def _count(self) -> None:
         self._timer = None
         screen = self.screen
-        draft = screen.prompt.text
-        if not draft.strip() or not screen.services.client.has_credentials:
+        draft, files = screen.prompt.text, list(screen.attaching.pending)
+        if not (draft.strip() or files) or not screen.services.client.has_credentials:
             self._hide()
             return
         upto = screen.actions.edit_point()  # an edit: what follows it is not sent
         screen.run_worker(
-            self._counted(screen.conversation, draft, upto),
+            self._counted(
+                screen.conversation, draft, with_draft(screen.conversation, draft, upto, files)
+            ),
             group="estimate",
             exclusive=True,
             exit_on_error=False,
         )
 
-    async def _counted(self, conversation: Conversation, draft: str, upto: int | None) -> None:
+    async def _counted(self, conversation: Conversation, draft: str, drafted: Conversation) -> None:
+        """Count ``drafted`` (``conversation`` with ``draft`` and the chips sent next)."""
         screen = self.screen
         client = screen.services.client
         try:
-            request = await asyncio.to_thread(
-                client.request_for, with_draft(conversation, draft, upto)
+            request, files = await asyncio.to_thread(
+                lambda: files_set_apart(client.request_for(drafted))
             )
-            count = await client.count_tokens(count_params(request))
+            count = await client.count_tokens(count_params(request)) + files
         except Exception:  # an estimate: a failure shows nothing
             count = None
         if screen.conversation is not conversation or screen.prompt.text != draft:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from claude_tui.tui.widgets.attachment_chips import AttachmentChip
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
@@ -56,6 +57,8 @@ CHAT_ACTIONS = {
     # the message cursor and its actions (issue 14)
     "focus_log",
     "cancel_edit",
+    # attaching files (issue 15)
+    "attach_file",
 }
 
 
@@ -161,6 +164,14 @@ CHAT_BINDINGS: list[BindingType] = [
         "Messages",
         "focus the last message (then Up/Down, Escape returns)",
     ),
+    # Attaching files (issue 15): also @path in the input box and a pasted path.
+    chat_binding(
+        "ctrl+t",
+        "attach_file",
+        "Attach",
+        "attach a file (a picker); also @path in the message, or paste a file's path",
+        show=False,
+    ),
 ]
 
 
@@ -173,6 +184,10 @@ TEXTUAL_KEYS = {
     "slash": KeyHelp(
         "/ …",
         "commands: /model, /system, /effort, /thinking, /web",
+    ),
+    "mention": KeyHelp(
+        "@ …",
+        "attach a file by its path (Tab or Enter takes a choice shown)",
     ),
 }
 
@@ -221,6 +236,8 @@ def every_key() -> list[KeyHelp]:
         *_rows(Sidebar.BINDINGS),
         *_rows(ThinkingView.BINDINGS),
         *rest,
+        TEXTUAL_KEYS["mention"],
+        *_rows([AttachmentChip.REMOVE]),
         *_rows(MessageLog.BINDINGS),
         TEXTUAL_KEYS["palette"],
         *_rows(ClaudeTUI.BINDINGS),

@@ -74,11 +74,17 @@ class Replying:
                 return
             if self.refuse(submitted.text):
                 return
+            # Its @paths and chips read and checked against the model (refused: all kept)
+            outgoing = await screen.attaching.prepare(submitted.text)
+            if outgoing is None or self.refuse(submitted.text):
+                return
             conversation = screen.conversation
             fork_at = screen.actions.take_edit(conversation.id)  # an edited message
             if fork_at is not None:  # the old one, and what followed it, become a branch
                 branches.fork(conversation, fork_at)
-            message = self.session.accept(conversation, submitted.text)  # nothing can lose it
+            # nothing can lose it from here
+            message = self.session.accept(conversation, outgoing.text, outgoing.attachments)
+            screen.attaching.sent(outgoing)
             self.start(conversation)
             if fork_at is None:
                 await screen.log_view.add_message(message)
@@ -197,8 +203,9 @@ class Replying:
         await screen.disk.finish()
         for submitted in screen.submit.take_pending():
             conversation = await screen.opening.owner(submitted.owner)
-            if conversation is not None:
-                conversation.append(Message.user(submitted.text))
+            if conversation is not None:  # (with its chips; its @paths stay as typed)
+                files = screen.attaching.take_chips(conversation)
+                conversation.append(Message.user(submitted.text, files))
                 screen.keeper.mark(conversation)
         await self.stop(closing=True)
         for conversation in screen.keeper.unsaved:  # one last try for anything not on disk

@@ -1,9 +1,9 @@
 """The chat screen: the open conversation, the list and the status, and the chat keys.
 
-State goes down (reactives, followed by watchers and ``data_bind``), messages come up. Its
-helpers, each one concern: ``replying`` (a turn), ``opening``, ``library``, ``watch``,
-``meter``, ``estimate``, ``steering``, ``slash``; ``view_lock`` serialises what rebuilds
-the log. See docs/ARCHITECTURE.md.
+State goes down (reactives, watchers, ``data_bind``), messages come up. Its helpers, one
+concern each: ``replying`` (a turn), ``opening``, ``library``, ``watch``, ``meter``,
+``estimate``, ``steering``, ``slash``, ``attaching``; ``view_lock`` serialises what
+rebuilds the log. See docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from claude_tui.domain.steering import fitted_defaults
 from claude_tui.store.conversations import StoreError
 from claude_tui.store.keeper import ConversationKeeper
 from claude_tui.tui.actions import MessageActions
+from claude_tui.tui.attaching import Attaching
 from claude_tui.tui.estimate import Estimate
 from claude_tui.tui.keys import CHAT_ACTIONS, CHAT_BINDINGS
 from claude_tui.tui.library import Library
@@ -42,6 +43,7 @@ from claude_tui.tui.status import status_of
 from claude_tui.tui.steering import Steering
 from claude_tui.tui.submit import SubmitHandshake, Submitted
 from claude_tui.tui.watch import DiskWatch
+from claude_tui.tui.widgets.attachment_chips import AttachmentChips
 from claude_tui.tui.widgets.message_log import MessageLog
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.reply_footer import ReplyMeter, ReplyNote
@@ -86,6 +88,7 @@ class ChatScreen(Screen[None]):
         self.steering = Steering(self)  # settings, model, thinking
         self.slash = Slash(self)  # slash commands in the input box
         self.actions = MessageActions(self)  # copy, edit, branches, delete… of a message
+        self.attaching = Attaching(self)  # @path, the picker, a pasted path, the chips
         self._drafts_timer: Timer | None = None
         self._footer_actions: tuple[bool, ...] | None = None
         self.set_reactive(ChatScreen.conversation, self.new_conversation())
@@ -100,6 +103,7 @@ class ChatScreen(Screen[None]):
             with Vertical(id="chat"):
                 yield MessageLog(id="log")
                 yield Suggestions(id="suggestions")
+                yield AttachmentChips(id="chips")
                 yield PromptInput(id="prompt")
         yield StatusBar(id="status").data_bind(info=ChatScreen.status)
         yield Footer()
@@ -108,7 +112,7 @@ class ChatScreen(Screen[None]):
         self.log_view.prices = self.meter.prices
         self.log_view.marks = self.actions.marks
         self.submit = SubmitHandshake(self.prompt, self.slash.accept, self.slash.refuses_now)
-        self.prompt.completer = self.slash.key
+        self.attaching.mount()  # the completer of slash commands and @paths, a pasted path
         self.prompt.message_history = lambda: self.conversation.messages
 
     async def start(self) -> None:
@@ -118,11 +122,8 @@ class ChatScreen(Screen[None]):
         self.ready = True
         self.now = self.services.clock()
         self.opening.load_list()
-        self.set_interval(60, self._tick)
+        self.set_interval(60, lambda: setattr(self, "now", self.services.clock()))
         self.set_interval(DISK_CHECK_SECONDS, self.disk.check)
-
-    def _tick(self) -> None:
-        self.now = self.services.clock()
 
     @property
     def sidebar(self) -> Sidebar:
@@ -142,8 +143,7 @@ class ChatScreen(Screen[None]):
         return [summary.id for summary in self.summaries]
 
     async def draw(self, at: int | None = None) -> None:
-        """Draw the open conversation: its newest messages, or from message ``at`` on.
-        Hold ``view_lock``."""
+        """Draw the open conversation (newest messages, or from ``at`` on); hold view_lock."""
         credentials = self.services.client.has_credentials
         empty = WELCOME if credentials else f"{WELCOME}\n\n{NO_KEY}"
         await self.log_view.show_messages(self.conversation.messages, empty, at)
@@ -155,6 +155,7 @@ class ChatScreen(Screen[None]):
                 self.sidebar.highlight(conversation.id)
             self.steering.check_model()
             self.actions.left()
+            self.attaching.switched()
         self._follow_actions()
         self.actions.follow()
 
@@ -215,9 +216,8 @@ class ChatScreen(Screen[None]):
         self.summaries = tuple(s for s in self.summaries if s.id != conversation_id)
 
     def tell(self, message: str, **options: Any) -> None:
-        """A notification of plain text (``options`` as for ``notify``: title, severity,
-        timeout): titles, file names and errors in it are never read as markup, and the app
-        makes control characters visible."""
+        """A notification of plain text (``options`` as for ``notify``): never read as
+        markup; the app makes control characters visible."""
         self.notify(message, markup=False, **options)
 
     async def save(self, conversation: Conversation) -> bool:
@@ -287,10 +287,8 @@ class ChatScreen(Screen[None]):
             self.prompt.focus()
 
     def action_scroll_log(self, direction: int) -> None:
-        if direction < 0:
-            self.log_view.scroll_page_up(animate=False)
-        else:
-            self.log_view.scroll_page_down(animate=False)
+        log = self.log_view
+        (log.scroll_page_up if direction < 0 else log.scroll_page_down)(animate=False)
 
     def action_filter(self) -> None:
         self.sidebar.focus_filter()
@@ -337,6 +335,9 @@ class ChatScreen(Screen[None]):
     def action_toggle_thinking(self) -> None:
         self.steering.toggle_thinking()
 
+    def action_attach_file(self) -> None:
+        self.attaching.pick()
+
     @on(PromptInput.Submitted)
     async def _submitted(self, event: Submitted) -> None:
         await self.submit.received(event)
@@ -345,7 +346,7 @@ class ChatScreen(Screen[None]):
     def _prompt_changed(self) -> None:
         self.drafts_changed()
         self.estimate.changed()
-        self.slash.typed()
+        self.attaching.typed()  # (slash commands, then @path)
 
     async def on_reply_note_continue_clicked(self, _: ReplyNote.ContinueClicked) -> None:
         await self.replying.continue_reply()

@@ -21,6 +21,7 @@ LABELS = {
     "branch_previous": "The previous branch",
     "branch_next": "The next branch",
     "details": "Details",
+    "open_file": "Open its files in the system's viewer",
 }
 
 

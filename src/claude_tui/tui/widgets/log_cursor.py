@@ -242,6 +242,8 @@ class CursorLog(VerticalScroll, can_focus=True):
             return self.marks_of(message).branched
         if action == "copy_code":
             return self._code_count(message) > 0
+        if action == "open_file":
+            return bool(message.attachments)
         return True
 
     def offered(self) -> list[tuple[str, str]]:
@@ -292,6 +294,9 @@ class CursorLog(VerticalScroll, can_focus=True):
 
     def action_details(self) -> None:
         self._act("details")
+
+    def action_open_file(self) -> None:
+        self._act("open_file")
 
     def action_copy_code(self) -> None:
         """``c``: the block's number comes next (shown on the message's border)."""

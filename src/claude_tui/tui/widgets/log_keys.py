@@ -85,6 +85,13 @@ LOG_BINDINGS: list[BindingType] = [
     _key("right", "branch_next", "Next branch", BRANCH_HELP, group=BRANCHES),
     _key("enter", "menu", "Actions", "a menu of what can be done to the message"),
     _key("i", "details", "Details", "the message's details", show=False, key_display="i"),
+    _key(
+        "o",
+        "open_file",
+        "Open file",
+        "open the message's attached files in the system's viewer",
+        key_display="o",
+    ),
 ]
 
 # The keys that act on the message (check_action decides which apply to it).
@@ -99,4 +106,5 @@ ACTIONS = {
     "branch_next",
     "menu",
     "details",
+    "open_file",
 }

@@ -1,7 +1,7 @@
 """What a message's view says about its place in the conversation, as the screen tells
 it (the widgets do not know the conversation's branch tree): which of its branches it is
 ("You", and "2/3" between angle quotes), and, for a message of the user's, that it was
-never answered."""
+never answered and which of its files are missing from the data folder."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class MessageMarks:
     # (position 1-based, count) among the messages that follow the same one
     branch: tuple[int, int] | None = None
     unanswered: bool = False
+    missing: frozenset[str] = frozenset()  # the digests of its files no longer kept
 
     @property
     def branched(self) -> bool:

@@ -82,6 +82,10 @@ class PromptInput(TextArea):
         # Offered each key first (the app's completion of slash commands): True if it
         # took the key, which then does nothing else.
         self.completer: Callable[[str], bool] | None = None
+        # Told of each paste before it is inserted (the screen offers to attach a path).
+        self.paste_watcher: Callable[[str], object] | None = None
+        # Whether files wait to be sent with the text (then an empty text may be sent).
+        self.has_files: Callable[[], bool] = lambda: False
         # The open conversation's messages, oldest first: Up brings back the user's (the
         # screen sets it). (Not ``history``: that is TextArea's, of edits to undo.)
         self.message_history: Callable[[], Sequence[ChatMessage]] | None = None
@@ -114,6 +118,10 @@ class PromptInput(TextArea):
             event.prevent_default()
             self.action_newline()
 
+    def on_paste(self, event: events.Paste) -> None:
+        if self.paste_watcher is not None:
+            self.paste_watcher(event.text)
+
     def action_submit(self) -> None:
         """Post the text and clear the box; blank input is not sent.
 
@@ -126,7 +134,7 @@ class PromptInput(TextArea):
         for undo (a second and more for a 1 MB paste).
         """
         text = self.text
-        if not text.strip() or self.unacknowledged or self.refuses(text):
+        if not (text.strip() or self.has_files()) or self.unacknowledged or self.refuses(text):
             return  # one message in flight at a time; a refused one stays as it was typed
         self.load_text("")
         submitted = self.Submitted(text, self.owner)

@@ -1,4 +1,5 @@
-"""The list of completions shown above the input box while a slash command is typed.
+"""The list of completions shown above the input box while a slash command or an ``@path``
+is typed.
 
 It never takes the focus: the input box keeps it, and hands it Up, Down, Tab, Enter and
 Escape while the list is shown (``PromptInput.completer``).
@@ -6,7 +7,7 @@ Escape while the list is shown (``PromptInput.completer``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
 from textual.widgets import OptionList
@@ -32,6 +33,20 @@ class Suggestions(OptionList):
     def hide(self) -> None:
         self.display = False
         self.clear_options()
+
+    def take_key(self, key: str, complete: Callable[[int], bool]) -> bool:
+        """A key the input box hands over while the list is shown; True if taken: Up and
+        Down move, Escape hides, Tab takes the highlighted row (the first when none is),
+        Enter the highlighted one. ``complete(row)``: False if it changed nothing."""
+        if key == "escape":
+            self.hide()
+        elif key in ("up", "down"):
+            self.step(1 if key == "down" else -1)
+        elif self.highlighted is None:
+            return key == "tab" and complete(0)
+        else:
+            return complete(self.highlighted) or key == "tab"
+        return True
 
     def step(self, step: int) -> None:
         """Up (-1) or Down (1) through the rows; from none, Down takes the first."""
