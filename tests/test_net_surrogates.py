@@ -136,10 +136,10 @@ def test_a_byte_that_is_not_utf8_in_the_stream_enters_as_u_fffd(
 
 
 async def test_a_model_list_with_a_lone_surrogate_enters_well_formed(
-    client: ClaudeClient, monkeypatch: pytest.MonkeyPatch
+    client: ClaudeClient, fake_api: FakeAnthropic
 ) -> None:
     odd = dataclasses.replace(fake_models.MODELS[0], display_name=f"Claude {LONE_SURROGATE}")
-    monkeypatch.setattr(fake_models, "MODELS", (odd, *fake_models.MODELS[1:]))
+    fake_api.models = (odd, *fake_models.MODELS[1:])
     models = await client.list_models()
     assert models[0].display_name == "Claude \ufffd"
     json.dumps([model.display_name for model in models], ensure_ascii=False).encode()
