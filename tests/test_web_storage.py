@@ -14,7 +14,7 @@ from claude_tui.domain.blocks import OtherBlock, TextBlock, block_from_dict
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message
 from claude_tui.domain.settings import WebToolOptions
-from claude_tui.domain.sources import reply_sources
+from claude_tui.domain.sources import cited_markdown, reply_sources
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.export import to_markdown
@@ -200,3 +200,20 @@ def test_save_as_defaults_keeps_web_search_for_new_conversations(tmp_path: Path)
     }
     defaults = load_settings(config_path=path, environ={}).chat_defaults()
     assert (defaults.web_search, defaults.web_fetch) == (True, False)
+
+
+def test_a_cited_replys_text_reads_as_sentences_and_a_copy_carries_markers_and_sources() -> None:
+    blocks = [block_from_dict(block) for block in web_search_reply().content]
+    reply = Message(role="assistant", content=blocks)
+    assert reply.text == (
+        "Let me search for that.\n\nAccording to the documentation, asyncio is a library to "
+        "write concurrent code, and coroutines are declared with async def."
+    )
+    assert cited_markdown(reply.content) == (
+        "Let me search for that.\n\nAccording to the documentation, asyncio is a library to "
+        "write concurrent code[1], and coroutines are declared with async def[2][1].\n\n"
+        "Sources:\n"
+        "[1] asyncio — Asynchronous I/O — https://docs.python.org/3/library/asyncio.html\n"
+        "[2] PEP 492 - Coroutines with async and await syntax — https://peps.python.org/pep-0492/"
+    )
+    assert cited_markdown([TextBlock("No sources.")]) is None

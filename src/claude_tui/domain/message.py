@@ -86,8 +86,21 @@ class Message:
 
     @property
     def text(self) -> str:
-        """Every text block, joined: what a reader thinks of as the message."""
-        return "\n\n".join(block.text for block in self.content if isinstance(block, TextBlock))
+        """Every text block, joined: what a reader thinks of as the message. Blocks are
+        apart by a blank line, except text blocks side by side where one cites a source:
+        the API splits a sentence into blocks where a citation begins and ends."""
+        parts: list[str] = []
+        previous: ContentBlock | None = None
+        for block in self.content:
+            if isinstance(block, TextBlock):
+                if parts:
+                    glued = isinstance(previous, TextBlock) and (
+                        bool(block.citations) or bool(previous.citations)
+                    )
+                    parts.append("" if glued else "\n\n")
+                parts.append(block.text)
+            previous = block
+        return "".join(parts)
 
     @property
     def context_tokens(self) -> int | None:

@@ -255,3 +255,20 @@ def sources_text(citing: Citing) -> str:
     if not citing.sources:
         return ""
     return "\n".join(["Sources:", *(source.line() for source in citing.sources)])
+
+
+def cited_markdown(content: Sequence[ContentBlock]) -> str | None:
+    """A reply's text with its markers, and its sources listed under it (what a copy of
+    it holds); None when it cites nothing."""
+    citing = reply_sources(content)
+    if not citing.sources:
+        return None
+    runs: list[range] = []
+    for position, block in enumerate(content):
+        if isinstance(block, TextBlock):
+            if runs and runs[-1].stop == position:
+                runs[-1] = range(runs[-1].start, position + 1)
+            else:
+                runs.append(range(position, position + 1))
+    texts = [text for run in runs if (text := cited_text(content, run, citing)).strip()]
+    return "\n\n".join([*texts, sources_text(citing)])

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from claude_tui.domain import branches
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.domain.sources import cited_markdown
 from claude_tui.store import export
 from claude_tui.tui.clipboard import Clipboard
 from claude_tui.tui.cursor import MessageCursor
@@ -129,8 +130,9 @@ class MessageActions:
         self.screen.tell(f"{what}: {copied.words()}{hint}", timeout=6)
 
     async def copy(self, message: Message) -> None:
-        """The message's Markdown source, as it was sent or received."""
-        await self.copy_text(message.text, "The message")
+        """The message's Markdown source, as it was sent or received (a reply that cites
+        sources with its markers, and the sources under it)."""
+        await self.copy_text(cited_markdown(message.content) or message.text, "The message")
 
     async def copy_code(self, message: Message, number: int) -> None:
         blocks = reply_code_blocks(message)
