@@ -404,3 +404,30 @@ async def test_enter_and_ctrl_q_in_one_burst_keep_the_message_with_its_files(
     (saved,) = ui.on_disk(data_dir, ui.conversation_files(data_dir)[0].stem)["messages"]
     assert [block["type"] for block in saved["content"]] == ["attachment", "text"]
     assert saved["content"][0]["name"] == "notes.txt"
+
+
+async def test_chips_of_a_draft_come_back_after_a_restart(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path, data_dir: Path
+) -> None:
+    files.image(cwd / "shot.png")
+    async with ui.running(settings) as (app, pilot):
+        await ui.type_text(pilot, "@shot")
+        await ui.wait_until(pilot, lambda: "shot.png" in offered(app))
+        await pilot.press("tab")
+        await wait_chips(pilot, app, 1)
+        await ui.type_text(pilot, "what is it?")
+        await ui.quit_app(pilot, app)
+    # quitting saved the draft: its text, and its file by digest
+    assert '"files"' in (data_dir / "drafts.json").read_text()
+    async with ui.running(settings) as (app, pilot):
+        await wait_chips(pilot, app, 1)
+        assert chips_text(app)[0].startswith("▪ shot.png")
+        assert ui.prompt(app).text == "shot.png what is it?"
+        await pilot.press("enter")
+        await ui.wait_idle(pilot, app)
+        await ui.wait_until(
+            pilot,
+            lambda: "files" not in (data_dir / "drafts.json").read_text(),
+            what="the sent draft's files to leave drafts.json",
+        )
+    assert sent_blocks(fake_api)[0]["type"] == "image"

@@ -3,9 +3,10 @@ its completion), the file picker (Ctrl+P → "Attach a file…", or its key), a 
 file dropped onto the terminal), the chips above the input box, and, at Enter, the
 mentions read and every file checked against the model before the message is accepted.
 
-The chips of each conversation's draft are kept apart (in memory) and stay until the
-message is accepted; a refused send leaves the text and the chips as they were. Files
-are read in threads (``AttachmentStore.add``), never on the event loop.
+The chips of each conversation's draft are kept apart, saved with the drafts' text
+(``drafts.json``), and stay until the message is accepted; a refused send leaves the text
+and the chips as they were. Files are read in threads (``AttachmentStore.add``), never on
+the event loop.
 """
 
 from __future__ import annotations
@@ -83,10 +84,23 @@ class Attaching:
         """The files of the open conversation's draft."""
         return self._chips.get(draft_key(self.screen.conversation), [])
 
+    @property
+    def chips(self) -> dict[str, list[Attachment]]:
+        """Every draft's files, by draft key (saved with the drafts' text)."""
+        return {key: files for key, files in self._chips.items() if files}
+
+    def restore(self, saved: dict[str, list[Attachment]]) -> None:
+        """The drafts' files read from the disk, under those attached since the start."""
+        for key, files in saved.items():
+            self._chips.setdefault(key, files)
+        self.show()
+        self.screen.estimate.changed()
+
     def _set(self, attachments: list[Attachment], key: str | None = None) -> None:
         self._chips[draft_key(self.screen.conversation) if key is None else key] = attachments
         self.show()
         self.screen.estimate.changed()
+        self.screen.drafts_changed()  # kept across a restart, as the text is
 
     def show(self) -> None:
         self.screen.query_one(AttachmentChips).show(self.pending)
@@ -325,6 +339,7 @@ class Attaching:
         self._chips.pop(outgoing.key, None)
         self._before_edit.pop(outgoing.key, None)
         self.show()
+        self.screen.drafts_changed()  # the saved draft's files go too
 
     # -- a sent message's files: the system's viewer ----------------------------------
 

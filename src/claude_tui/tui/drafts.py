@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.conversation import Conversation
 from claude_tui.store.drafts import DraftStore
 
@@ -50,15 +51,21 @@ class DraftBook:
             self._drafts.setdefault(key, text)
         self.loaded = True
 
-    async def save(self, showing: Conversation, typed: str) -> None:
-        """Write every draft, with ``typed`` as the one of ``showing``; a failure is kept
-        in :attr:`unsaved` for the next try."""
+    async def save(
+        self,
+        showing: Conversation,
+        typed: str,
+        files: dict[str, list[Attachment]] | None = None,
+    ) -> None:
+        """Write every draft, with ``typed`` as the one of ``showing``, and ``files``, the
+        files attached to each draft; a failure is kept in :attr:`unsaved` for the next
+        try."""
         if not self.loaded:
             return  # not read yet: saving would lose the saved ones (it saves after)
         drafts = {**self._drafts, draft_key(showing): typed}
         async with self._lock:
             try:
-                await asyncio.to_thread(self.store.save, drafts)
+                await asyncio.to_thread(self.store.save, drafts, files)
                 self.unsaved = False
             except OSError:
                 self.unsaved = True

@@ -194,7 +194,7 @@ class Opening:
     async def _load_drafts(self) -> None:
         drafts = self.services.drafts
         try:
-            saved = await asyncio.to_thread(drafts.store.load)
+            saved, files = await asyncio.to_thread(drafts.store.read)
         except SchemaError as error:  # moved aside, or the next save would overwrite it
             notice = await asyncio.to_thread(
                 self.services.store.set_aside, drafts.store.path, error
@@ -202,8 +202,9 @@ class Opening:
             self.screen.tell(
                 notice.message, title="Drafts not read", severity="warning", timeout=15
             )
-            saved = {}
+            saved, files = {}, {}
         drafts.take(saved)
+        self.screen.attaching.restore(files)
 
     async def _preload_sdk(self) -> None:
         await asyncio.to_thread(preload_sdk)

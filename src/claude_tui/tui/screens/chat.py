@@ -396,4 +396,4 @@ class ChatScreen(Screen[None]):
             self._drafts_timer = None
         with contextlib.suppress(NoMatches):  # closing: the last save is made by close()
             typed = self.prompt.text
-            await self.drafts.save(self.conversation, typed)
+            await self.drafts.save(self.conversation, typed, self.attaching.chips)
