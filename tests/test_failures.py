@@ -125,7 +125,9 @@ async def test_a_reply_cut_off_keeps_the_text_that_arrived(
     partial: str,
 ) -> None:
     if failure.fault in ("stall", "hang_before_headers"):
-        settings = replace(settings, request_timeout=0.5)
+        # Short enough to wait out, long enough that the retry's own answer (a real HTTP
+        # exchange) never times out on a loaded machine: at 0.5 s it sometimes did.
+        settings = replace(settings, request_timeout=2.0)
     await _send_and_fail(fake_api, settings, data_dir, failure, headline, partial)
 
 
