@@ -429,7 +429,7 @@ async def test_no_headers_in_time_yields_a_timeout(
     started = time.monotonic()
     error = the_failure(await collect(client, asking("Hi")))
     assert error.kind == "timeout"
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 20  # the timeout, not the 30 s the server holds
 
 
 async def test_an_error_event_mid_stream_yields_overloaded_after_the_text(
@@ -461,7 +461,7 @@ async def test_a_stall_longer_than_the_timeout_yields_stalled(
     events = await collect(client, asking("Hi"))
     assert text_of(events) == "Some text"
     assert the_failure(events).kind == "stalled"
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 20  # the timeout, not the 30 s the server holds
 
 
 async def test_a_stream_ended_without_message_stop_yields_incomplete(
