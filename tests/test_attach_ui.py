@@ -431,3 +431,29 @@ async def test_chips_of_a_draft_come_back_after_a_restart(
             what="the sent draft's files to leave drafts.json",
         )
     assert sent_blocks(fake_api)[0]["type"] == "image"
+
+
+async def test_more_chips_than_fit_scroll_and_the_one_focused_is_in_view(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path
+) -> None:
+    names = [f"note{n}.txt" for n in range(10)]
+    for name in names:
+        files.text(cwd / name, name)
+    async with ui.running(settings) as (app, pilot):
+        for name in names:
+            await ui.type_text(pilot, f"@{name.removesuffix('.txt')}")
+            await ui.wait_until(pilot, lambda n=name: n in offered(app))
+            await pilot.press("tab")
+            await ui.wait_until(pilot, lambda n=name: any(n in c for c in chips_text(app)))
+        await ui.wait_until(pilot, lambda: "▪ note9.txt" in ui.screen_text(app), what="the last")
+        assert "▪ note0.txt" not in ui.screen_text(app)  # six rows: the first scrolled by
+        await pilot.press("shift+tab")
+        await pilot.press(*["up"] * 9)
+        assert isinstance(app.focused, AttachmentChip) and app.focused.index == 0
+        await ui.wait_until(pilot, lambda: "▪ note0.txt" in ui.screen_text(app), what="the 1st")
+        await pilot.press("delete")
+        await wait_chips(pilot, app, 9)
+        await pilot.press("escape")
+        await ui.send(pilot, app, "read them")
+    titles = [block.get("title") for block in sent_blocks(fake_api) if block["type"] == "document"]
+    assert titles == names[1:]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -85,8 +85,9 @@ class AttachmentChip(Static):
         self.chips.leave()
 
 
-class AttachmentChips(Vertical):
-    """The chips of the message being written; hidden when there are none."""
+class AttachmentChips(VerticalScroll, can_focus=False):
+    """The chips of the message being written; hidden when there are none. More than fit
+    (six rows) scroll: the newest is in view, and so is a chip taking the focus."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -111,6 +112,8 @@ class AttachmentChips(Vertical):
             self.call_after_refresh(
                 self.focus_chip, min(focused, len(attachments) - 1) if attachments else 0
             )
+        else:
+            self.call_after_refresh(self.scroll_end, animate=False)  # the newest in view
 
     def focus_chip(self, index: int) -> None:
         """Focus the chip at ``index`` (the first one before it); past the last one, the
@@ -119,7 +122,9 @@ class AttachmentChips(Vertical):
         if index >= len(chips):
             self.leave()
         else:
-            chips[max(index, 0)].focus()
+            chip = chips[max(index, 0)]
+            chip.focus()
+            self.scroll_to_widget(chip, animate=False)
 
     def remove_at(self, index: int) -> None:
         if self.removed is not None:
