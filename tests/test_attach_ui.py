@@ -457,3 +457,21 @@ async def test_more_chips_than_fit_scroll_and_the_one_focused_is_in_view(
         await ui.send(pilot, app, "read them")
     titles = [block.get("title") for block in sent_blocks(fake_api) if block["type"] == "document"]
     assert titles == names[1:]
+
+
+async def test_the_same_file_under_another_name_is_attached_once_and_said_so(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path
+) -> None:
+    files.image(cwd / "shot.png")
+    (cwd / "copy.png").write_bytes((cwd / "shot.png").read_bytes())
+    async with ui.running(settings) as (app, pilot):
+        for name in ("shot", "copy"):
+            await ui.type_text(pilot, f"@{name}")
+            await ui.wait_until(pilot, lambda n=name: f"{n}.png" in offered(app))
+            await pilot.press("tab")
+        await ui.wait_until(
+            pilot,
+            lambda: "copy.png is the same file as shot.png, attached already" in ui.seen(app),
+            what="the notice",
+        )
+        assert [c.split(" · ")[0] for c in chips_text(app)] == ["▪ shot.png"]

@@ -157,8 +157,15 @@ class Attaching:
             self.screen.tell(str(error), title="Not attached", severity="warning", timeout=10)
             return None
         files = self._chips.get(key, [])
-        if all(a.digest != attachment.digest for a in files):
+        same = next((a for a in files if a.digest == attachment.digest), None)
+        if same is None:
             self._set([*files, attachment], key)
+        else:  # one file, sent once, under the name it was first attached by
+            self.screen.tell(
+                f"{attachment.name} is the same file as {same.name}, attached already.",
+                title="Attached once",
+                timeout=8,
+            )
         return attachment
 
     # -- the picker ----------------------------------------------------------------------
