@@ -475,3 +475,21 @@ async def test_the_same_file_under_another_name_is_attached_once_and_said_so(
             what="the notice",
         )
         assert [c.split(" · ")[0] for c in chips_text(app)] == ["▪ shot.png"]
+
+
+async def test_backspace_in_a_quick_burst_takes_the_text_then_the_last_chip(
+    settings: Settings, cwd: Path
+) -> None:
+    files.text(cwd / "one.txt", "x")
+    files.text(cwd / "two.txt", "y")
+    async with ui.running(settings) as (app, pilot):
+        for name in ("one", "two"):
+            await ui.type_text(pilot, f"@{name}")
+            await ui.wait_until(pilot, lambda n=name: f"{n}.txt" in offered(app))
+            await pilot.press("tab")
+        await wait_chips(pilot, app, 2)
+        ui.prompt(app).load_text("")
+        ui.burst(app, "a", "b", "c", *["backspace"] * 4)  # as a terminal sends them
+        await wait_chips(pilot, app, 1)
+        assert ui.prompt(app).text == ""
+        assert chips_text(app)[0].startswith("▪ one.txt")

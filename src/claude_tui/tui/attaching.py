@@ -250,8 +250,13 @@ class Attaching:
         if screen.slash.key(key):
             return True
         prompt = screen.prompt
-        if key == "backspace" and prompt.document.end == (0, 0) and self.pending:
-            self.remove(len(self.pending) - 1)
+        if key == "backspace" and self.pending:
+            # Done here, in order with the keys: the input box's own Backspace (a binding)
+            # runs once the key has bubbled up, after the next keys of a quick burst.
+            if prompt.document.end == (0, 0):
+                self.remove(len(self.pending) - 1)
+            else:
+                prompt.action_delete_left()
             return True
         if key not in COMPLETION_KEYS or not self.choices or not self.box.display:
             return False
