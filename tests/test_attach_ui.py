@@ -166,8 +166,7 @@ async def test_a_pdf_from_the_picker_is_sent_as_a_document(
     async with ui.running(settings) as (app, pilot):
         await ui.palette(pilot, app, "attach a file", "Attach a file…", opens=FileOpen)
         assert "paper.pdf" in ui.seen(app)
-        await pilot.press("tab")  # from the list of files to the name
-        await ui.type_text(pilot, "paper.pdf")
+        await ui.type_text(pilot, "paper.pdf")  # from the list of files: typed as the name
         await pilot.press("enter")
         await ui.wait_until(pilot, lambda: ui.on_chat_screen(app), what="the picker closed")
         await wait_chips(pilot, app, 1)

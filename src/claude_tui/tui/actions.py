@@ -25,6 +25,7 @@ from claude_tui.domain.sources import cited_markdown
 from claude_tui.store import export
 from claude_tui.tui.clipboard import Clipboard
 from claude_tui.tui.cursor import MessageCursor
+from claude_tui.tui.opener import open_files
 from claude_tui.tui.screens.dialogs import Confirm
 from claude_tui.tui.screens.save_copy import SaveCopyScreen
 from claude_tui.tui.widgets.assistant_message import reply_code_blocks
@@ -106,7 +107,7 @@ class MessageActions:
             "branch_previous": lambda m: self.switch(m, -1),
             "branch_next": lambda m: self.switch(m, 1),
             "details": self.details,
-            "open_file": self.screen.attaching.open_files,
+            "open_file": lambda m: open_files(self.screen, m),
             "continue": self.continue_reply,
             "retry": self.regenerate,
         }

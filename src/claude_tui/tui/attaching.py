@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +20,6 @@ from typing import TYPE_CHECKING
 from claude_tui.domain.attachments import Attachment, size_words
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.mentions import Mention, mentions, named
-from claude_tui.domain.message import Message
 from claude_tui.domain.sending import files_refusal
 from claude_tui.store.attachments import AttachmentError
 from claude_tui.tui.drafts import draft_key
@@ -171,13 +168,13 @@ class Attaching:
     # -- the picker ----------------------------------------------------------------------
 
     def pick(self) -> None:
-        from textual_fspicker import FileOpen
+        from claude_tui.tui.screens.attach_picker import AttachPicker  # (textual-fspicker)
 
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.screen.run_worker(self.add(path), group="attach", exit_on_error=False)
 
-        self.screen.app.push_screen(FileOpen(self.cwd, title="Attach a file"), callback=picked)
+        self.screen.app.push_screen(AttachPicker(self.cwd), callback=picked)
 
     # -- a pasted path -------------------------------------------------------------------
 
@@ -352,51 +349,3 @@ class Attaching:
         self._before_edit.pop(outgoing.key, None)
         self.show()
         self.screen.drafts_changed()  # the saved draft's files go too
-
-    # -- a sent message's files: the system's viewer ----------------------------------
-
-    async def open_files(self, message: Message) -> None:
-        """Open each file of the message with the system's opener (``xdg-open``, macOS's
-        ``open``), without waiting for the viewer; say which are missing, or that there is
-        no opener."""
-        store = self.screen.session.attachments
-        files = message.attachments
-        kept = await asyncio.to_thread(lambda: [a for a in files if store.has(a)])
-        for attachment in files:
-            if attachment not in kept:
-                self.screen.tell(
-                    f"{attachment.name}: attachment missing (no longer in the data folder).",
-                    severity="warning",
-                    timeout=8,
-                )
-        opener = await asyncio.to_thread(find_opener)
-        if opener is None:
-            if kept:
-                self.screen.tell(
-                    f"No program to open files was found ({' or '.join(OPENERS)}). "
-                    f"The file is kept at "
-                    f"{store.path_of(kept[0])}.",
-                    severity="warning",
-                    timeout=15,
-                )
-            return
-        for attachment in kept:
-            process = await asyncio.create_subprocess_exec(
-                opener,
-                str(store.path_of(attachment)),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            self.screen.run_worker(process.wait(), group="opener", exit_on_error=False)
-            self.screen.tell(f"Opening {attachment.name}…", timeout=4)
-
-
-OPENERS = ("xdg-open", "open")
-
-
-def find_opener() -> str | None:
-    """The system's program that opens a file in its viewer, or None."""
-    names = ("open",) if sys.platform == "darwin" else ("xdg-open",)
-    return next((found for name in names if (found := shutil.which(name))), None)
