@@ -217,3 +217,18 @@ def test_a_cited_replys_text_reads_as_sentences_and_a_copy_carries_markers_and_s
         "[2] PEP 492 - Coroutines with async and await syntax — https://peps.python.org/pep-0492/"
     )
     assert cited_markdown([TextBlock("No sources.")]) is None
+
+
+def test_the_details_say_the_server_tools_asked_for_in_words() -> None:
+    from claude_tui.tui.screens.details import asked_rows
+
+    tools = [
+        {"type": "web_search_20260318", "name": "web_search", "max_uses": 3,
+         "allowed_domains": ["docs.python.org", "peps.python.org"]},
+        {"type": "web_fetch_20260318", "name": "web_fetch", "max_uses": 1},
+    ]  # fmt: skip
+    rows = dict(asked_rows({"tools": tools}, Message(role="assistant")))
+    assert rows["Server tools"] == (
+        "web search (at most 3 uses; docs.python.org, peps.python.org), web fetch (at most 1 use)"
+    )
+    assert dict(asked_rows({}, Message(role="assistant")))["Server tools"] == "none"

@@ -157,7 +157,8 @@ async def test_the_details_count_the_searches_and_do_not_price_them(
         seen = ui.seen(app)
         assert "Web searches 1" in seen
         assert "1 search not priced" in seen
-        assert "web_search_20260318" in seen  # what was asked for
+        assert "Server tools web search" in seen  # what was asked for, in words
+        assert "web_search_20260318" not in seen
 
 
 async def test_a_paused_reply_goes_on_with_its_search_sent_back_as_it_came(

@@ -33,6 +33,7 @@ Row = tuple[str, str]  # (label, value); a value of "" makes the label a heading
 
 # Keys of ``Message.request`` shown in rows of their own (the rest are listed as they are).
 _ASKED = (
+    "tools",
     "model",
     "max_tokens",
     "thinking",
@@ -108,6 +109,24 @@ def _caching(value: object) -> str:
     return f"on ({'1 hour' if ttl == '1h' else '5 minutes'})"
 
 
+def _tools(tools: object) -> str:
+    """ "web search (at most 5 uses; example.org), web fetch", or "none"."""
+    if not isinstance(tools, list) or not tools:
+        return "none"
+    said = []
+    for tool in tools:
+        if not isinstance(tool, dict):
+            continue
+        name = str(tool.get("name") or tool.get("type") or "?").replace("_", " ")
+        limits = []
+        if isinstance(uses := tool.get("max_uses"), int):
+            limits.append(f"at most {uses} use{'' if uses == 1 else 's'}")
+        if isinstance(domains := tool.get("allowed_domains"), list) and domains:
+            limits.append(", ".join(str(domain) for domain in domains))
+        said.append(f"{name} ({'; '.join(limits)})" if limits else name)
+    return ", ".join(said) or "none"
+
+
 def asked_rows(request: dict[str, Any] | None, message: Message) -> list[Row]:
     """What the request asked for (``Message.request``)."""
     if request is None:
@@ -127,6 +146,7 @@ def asked_rows(request: dict[str, Any] | None, message: Message) -> list[Row]:
         ("Prompt caching", _caching(request.get("cache_control"))),
         ("API version", str(request.get("anthropic_version", "the SDK's"))),
         ("System prompt", f"{system:,} characters" if isinstance(system, int) else "none"),
+        ("Server tools", _tools(request.get("tools"))),
     ]
     for key, value in request.items():
         if key not in _ASKED:
