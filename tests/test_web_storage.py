@@ -232,3 +232,22 @@ def test_the_details_say_the_server_tools_asked_for_in_words() -> None:
         "web search (at most 3 uses; docs.python.org, peps.python.org), web fetch (at most 1 use)"
     )
     assert dict(asked_rows({}, Message(role="assistant")))["Server tools"] == "none"
+
+
+def test_a_narrow_meter_keeps_the_searches_with_the_cost_they_are_not_in() -> None:
+    from claude_tui.domain.message import TurnStatus
+    from claude_tui.domain.pricing import PriceTable
+    from claude_tui.tui.widgets.reply_footer import fit, meter_parts
+
+    reply = Message(
+        role="assistant",
+        model="claude-sonnet-5-5",
+        status=TurnStatus.COMPLETE,
+        stop_reason="end_turn",
+        usage=Usage(input_tokens=10, output_tokens=65, web_search_requests=1, web_fetch_requests=1),
+        first_token_seconds=1.2,
+        duration_seconds=3.0,
+    )
+    line = fit(meter_parts(reply, PriceTable.default()), 90)
+    assert "$0.00067 + 1 search · 1 fetch (not priced)" in line
+    assert "first token" not in line  # what goes first when the line is narrow

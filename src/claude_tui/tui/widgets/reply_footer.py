@@ -142,12 +142,11 @@ def meter_parts(message: Message, prices: PriceTable | None) -> list[tuple[int, 
             parts.append((3, f"cache read {tokens(usage.cache_read_input_tokens)}"))
         if usage.cache_creation_input_tokens:
             parts.append((4, f"cache write {tokens(usage.cache_creation_input_tokens)}"))
-        searched = server_tool_words(usage)
-        if searched:
-            parts.append((2, f"{searched} ({TOOLS_NOT_PRICED})"))
+    searched = server_tool_words(usage) if usage is not None else ""
     cost = cost_text(message, prices)
-    if cost is not None:
-        parts.append((2, cost))
+    if cost is not None or searched:  # one part: the cost is of the tokens alone
+        unpriced = f"{searched} ({TOOLS_NOT_PRICED})" if searched else ""
+        parts.append((2, " + ".join(part for part in (cost, unpriced) if part)))
     if message.first_token_seconds is not None:
         parts.append((7, f"first token {seconds_text(message.first_token_seconds)}"))
     speed = tokens_per_second(message) if finished else None
