@@ -492,3 +492,25 @@ async def test_backspace_in_a_quick_burst_takes_the_text_then_the_last_chip(
         await wait_chips(pilot, app, 1)
         assert ui.prompt(app).text == ""
         assert chips_text(app)[0].startswith("▪ one.txt")
+
+
+async def test_the_picker_draws_no_name_as_control_codes_or_markup(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual_fspicker import FileOpen
+
+    folder = tmp_path / "[b]work[red]"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    files.text(folder / "plain.txt", "x")
+    files.text(folder / "esc\x1b[31mred.txt", "x")
+    (folder / "bell\x07dir").mkdir()
+    async with ui.running(settings) as (app, pilot):
+        await ui.wait_until(pilot, lambda: chat_ready(app), what="the chat keys")
+        await pilot.press("ctrl+t")
+        await ui.wait_for_screen(pilot, app, FileOpen)
+        await ui.wait_until(pilot, lambda: "plain.txt" in ui.screen_text(app), what="the list")
+        shown = ui.screen_text(app)
+        assert "[b]work[red]" in shown  # the folder's path as text, not as markup
+        assert "red.txt" not in shown and "bell" not in shown  # not listed
+        assert not [c for c in shown if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0]
