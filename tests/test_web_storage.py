@@ -248,6 +248,7 @@ def test_a_narrow_meter_keeps_the_searches_with_the_cost_they_are_not_in() -> No
         first_token_seconds=1.2,
         duration_seconds=3.0,
     )
-    line = fit(meter_parts(reply, PriceTable.default()), 90)
-    assert "$0.00067 + 1 search · 1 fetch (not priced)" in line
-    assert "first token" not in line  # what goes first when the line is narrow
+    parts = meter_parts(reply, PriceTable.default())
+    line = fit(parts, 76)  # a reply's width at 120 columns, beside the sidebar
+    assert line == "claude-sonnet-5-5 · in 10 · out 65 · $0.00067 + 1 search, 1 fetch unpriced"
+    assert fit(parts, 60) == "claude-sonnet-5-5 · $0.00067 + 1 search, 1 fetch unpriced"

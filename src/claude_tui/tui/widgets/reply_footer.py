@@ -20,7 +20,7 @@ from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable, format_cost, message_cost
 from claude_tui.domain.stops import stop_note_of
 from claude_tui.domain.text import printable, tokens
-from claude_tui.domain.usage import TOOLS_NOT_PRICED, server_tool_words
+from claude_tui.domain.usage import server_tool_words
 
 RETRY_HINT = "Press Ctrl+R to retry."
 CONTINUE_KEY = "Ctrl+O"  # (keys.py: chat.continue_reply)
@@ -142,11 +142,12 @@ def meter_parts(message: Message, prices: PriceTable | None) -> list[tuple[int, 
             parts.append((3, f"cache read {tokens(usage.cache_read_input_tokens)}"))
         if usage.cache_creation_input_tokens:
             parts.append((4, f"cache write {tokens(usage.cache_creation_input_tokens)}"))
-    searched = server_tool_words(usage) if usage is not None else ""
+    searched = server_tool_words(usage).replace(" · ", ", ") if usage is not None else ""
     cost = cost_text(message, prices)
-    if cost is not None or searched:  # one part: the cost is of the tokens alone
-        unpriced = f"{searched} ({TOOLS_NOT_PRICED})" if searched else ""
-        parts.append((2, " + ".join(part for part in (cost, unpriced) if part)))
+    if searched:  # with the cost, which is of the tokens alone; kept as long as the counts
+        parts.append((1, f"{cost} + {searched} unpriced" if cost else f"{searched} unpriced"))
+    elif cost is not None:
+        parts.append((2, cost))
     if message.first_token_seconds is not None:
         parts.append((7, f"first token {seconds_text(message.first_token_seconds)}"))
     speed = tokens_per_second(message) if finished else None
