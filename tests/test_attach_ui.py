@@ -514,3 +514,26 @@ async def test_the_picker_draws_no_name_as_control_codes_or_markup(
         assert "[b]work[red]" in shown  # the folder's path as text, not as markup
         assert "red.txt" not in shown and "bell" not in shown  # not listed
         assert not [c for c in shown if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+
+
+async def test_an_edit_whose_file_is_gone_is_refused_in_words_and_nothing_is_sent(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path, data_dir: Path
+) -> None:
+    files.image(cwd / "shot.png")
+    fake_api.enqueue(Reply.text("Orange."))
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "Colour of @shot.png?")
+        for kept in (data_dir / "attachments").iterdir():
+            kept.unlink()
+        await pilot.press("ctrl+up", "up", "e")  # edit the message sent
+        await ui.wait_until(pilot, lambda: "shot.png" in " ".join(chips_text(app)))
+        ui.prompt(app).set_draft("Which colour is it?")
+        await pilot.press("enter")
+        await ui.wait_until(
+            pilot,
+            lambda: "shot.png is no longer in the data folder" in ui.seen(app),
+            what="the refusal",
+        )
+        assert ui.prompt(app).text == "Which colour is it?"
+        assert len(chips_text(app)) == 1
+    assert len(fake_api.requests) == 1

@@ -189,6 +189,12 @@ def test_a_pdf_for_a_model_without_pdf_input_is_refused_before_anything_is_sent(
         files_refusal(conversation, "", [image], blind)
     )
     assert files_refusal(conversation, "read it", [pdf], None) is None  # not known: try
+    conversation.append(Message.user("read it", [pdf]))  # sent while another model was on
+    assert files_refusal(conversation, "and this?", [image], haiku) == (
+        "Claude Haiku 4.5 does not read PDFs, and paper.pdf, attached earlier in this "
+        "conversation, goes with every message. Choose a model that reads them (Alt+P), or "
+        "start a new conversation."
+    )
 
 
 def test_too_many_pdf_pages_or_bytes_in_one_request_are_refused_in_words() -> None:

@@ -165,15 +165,24 @@ def refusal(
     pdf_input: bool = True,
     model: str = "this model",
     text_bytes: int = 0,
+    earlier: frozenset[str] = frozenset(),
 ) -> str | None:
     """Why a request holding ``attachments`` (every one of the conversation's history that
     is sent) and ``text_bytes`` of everything else cannot be sent, in words; None if it can.
-    ``image_input`` and ``pdf_input``: what the model takes (its capabilities)."""
+    ``image_input`` and ``pdf_input``: what the model takes (its capabilities); ``earlier``:
+    the digests of the files of earlier messages (not the new one's)."""
     held = list({attachment.digest: attachment for attachment in attachments}.values())
-    if not image_input and (image := next((a for a in held if a.kind == "image"), None)):
-        return f"{model} does not read images, so {image.name} cannot be sent to it."
-    if not pdf_input and (pdf := next((a for a in held if a.kind == "pdf"), None)):
-        return f"{model} does not read PDFs, so {pdf.name} cannot be sent to it."
+    for kind, reads, what in (("image", image_input, "images"), ("pdf", pdf_input, "PDFs")):
+        unread = next((a for a in held if a.kind == kind), None)
+        if reads or unread is None:
+            continue
+        if unread.digest in earlier:
+            return (
+                f"{model} does not read {what}, and {unread.name}, attached earlier in this "
+                "conversation, goes with every message. Choose a model that reads them "
+                "(Alt+P), or start a new conversation."
+            )
+        return f"{model} does not read {what}, so {unread.name} cannot be sent to it."
     pages = sum(a.pages or 0 for a in held if a.kind == "pdf")
     if pages > PDF_PAGE_LIMIT:
         return (

@@ -21,6 +21,7 @@ def files_refusal(
     large); None if it can. ``model``: what the conversation's model takes (None: not
     known, so everything is tried and the API has the last word)."""
     held = [a for message in conversation.messages for a in message.attachments]
+    earlier = frozenset(a.digest for a in held) - {a.digest for a in attachments}
     held.extend(attachments)
     if not held:
         return None
@@ -32,4 +33,5 @@ def files_refusal(
         pdf_input=model is None or model.pdf_input,
         model=model.display_name if model is not None else conversation.settings.model,
         text_bytes=sum(len(part.encode("utf-8", "replace")) for part in words),
+        earlier=earlier,
     )

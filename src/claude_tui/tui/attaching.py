@@ -314,6 +314,16 @@ class Attaching:
                     taken.append(mention)
                     files.append(result)
         files = list({a.digest: a for a in files}.values())
+        store = screen.session.attachments
+        gone = await asyncio.to_thread(lambda: [a.name for a in files if not store.has(a)])
+        if gone:  # (an edit of a message whose kept copy is gone, say)
+            self._refused(
+                text,
+                f"{gone[0]} is no longer in the data folder: remove its chip (Shift+Tab, "
+                "Delete), or attach the file again.",
+                "Not sent",
+            )
+            return None
         sent = named(text, taken)
         upto = screen.actions.edit_point()  # an edit: what follows it is not sent
         before = replace(conversation, messages=conversation.messages[:upto])
