@@ -31,7 +31,7 @@ def chip_words(attachment: Attachment, *, estimate: bool = False, missing: bool 
         return f"{parts[0]} · {MISSING}"
     parts += [attachment.kind_words, size_words(attachment.size)]
     if estimate:
-        parts.append(f"≈ {tokens(attachment.tokens)} tokens")
+        parts.append(f"≈ {tokens(attachment.tokens)} token{'' if attachment.tokens == 1 else 's'}")
     return " · ".join(parts)
 
 
