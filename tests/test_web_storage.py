@@ -252,3 +252,17 @@ def test_a_narrow_meter_keeps_the_searches_with_the_cost_they_are_not_in() -> No
     line = fit(parts, 76)  # a reply's width at 120 columns, beside the sidebar
     assert line == "claude-sonnet-5-5 · in 10 · out 65 · $0.00067 + 1 search, 1 fetch unpriced"
     assert fit(parts, 60) == "claude-sonnet-5-5 · $0.00067 + 1 search, 1 fetch unpriced"
+
+
+def test_in_a_terminal_a_search_note_starts_its_own_line(cli: Cli, fake_api: FakeAnthropic) -> None:
+    from tests.test_cli_chat import Terminal
+
+    cli.config.write_text(cli.config.read_text() + "web_search = true\n")
+    fake_api.enqueue(web_search_reply("python asyncio"))
+    terminal = Terminal(cli, "-p", "What is asyncio?")
+    try:
+        status = terminal.process.wait(30)
+    finally:
+        terminal.close()
+    assert status == 0
+    assert "Let me search for that.\r\n(Searching: python asyncio…)" in terminal.output

@@ -221,9 +221,14 @@ class Talk:
             return
         activity = web_activity(content, position)
         if activity is not None:
-            self.streams.note(f"({activity.heading(done=False)}…)")
+            said = f"({activity.heading(done=False)}…)"
         elif (asked := result_activity(content, position)) is not None:
-            self.streams.note(f"({asked.heading(done=True)})")
+            said = f"({asked.heading(done=True)})"
+        else:
+            return
+        streams = self.streams
+        shared = writer.line_open and streams.stdout.isatty() and streams.stderr.isatty()
+        streams.note(("\n" if shared else "") + said)  # not joined to the reply's line
 
     async def _after_interrupt(self) -> None:
         """Ctrl+C ended the turn without a word on its final save: let it land (a second

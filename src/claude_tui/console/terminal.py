@@ -113,6 +113,11 @@ class ReplyWriter:
             raise OutputClosed from error
         self._at_line_start = text.endswith("\n")
 
+    @property
+    def line_open(self) -> bool:
+        """Text is on the current line (a note on the same terminal would join it)."""
+        return not self._at_line_start
+
     def glue(self, index: int) -> None:
         """Block ``index`` cites a source: no blank line before it or after it (the API
         splits a sentence where a citation begins and ends)."""
