@@ -6,6 +6,7 @@ SDK to the fake API: what the user sees and what the server received."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -537,3 +538,68 @@ async def test_an_edit_whose_file_is_gone_is_refused_in_words_and_nothing_is_sen
         assert ui.prompt(app).text == "Which colour is it?"
         assert len(chips_text(app)) == 1
     assert len(fake_api.requests) == 1
+
+
+async def test_a_mention_of_nobodys_home_is_sent_as_typed(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path
+) -> None:
+    async with ui.running(settings) as (app, pilot):
+        await ui.send(pilot, app, "ping @~no-such-user-here about it")
+        assert app.is_running
+    assert sent_blocks(fake_api) == [{"type": "text", "text": "ping @~no-such-user-here about it"}]
+
+
+async def test_a_chip_added_while_a_message_is_checked_stays_for_the_next(
+    settings: Settings, cwd: Path
+) -> None:
+    from claude_tui.tui.attaching import Outgoing
+    from claude_tui.tui.drafts import draft_key
+
+    for name in ("one.txt", "two.txt"):
+        files.text(cwd / name, name)
+    async with ui.running(settings) as (app, pilot):
+        for name in ("one", "two"):
+            await ui.type_text(pilot, f"@{name}")
+            await ui.wait_until(pilot, lambda n=name: f"{n}.txt" in offered(app))
+            await pilot.press("tab")
+        await wait_chips(pilot, app, 2)
+        screen = ui.chat_screen(app)
+        first = screen.attaching.pending[0]
+        # the message took the first file; the second came while it was checked
+        screen.attaching.sent(Outgoing("", [first], draft_key(screen.conversation)))
+        await wait_chips(pilot, app, 1)
+        assert chips_text(app)[0].startswith("▪ two.txt")
+
+
+async def test_an_edit_left_for_another_conversation_keeps_each_ones_files(
+    settings: Settings, fake_api: FakeAnthropic, cwd: Path, data_dir: Path
+) -> None:
+    (other,) = ui.seed(data_dir, "Other")
+    files.image(cwd / "shot.png")
+    files.text(cwd / "draft.txt")
+    async with ui.running(settings, open=other.id) as (app, pilot):
+        await pilot.press("ctrl+n")
+        await ui.wait_until(pilot, lambda: not ui.open_conversation(app).messages)
+        await ui.send(pilot, app, "Colour of @shot.png?")
+        await ui.type_text(pilot, "@draft")
+        await ui.wait_until(pilot, lambda: "draft.txt" in offered(app))
+        await pilot.press("tab")
+        await wait_chips(pilot, app, 1)
+        await pilot.press("ctrl+up", "up", "e")  # the edit's file: shot.png
+        await ui.wait_until(pilot, lambda: "shot.png" in " ".join(chips_text(app)))
+        mine = ui.open_conversation(app).id
+        await pilot.press("ctrl+pagedown")
+        await ui.wait_open(pilot, app, other.id)
+        await ui.wait_until(pilot, lambda: chips_text(app) == [], what="no chips there")
+        await pilot.press("ctrl+pageup")
+        await ui.wait_open(pilot, app, mine)
+        await ui.wait_until(pilot, lambda: "shot.png" in " ".join(chips_text(app)))
+        await pilot.press("escape")  # the edit cancelled: the draft's own file again
+        await ui.wait_until(pilot, lambda: "draft.txt" in " ".join(chips_text(app)))
+        await pilot.press("ctrl+up", "up", "e")  # an edit again, and away to quit there
+        await ui.wait_until(pilot, lambda: "shot.png" in " ".join(chips_text(app)))
+        await pilot.press("ctrl+pagedown")
+        await ui.wait_open(pilot, app, other.id)
+        await ui.quit_app(pilot, app)
+    saved = json.loads((data_dir / "drafts.json").read_text())["files"]
+    assert [a["name"] for a in saved[mine]] == ["draft.txt"]  # the draft's, not the edit's

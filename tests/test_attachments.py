@@ -25,7 +25,7 @@ from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.sending import files_refusal
 from claude_tui.session import ChatSession, TurnEnded
-from claude_tui.store.attachments import AttachmentError, AttachmentStore
+from claude_tui.store.attachments import AttachmentError, AttachmentStore, inspect, user_path
 from claude_tui.store.conversations import ConversationStore
 from claude_tui.store.keeper import ConversationKeeper
 from tests import files
@@ -316,3 +316,29 @@ def test_a_conversation_begun_with_files_alone_is_titled_by_their_names(
     titled = Conversation(model="claude-sonnet-5-5", max_tokens=1000)
     titled.append(Message.user("What is in it?", [png]))
     assert titled.title == "What is in it?"
+
+
+def test_a_pdf_locked_by_another_handler_is_refused_in_words(store: AttachmentStore) -> None:
+    plain = files.pdf_bytes(1)
+    trailer = plain.find(b"<<", plain.rfind(b"trailer")) + 2
+    locked = plain[:trailer] + b"\n/Encrypt << /Filter /Adobe.PubSec /V 4 /R 4 >>\n"
+    with pytest.raises(AttachmentError, match=r"x\.pdf looks like a PDF but cannot be read"):
+        inspect("x.pdf", locked + plain[trailer:])  # pypdf: NotImplementedError
+
+
+def test_a_path_of_nobodys_home_names_nothing() -> None:
+    assert user_path("~no-such-user-here/x.png") is None
+    assert user_path("a\x00b") is None
+    assert user_path("~/x.png") == Path.home() / "x.png"
+    assert user_path("x.png", Path("/work")) == Path("/work/x.png")
+
+
+def test_a_damaged_kept_copy_is_written_again_when_the_file_is_attached_again(
+    tmp_path: Path, store: AttachmentStore
+) -> None:
+    png = store.add(files.image(tmp_path / "a.png"))
+    kept = store.path_of(png)
+    kept.write_bytes(b"\x00" * png.size)  # the same size, other bytes
+    assert store.read(png) is None
+    store.add(tmp_path / "a.png")
+    assert store.read(png) == (tmp_path / "a.png").read_bytes()

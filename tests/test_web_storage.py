@@ -36,6 +36,11 @@ PAGE_CITATION = {
     "start_page_number": 3,
     "end_page_number": 4,
 }
+SEARCH_RESULT = {
+    "type": "web_search_tool_result",
+    "tool_use_id": "srvtoolu_1",
+    "content": [{"type": "web_search_result", "url": "https://example.com/a", "title": "A"}],
+}
 SEARCH_USE = {
     "type": "server_tool_use",
     "id": "srvtoolu_1",
@@ -96,7 +101,9 @@ def test_sources_are_numbered_as_first_cited_with_the_page_of_a_document() -> No
 def test_the_history_sends_server_tool_blocks_citations_and_unknown_blocks_back() -> None:
     conversation = Conversation(model="claude-sonnet-5-5", max_tokens=100, web_search=True)
     conversation.append(Message.user("Tell me"))
-    conversation.append(cited_reply())
+    reply = cited_reply()
+    reply.content.insert(1, OtherBlock(dict(SEARCH_RESULT)))
+    conversation.append(reply)
     conversation.append(Message.user("More"))
     web = WebToolOptions(allowed_domains=("example.com",), max_uses=3)
     request = build_request(conversation, web=web)
@@ -108,7 +115,10 @@ def test_the_history_sends_server_tool_blocks_citations_and_unknown_blocks_back(
             "allowed_domains": ["example.com"],
         }
     ]
-    assert request["messages"][1]["content"] == [block.to_dict() for block in cited_reply().content]
+    assert request["messages"][1]["content"] == [block.to_dict() for block in reply.content]
+    del reply.content[1]  # stopped mid-search: a use without its result is not sent
+    sent = build_request(conversation, web=web)["messages"][1]["content"]
+    assert sent == [block.to_dict() for block in reply.content[1:]]
 
 
 @pytest.mark.parametrize(
@@ -266,3 +276,10 @@ def test_in_a_terminal_a_search_note_starts_its_own_line(cli: Cli, fake_api: Fak
         terminal.close()
     assert status == 0
     assert "Let me search for that.\r\n(Searching: python asyncio…)" in terminal.output
+
+
+def test_a_server_tools_error_code_is_said_as_text() -> None:
+    from claude_tui.domain.sources import error_words
+
+    assert error_words("too_many_requests") == "too many requests"
+    assert "\x1b" not in error_words("odd\x1b[31m_code")

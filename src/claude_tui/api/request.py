@@ -23,9 +23,21 @@ def _reply_content(message: Message, with_thinking: bool) -> list[dict[str, Any]
     """A reply's blocks as they came: text (with its citations), the blocks of server
     tools and of kinds this version does not know (exactly as they came), and its thinking
     when it may be sent back (with the signature it came with; a block cut before its
-    signature is left out). A client tool's use is left out: nothing here answers it."""
+    signature is left out). A client tool's use is left out: nothing here answers it; so
+    is a server tool's use whose result never came (a reply stopped mid-search)."""
     content: list[dict[str, Any]] = []
+    answered = {
+        block.data.get("tool_use_id")
+        for block in message.content
+        if isinstance(block, OtherBlock) and block.type.endswith("_tool_result")
+    }
     for block in message.content:
+        if (
+            isinstance(block, OtherBlock)
+            and block.type == "server_tool_use"
+            and block.data.get("id") not in answered
+        ):
+            continue  # stopped before its result came: the API takes no use without one
         if isinstance(block, TextBlock):
             if block.text:
                 content.append(block.to_dict())

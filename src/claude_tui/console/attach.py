@@ -17,7 +17,7 @@ from claude_tui.console.talk import Refused, Talk
 from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.mentions import mentions, named
 from claude_tui.domain.sending import files_refusal
-from claude_tui.store.attachments import AttachmentError, inspect, read_attachable
+from claude_tui.store.attachments import AttachmentError, inspect, read_attachable, user_path
 
 
 def mentioned_files(text: str) -> tuple[str, list[Path]]:
@@ -28,8 +28,8 @@ def mentioned_files(text: str) -> tuple[str, list[Path]]:
     taken = []
     files = []
     for mention in mentions(text):
-        path = Path(mention.path).expanduser()
-        if os.path.lexists(path):
+        path = user_path(mention.path)
+        if path is not None and os.path.lexists(path):
             taken.append(mention)
             files.append(path)
     return named(text, taken), files

@@ -11,6 +11,7 @@ from claude_tui.console.talk import Refused, Request, Talk, preload
 from claude_tui.console.terminal import EXIT_INTERRUPTED, ReplyWriter, Streams
 from claude_tui.domain.message import TurnStatus
 from claude_tui.domain.text import decoded, well_formed
+from claude_tui.store.attachments import user_path
 
 
 def compose_prompt(argument: str | None, piped: str | None) -> str:
@@ -59,7 +60,7 @@ def run_print(
         return 1
     try:
         try:
-            files = attach_files(talk, text, [Path(path).expanduser() for path in attach])
+            files = attach_files(talk, text, [user_path(path) or Path(path) for path in attach])
         except Refused as error:
             streams.error(str(error))
             streams.note("(Nothing was sent or saved.)")

@@ -48,7 +48,7 @@ def host_of(url: str) -> str:
 def error_words(code: object) -> str:
     """An error code of a server tool, in words."""
     text = str(code or "unknown error")
-    return _ERRORS.get(text, text.replace("_", " "))
+    return printable(_ERRORS.get(text, text.replace("_", " ")))
 
 
 # -- searches and fetches -------------------------------------------------------------

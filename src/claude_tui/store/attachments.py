@@ -93,7 +93,6 @@ def _image(name: str, data: bytes) -> tuple[str, int, int] | None:
 
 def _pdf_pages(name: str, data: bytes) -> int:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -102,8 +101,20 @@ def _pdf_pages(name: str, data: bytes) -> int:
         return len(reader.pages)
     except AttachmentError:
         raise
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+    except Exception as error:  # pypdf raises many kinds (NotImplementedError, struct.error…)
         raise AttachmentError(f"{name} looks like a PDF but cannot be read: {error}.") from error
+
+
+def user_path(text: str, base: Path | None = None) -> Path | None:
+    """The path a user wrote (``~`` their home, ``~name`` another's; relative to ``base``);
+    None when it cannot be one (``~name`` of nobody, a NUL in it)."""
+    try:
+        path = Path(text).expanduser()
+    except (RuntimeError, ValueError):
+        return None
+    if "\x00" in text:
+        return None
+    return base / path if base is not None else path
 
 
 def read_attachable(path: Path) -> bytes:
@@ -158,12 +169,10 @@ class AttachmentStore:
         return attachment
 
     def keep(self, attachment: Attachment, data: bytes) -> None:
-        """Write the file unless it is kept already; AttachmentError if it cannot be."""
+        """Write the file (again if it is kept already: a prune at that moment cannot take
+        it, and it is new as far as the next prune is concerned); AttachmentError if it
+        cannot be."""
         target = self.path_of(attachment)
-        with contextlib.suppress(OSError):
-            if target.stat().st_size == attachment.size:
-                os.utime(target)  # attached again: new, as far as a prune is concerned
-                return
         try:
             self.folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             write_atomic(target, data)

@@ -19,6 +19,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from claude_tui.domain import branches
+from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.sources import cited_markdown
@@ -55,7 +56,8 @@ class MessageActions:
         self._undo: list[tuple[int, branches.Snapshot]] = []  # (messages, the tree before)
         self._unanswered: set[str] = set()
         self._clipboard: Clipboard | None = None
-        self._paused: dict[str, tuple[Editing, str]] = {}  # edits left: (edit, its text)
+        # Edits left for another conversation: (the edit, its text, its files)
+        self._paused: dict[str, tuple[Editing, str, list[Attachment]]] = {}
         self.cursor = MessageCursor(screen)  # Ctrl+Up, Escape, the menu on Enter
 
     # What the log draws on each message
@@ -333,8 +335,11 @@ class MessageActions:
         and the input box holds its draft again (the draft book keeps it)."""
         editing, self.editing = self.editing, None
         if editing is not None:
-            self._paused[editing.conversation_id] = (editing, self.screen.prompt.text)
+            attaching = self.screen.attaching
+            chips = list(attaching.pending)
+            self._paused[editing.conversation_id] = (editing, self.screen.prompt.text, chips)
             self.screen.prompt.set_draft(editing.draft)
+            attaching.end_edit()  # the draft's own files, to be kept as its
             self._banner(None)
 
     def arrived(self, conversation: Conversation) -> None:
@@ -342,9 +347,10 @@ class MessageActions:
         paused = self._paused.pop(conversation.id, None)
         if paused is None:
             return
-        editing, text = paused
+        editing, text, chips = paused
         if any(m.id == editing.message_id for m in conversation.messages):
             self._begin_edit(replace(editing, draft=self.screen.prompt.text), text)
+            self.screen.attaching.begin_edit(chips)
         elif text.strip():  # its message is gone (another copy deleted it): a draft now
             prompt = self.screen.prompt
             prompt.set_draft(text + (f"\n\n{prompt.text}" if prompt.text else ""))

@@ -21,7 +21,7 @@ from claude_tui.domain.attachments import Attachment, size_words
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.mentions import Mention, mentions, named
 from claude_tui.domain.sending import files_refusal
-from claude_tui.store.attachments import AttachmentError
+from claude_tui.store.attachments import AttachmentError, user_path
 from claude_tui.tui.drafts import draft_key
 from claude_tui.tui.screens.dialogs import Confirm
 from claude_tui.tui.typed_paths import (
@@ -338,8 +338,8 @@ class Attaching:
         typed). In a thread."""
         results: list[Attachment | AttachmentError | None] = []
         for mention in found:
-            path = self.cwd / Path(mention.path).expanduser()
-            if not path.exists():
+            path = user_path(mention.path, self.cwd)
+            if path is None or not path.exists():
                 results.append(None)
                 continue
             try:
@@ -355,7 +355,9 @@ class Attaching:
     def sent(self, outgoing: Outgoing) -> None:
         """The message was accepted: its chips go (and those an edit set aside, as the
         draft's text goes)."""
-        self._chips.pop(outgoing.key, None)
+        sent = {a.digest for a in outgoing.attachments}
+        left = [a for a in self._chips.get(outgoing.key, []) if a.digest not in sent]
+        self._chips[outgoing.key] = left  # (a chip added while the message was checked)
         self._before_edit.pop(outgoing.key, None)
         self.show()
         self.screen.drafts_changed()  # the saved draft's files go too
