@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -318,6 +319,9 @@ def test_a_reply_that_cannot_be_saved_is_said_and_fails(
     folder = cli.data_dir / "conversations"
     try:
         running.wait_for_output("Said ")
+        # The checkpoint of "Said " lands first: later ones wait for the reply to change (it
+        # cannot, held at the gate), so none remakes the folder between the next two lines.
+        _wait_for(lambda: any("Said " in p.read_text() for p in folder.glob("*.json")))
         folder.rename(cli.data_dir / "elsewhere")
         folder.write_text("")  # a file where the folder must be: no save can land
         if interrupted:
@@ -345,3 +349,12 @@ def test_a_message_whose_turn_failed_is_not_sent_again_with_the_next(
     assert said(fake_api.requests[1].body) == [("user", "ok, a short question instead")]
     texts = [m["content"][0]["text"] for m in cli.only_conversation()["messages"] if m["content"]]
     assert texts == ["a huge question", "ok, a short question instead", "Short answer."]
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Until ``condition()`` holds (a file another process writes, say)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
