@@ -195,6 +195,10 @@ class AttachmentStore:
         """A ``file:`` URL of the kept file (an export links it), None if it is missing."""
         return self.path_of(attachment).as_uri() if self.has(attachment) else None
 
+    def missing(self, attachments: Iterable[Attachment]) -> list[Attachment]:
+        """Those of ``attachments`` whose file is not there (see :meth:`has`)."""
+        return [attachment for attachment in attachments if not self.has(attachment)]
+
     def has(self, attachment: Attachment) -> bool:
         """Is the file there (by its size, without reading it)?"""
         try:
@@ -202,18 +206,22 @@ class AttachmentStore:
         except OSError:
             return False
 
+    def kept(self) -> list[os.DirEntry[str]]:
+        """The files kept in the folder (by their names: ``<sha256>.<ending>``)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return []
+        return [entry for entry in entries if _KEPT.fullmatch(entry.name)]
+
     def prune(self, referenced: Iterable[str], keep_newer_than: float = 0.0) -> list[Path]:
         """Remove the kept files whose digest nothing in ``referenced`` names (and not
         touched since ``keep_newer_than``, a time: a file attached to a draft not yet sent
         stays); the files removed."""
         wanted = set(referenced)
         removed: list[Path] = []
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:
-            return removed
-        for entry in entries:
-            if not _KEPT.fullmatch(entry.name) or entry.name.split(".")[0] in wanted:
+        for entry in self.kept():
+            if entry.name.split(".")[0] in wanted:
                 continue
             with contextlib.suppress(OSError):
                 if entry.stat(follow_symlinks=False).st_mtime >= keep_newer_than > 0:

@@ -151,7 +151,7 @@ class Trash:
         old = (now - UNNAMED_FILES_KEPT_FOR).timestamp()
         if not even_if_done_today and _modified(stamp) > old:
             return []
-        if not any(_modified(path) < old for path in _kept(files)):
+        if not any(_modified(Path(entry.path)) < old for entry in files.kept()):
             return []  # (no file old enough: nothing to read)
         named = self._digests_named()
         if named is None:
@@ -180,14 +180,6 @@ class Trash:
                 return None
             named.update(match.decode() for match in _DIGEST.findall(raw))
         return named
-
-
-def _kept(files: AttachmentStore) -> list[Path]:
-    try:
-        entries = list(os.scandir(files.folder))
-    except OSError:
-        return []
-    return [Path(entry.path) for entry in entries if not entry.name.startswith(".")]
 
 
 def _modified(path: Path) -> float:

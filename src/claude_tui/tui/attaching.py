@@ -140,9 +140,9 @@ class Attaching:
 
     async def _check_kept(self, conversation_id: str, held: list[Attachment]) -> None:
         store = self.screen.session.attachments
-        gone = await asyncio.to_thread(lambda: [a.digest for a in held if not store.has(a)])
+        gone = await asyncio.to_thread(store.missing, held)
         if gone and self.screen.conversation.id == conversation_id:
-            self.missing = frozenset(gone)
+            self.missing = frozenset(a.digest for a in gone)
             self.screen.log_view.refresh_marks()
 
     async def add(self, path: Path) -> Attachment | None:
@@ -315,11 +315,11 @@ class Attaching:
                     files.append(result)
         files = list({a.digest: a for a in files}.values())
         store = screen.session.attachments
-        gone = await asyncio.to_thread(lambda: [a.name for a in files if not store.has(a)])
+        gone = await asyncio.to_thread(store.missing, files)
         if gone:  # (an edit of a message whose kept copy is gone, say)
             self._refused(
                 text,
-                f"{gone[0]} is no longer in the data folder: remove its chip (Shift+Tab, "
+                f"{gone[0].name} is no longer in the data folder: remove its chip (Shift+Tab, "
                 "Delete), or attach the file again.",
                 "Not sent",
             )

@@ -21,14 +21,14 @@ async def open_files(screen: ChatScreen, message: Message) -> None:
     no opener."""
     store = screen.session.attachments
     files = message.attachments
-    kept = await asyncio.to_thread(lambda: [a for a in files if store.has(a)])
-    for attachment in files:
-        if attachment not in kept:
-            screen.tell(
-                f"{attachment.name}: attachment missing (no longer in the data folder).",
-                severity="warning",
-                timeout=8,
-            )
+    gone = await asyncio.to_thread(store.missing, files)
+    kept = [attachment for attachment in files if attachment not in gone]
+    for attachment in gone:
+        screen.tell(
+            f"{attachment.name}: attachment missing (no longer in the data folder).",
+            severity="warning",
+            timeout=8,
+        )
     opener = await asyncio.to_thread(find_opener)
     if opener is None:
         if kept:
