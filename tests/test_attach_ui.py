@@ -603,3 +603,14 @@ async def test_an_edit_left_for_another_conversation_keeps_each_ones_files(
         await ui.quit_app(pilot, app)
     saved = json.loads((data_dir / "drafts.json").read_text())["files"]
     assert [a["name"] for a in saved[mine]] == ["draft.txt"]  # the draft's, not the edit's
+
+
+def test_paths_typed_or_pasted_of_nobodys_home_offer_nothing(cwd: Path) -> None:
+    from claude_tui.tui.typed_paths import existing_file, path_choices
+
+    files.text(cwd / "notes.txt")
+    assert path_choices("~no-such-user-here/", cwd) == []
+    assert existing_file("~no-such-user-here/notes.txt", cwd) is None
+    assert path_choices("no\x00tes", cwd) == []
+    assert [choice.label for choice in path_choices("not", cwd)] == ["notes.txt"]
+    assert existing_file("notes.txt", cwd) == cwd / "notes.txt"

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from claude_tui.domain.attachments import size_words
 from claude_tui.domain.mentions import quoted
+from claude_tui.store.attachments import user_path
 
 SHOWN = 50  # choices offered at most
 _UNESCAPE = re.compile(r"\\(.)")
@@ -83,9 +84,9 @@ def path_choices(typed: str, cwd: Path) -> list[Choice]:
     last ``/``, any case), relative to ``cwd``; hidden ones only when a ``.`` is typed."""
     folder, _, start = typed.rpartition("/")
     prefix = f"{folder}/" if folder or typed.startswith("/") else ""
-    where = cwd / Path(prefix or ".").expanduser()
+    where = user_path(prefix or ".", cwd)
     try:
-        entries = list(os.scandir(where))
+        entries = list(os.scandir(where)) if where is not None else []
     except OSError:
         return []
     found = []
@@ -130,8 +131,8 @@ def pasted_path(text: str) -> str | None:
 
 def existing_file(path: str, cwd: Path) -> Path | None:
     """The regular file ``path`` names (``~`` expanded, relative to ``cwd``), or None."""
+    found = user_path(path, cwd)
     try:
-        found = cwd / Path(path).expanduser()
-        return found if stat.S_ISREG(found.stat().st_mode) else None
-    except (OSError, ValueError):
+        return found if found is not None and stat.S_ISREG(found.stat().st_mode) else None
+    except OSError:
         return None
