@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -95,3 +96,20 @@ def citations_of(data: dict[str, Any]) -> list[dict[str, Any]] | None:
         return None
     kept = [dict(citation) for citation in citations if isinstance(citation, dict)]
     return kept or None
+
+
+def block_runs(content: Sequence[ContentBlock]) -> list[range]:
+    """The blocks of a message in runs: text blocks side by side as one run (one text, as
+    :attr:`Message.text` joins them), any other block alone."""
+    runs: list[range] = []
+    start = 0
+    for position in range(1, len(content)):
+        if not (
+            isinstance(content[position], TextBlock)
+            and isinstance(content[position - 1], TextBlock)
+        ):
+            runs.append(range(start, position))
+            start = position
+    if content:
+        runs.append(range(start, len(content)))
+    return runs

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from claude_tui.domain.blocks import ContentBlock, OtherBlock, TextBlock
+from claude_tui.domain.blocks import ContentBlock, OtherBlock, TextBlock, block_runs
 from claude_tui.domain.text import printable
 
 WEB_TOOLS = {"web_search": ("Searching", "Searched"), "web_fetch": ("Fetching", "Fetched")}
@@ -263,12 +263,6 @@ def cited_markdown(content: Sequence[ContentBlock]) -> str | None:
     citing = reply_sources(content)
     if not citing.sources:
         return None
-    runs: list[range] = []
-    for position, block in enumerate(content):
-        if isinstance(block, TextBlock):
-            if runs and runs[-1].stop == position:
-                runs[-1] = range(runs[-1].start, position + 1)
-            else:
-                runs.append(range(position, position + 1))
+    runs = [run for run in block_runs(content) if isinstance(content[run.start], TextBlock)]
     texts = [text for run in runs if (text := cited_text(content, run, citing)).strip()]
     return "\n\n".join([*texts, sources_text(citing)])

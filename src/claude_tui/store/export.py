@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING
 
 from claude_tui.domain import branches
 from claude_tui.domain.attachments import Attachment, AttachmentBlock, size_words
-from claude_tui.domain.blocks import OtherBlock, TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.blocks import (
+    OtherBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    block_runs,
+)
 from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.sources import cited_text, reply_sources, result_activity, web_activity
@@ -141,17 +147,13 @@ def _message_parts(message: Message, cost: str | None, links: Links | None = Non
         parts.append(_files_part(attachments, links))
     content = message.content
     citing = reply_sources(content)
-    for position, block in enumerate(content):
+    for run in block_runs(content):  # (text blocks side by side: one text)
+        position = run.start
+        block = content[position]
         if isinstance(block, AttachmentBlock):
             continue
         if isinstance(block, TextBlock):
-            if position and isinstance(content[position - 1], TextBlock):
-                continue  # (drawn with the text blocks before it)
-            end = next(
-                (p for p in range(position, len(content)) if not isinstance(content[p], TextBlock)),
-                len(content),
-            )
-            text = cited_text(content, range(position, end), citing)
+            text = cited_text(content, run, citing)
             if text.strip():
                 parts.append(_verbatim(text))
         elif (activity := web_activity(content, position)) is not None:

@@ -21,7 +21,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
-from claude_tui.domain.blocks import ContentBlock, TextBlock, ThinkingBlock, ToolUseBlock
+from claude_tui.domain.blocks import (
+    ContentBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    block_runs,
+)
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.pricing import PriceTable
 from claude_tui.domain.sources import (
@@ -64,23 +70,10 @@ TITLE = "Claude"
 __all__ = ["PLAIN_NOTE", "RETRY_HINT", "AssistantMessageView", "block_view", "reply_code_blocks"]
 
 
-def block_runs(content: list[ContentBlock]) -> list[range]:
-    """The blocks each view draws: text blocks side by side as one text (joined as
-    :attr:`Message.text` joins them, so a reply of ten thousand short blocks is one view
-    and not ten thousand), any other block alone."""
-    runs: list[range] = []
-    start = 0
-    for position in range(1, len(content)):
-        if not (isinstance(content[position], TextBlock) and _is_text(content[position - 1])):
-            runs.append(range(start, position))
-            start = position
-    if content:
-        runs.append(range(start, len(content)))
-    return runs
-
-
 def view_groups(content: list[ContentBlock]) -> tuple[list[range], bool]:
-    """The blocks each view draws: :func:`block_runs`, but no more than ``VIEW_LIMIT``
+    """The blocks each view draws: :func:`block_runs` (a run of text blocks is one text, so
+    a reply of ten thousand short blocks is one view, not ten thousand), but no more than
+    ``VIEW_LIMIT``
     views; and whether the last of them draws every block left (:class:`OverflowView`)."""
     runs = block_runs(content)
     if len(runs) <= VIEW_LIMIT:
