@@ -92,9 +92,8 @@ def with_attachments(
     request: dict[str, Any], read: Callable[[Attachment], bytes | None]
 ) -> dict[str, Any]:
     """The request with each file's placeholder made the API's block, its bytes from
-    ``read`` (None: missing). Reads files: call it off the event loop."""
-    if not placed_attachments(request):
-        return request
+    ``read`` (None: missing). Reads files: call it off the event loop, and only for a
+    request that holds some (:func:`placed_attachments`)."""
     messages = []
     for turn in request["messages"]:
         if turn["role"] == "user":

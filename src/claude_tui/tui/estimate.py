@@ -68,6 +68,8 @@ def with_draft(
 def files_set_apart(request: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """The request with a line of text in place of each file, and the files' estimate."""
     files = placed_attachments(request)
+    if not files:
+        return request, 0
     return with_attachments(request, lambda _: None), sum(a.tokens for a in files)
 
 
