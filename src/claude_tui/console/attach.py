@@ -17,7 +17,7 @@ from claude_tui.console.talk import Refused, Talk
 from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.mentions import mentions, named
 from claude_tui.domain.sending import files_refusal
-from claude_tui.store.attachments import AttachmentError, inspect, read_attachable, user_path
+from claude_tui.store.attachments import AttachmentError, read_file, user_path
 
 
 def mentioned_files(text: str) -> tuple[str, list[Path]]:
@@ -43,8 +43,7 @@ def attach_files(talk: Talk, text: str, paths: Sequence[Path]) -> list[Attachmen
     model = talk.model_info() if paths else None
     for path in paths:
         try:
-            data = read_attachable(path)
-            attachment = inspect(path.name or str(path), data)
+            attachment, data = read_file(path)
         except AttachmentError as error:
             raise Refused(str(error)) from error
         read.setdefault(attachment.digest, (attachment, data))

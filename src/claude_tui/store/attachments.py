@@ -151,6 +151,13 @@ def read_attachable(path: Path) -> bytes:
     return data
 
 
+def read_file(path: Path) -> tuple[Attachment, bytes]:
+    """The attachment the file at ``path`` makes, and its bytes (see :func:`read_attachable`
+    and :func:`inspect`); AttachmentError says why it cannot be one."""
+    data = read_attachable(path)
+    return inspect(path.name or str(path), data), data
+
+
 class AttachmentStore:
     """``attachments/`` in the data folder: each file once, by digest."""
 
@@ -163,8 +170,7 @@ class AttachmentStore:
     def add(self, path: Path) -> Attachment:
         """Read, check and keep the file at ``path``; AttachmentError says why it cannot be
         (and then nothing is kept)."""
-        data = read_attachable(path)
-        attachment = inspect(path.name or str(path), data)
+        attachment, data = read_file(path)
         self.keep(attachment, data)
         return attachment
 
