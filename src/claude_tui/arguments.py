@@ -16,16 +16,17 @@ from claude_tui import __version__
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMANDS = ("chat", "list", "export", "usage")
+COMMANDS = ("chat", "list", "export", "usage", "import")
 
 USAGE = """\
 claude-tui [options] [PROMPT]
-       claude-tui -p [options] [-a FILE]... [PROMPT]
+       claude-tui -p [options] [-a FILE]... [--no-save] [PROMPT]
        claude-tui chat [options]
        claude-tui list [--json]
        claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
                          [--bundle]
        claude-tui usage [--days N] [--json]
+       claude-tui import FILE
        claude-tui --fix-permissions"""
 
 COMMANDS_HELP = """\
@@ -35,6 +36,7 @@ commands:
   list      the saved conversations, the one updated last first
   export    one conversation as Markdown or JSON (claude-tui export --help)
   usage     tokens and cost of the saved conversations, by day and by model
+  import    the conversations of a Claude.ai or ChatGPT data export (claude-tui import --help)
 
 examples:
   claude-tui                              open the app
@@ -44,12 +46,15 @@ examples:
   git diff | claude-tui -p "Review this"  the prompt, a blank line, then the piped text
   claude-tui -p -a shot.png "What is it?" send a file with the prompt (-a again for more)
   claude-tui -p -c "And a fourth?"        continue the conversation used last
+  claude-tui -p --no-save "2+2?"          a one-off question: no conversation is kept
   claude-tui chat                         talk line by line (quit, exit or Ctrl+D leaves;
                                           @path in a line sends that file)
   claude-tui list                         what is saved
   claude-tui export --last -o notes.md    the conversation used last, as Markdown
   claude-tui export 3f2a --format json    by id (or its first characters), to stdout
   claude-tui usage --days 7               what the last seven days cost
+  claude-tui import conversations.json    bring in a Claude.ai or ChatGPT export
+  claude-tui --debug                      log requests (no content, no key) to a file
   claude-tui -p -- list                   a prompt named like a command goes after --
 """
 
@@ -57,6 +62,7 @@ ENVIRONMENT = """\
 environment:
   ANTHROPIC_API_KEY    your API key
   ANTHROPIC_BASE_URL   another Messages API endpoint (optional)
+  NO_COLOR             set to anything: no colour on the command line (no-color.org)
 
 configuration file (TOML), for example:
   model = "claude-sonnet-5-5"
@@ -69,6 +75,7 @@ configuration file (TOML), for example:
   prompt_caching = true
   api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
                             ANTHROPIC_API_KEY wins over it)
+  no_save = true           (-p keeps no conversation, as --no-save; --save keeps it)
 """
 
 EXPORT_EPILOG = """\
@@ -147,6 +154,12 @@ def _conversation_options() -> argparse.ArgumentParser:
         "--top-p", type=float, metavar="P", help="0 to 1; only older models take it"
     )
     options.add_argument(
+        "--debug",
+        action="store_true",
+        help="write a log of the requests (model, sizes, status, timings, retries; never "
+        "their content or the key) to the log folder, and say where",
+    )
+    options.add_argument(
         "-c",
         "--continue",
         dest="resume",
@@ -215,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
         "repeat for more; the prompt may then be left out",
     )
     parser.add_argument(
+        "--save",
+        action=argparse.BooleanOptionalAction,
+        help="with -p: --no-save keeps no conversation of this one-off question; --save "
+        "keeps it whatever no_save in the config file says",
+    )
+    parser.add_argument(
         "--fix-permissions",
         action="store_true",
         help="make the data folder yours alone (no writing by group or others), then exit",
@@ -229,6 +248,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_command_parser(command: str) -> argparse.ArgumentParser:
+    if command == "import":
+        parser = _parser(
+            "claude-tui import",
+            "Bring in the conversations of a data export: Claude.ai's or ChatGPT's\n"
+            "conversations.json (or the export's zip). The whole file is read first: if\n"
+            "a conversation in it cannot be read, it is named and nothing is imported.\n"
+            "Importing again adds nothing twice, only what the export gained since.\n"
+            "ChatGPT's other branches (edited questions, regenerated answers) become\n"
+            "branches here.",
+            _files_options(),
+        )
+        parser.add_argument("file", type=Path, metavar="FILE", help="conversations.json")
+        return parser
     if command == "chat":
         return _parser(
             "claude-tui chat",

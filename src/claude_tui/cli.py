@@ -1,8 +1,9 @@
 """The ``claude-tui`` command: parse arguments, build settings, run the app or a command.
 
-``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead;
-``chat``, ``list``, ``export`` and ``usage`` are commands of their own (see
-:mod:`claude_tui.console`).
+``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead
+(``--no-save``: and keeps no conversation); ``chat``, ``list``, ``export``, ``usage`` and
+``import`` are commands of their own (see :mod:`claude_tui.console`). ``--debug`` logs the
+requests of the app, ``-p`` and ``chat`` to a file (see :mod:`claude_tui.debug_log`).
 A command's name is recognised as the first word that is not an option, unless ``--``
 came before it (``claude-tui -p -- list`` sends "list").
 
@@ -46,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give a conversation ID, or --last")
     if command is None and args.attach and not args.print_reply:
         parser.error("-a goes with -p (in the app, type @ and a path in the input box)")
+    if command is None and args.save is False and not args.print_reply:
+        parser.error("--no-save goes with -p (a conversation in the app is always kept)")
+    if command is None and args.save is False and args.resume:
+        parser.error("--no-save asks a one-off question; -c continues a saved conversation")
     from claude_tui import paths
     from claude_tui.config import ConfigError, load_settings
     from claude_tui.console.terminal import (
@@ -74,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if getattr(args, "fix_permissions", False):
         return _fix_permissions(settings, streams)
+    if getattr(args, "debug", False):
+        from claude_tui import debug_log
+
+        try:
+            log_path = debug_log.start(settings.api_key)
+        except debug_log.DebugLogError as error:
+            streams.error(str(error))
+            return 1
+        streams.note(f"(Writing a debug log to {log_path}: no content, no key.)")
     if command is not None or args.print_reply:  # (the app's screen would hide it)
         warning = paths.permissions_warning(settings.resolved_data_dir())
         if warning is not None:
@@ -101,6 +115,10 @@ def _run(
         from claude_tui.console.usage import run_usage
 
         return run_usage(settings, args.days, args.json, streams)
+    if command == "import":
+        from claude_tui.console.importing import run_import
+
+        return run_import(settings, args.file, streams)
     if command == "export":
         from claude_tui.console.saved import run_export
 
@@ -135,7 +153,9 @@ def _run(
     if args.print_reply:
         from claude_tui.console.print import run_print
 
-        return run_print(settings, prompt, request, streams, attach=args.attach)
+        # --no-save (or no_save in the config, unless --save or -c): no conversation kept
+        save = args.save if args.save is not None else args.resume or not settings.no_save
+        return run_print(settings, prompt, request, streams, attach=args.attach, save=save)
     if not sys.stdin.isatty():
         streams.error(
             "the full-screen app needs a terminal to read keys from. To send "

@@ -62,6 +62,8 @@ class Settings:
     # (empty: any), and how many uses a request may make (None: as the API decides).
     web_allowed_domains: tuple[str, ...] = ()
     web_max_uses: int | None = None
+    # ``-p`` leaves no conversation behind (as ``--no-save``; ``--save`` overrides it).
+    no_save: bool = False
     # The config file read (``--config``, else the usual place): "Save as defaults" writes
     # there. Not a setting of the file itself.
     config_path: Path | None = None
@@ -109,6 +111,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "web_fetch": bool,
     "web_allowed_domains": list,
     "web_max_uses": int,
+    "no_save": bool,
 }
 
 

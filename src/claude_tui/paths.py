@@ -26,6 +26,11 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    """Where ``--debug`` writes its log (XDG_STATE_HOME's, on Linux)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

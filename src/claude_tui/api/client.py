@@ -24,6 +24,7 @@ from claude_tui.api.incoming import (
     with_partial_input,
 )
 from claude_tui.api.request import build_request
+from claude_tui.api.request_log import RequestLog
 from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
 from claude_tui.domain.catalog import Catalog, ModelInfo
@@ -176,16 +177,19 @@ class ClaudeClient:
         attempts = self.settings.max_retries + 1
         for attempt in range(1, attempts + 1):
             started = False  # once any of the reply is passed on, it is not sent again
+            trace = RequestLog(request, attempt, attempts)
             try:
                 async with contextlib.aclosing(self._attempt(request)) as events:
                     async for event in events:
                         started = True
+                        trace.saw(event)
                         yield event
                 return
             except Exception as error:  # every failure becomes an event, none escapes
                 info = error_info(error, key=self.settings.api_key, base_url=self.settings.base_url)
                 delay = None if started else retry_delay(error, attempt)
                 if delay is not None and delay > RETRY_AFTER_CAP:
+                    trace.failed(info)
                     yield Failed(
                         replace(
                             info, hint=f"The API asks to wait {wait_words(delay)} before retrying."
@@ -195,8 +199,10 @@ class ClaudeClient:
                 if delay is None or attempt == attempts:
                     if attempt > 1:
                         info = replace(info, detail=joined(info.detail, f"Tried {attempt} times."))
+                    trace.failed(info)
                     yield Failed(info)
                     return
+                trace.failed(info, retry_in=delay)
                 yield Retrying(info, attempt + 1, attempts, delay)
                 await asyncio.sleep(delay)
 

@@ -10,7 +10,7 @@ from claude_tui.config import Settings
 from claude_tui.console.attach import attach_files, mentioned_files
 from claude_tui.console.lines import Read, Typed, paste_mode, read_message, unmarked
 from claude_tui.console.talk import Refused, Request, Talk, preload
-from claude_tui.console.terminal import ReplyWriter, Streams
+from claude_tui.console.terminal import BOLD, ReplyWriter, Streams
 from claude_tui.domain.attachments import size_words
 from claude_tui.domain.text import printable, well_formed
 
@@ -64,7 +64,8 @@ def _exchange(talk: Talk, typed: str, streams: Streams) -> None:
         streams.note(f"(Attached {file.name}: {file.kind_words}, {size_words(file.size)}.)")
     writer = ReplyWriter(streams.stdout)
     try:
-        ended = talk.exchange(text, writer, heading="Claude: ", attachments=files)
+        heading = streams.styled(streams.stdout, "Claude:", BOLD) + " "
+        ended = talk.exchange(text, writer, heading=heading, attachments=files)
     except KeyboardInterrupt:
         talk.tell(talk.conversation.messages[-1])
     else:

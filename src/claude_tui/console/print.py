@@ -43,9 +43,12 @@ def run_print(
     request: Request,
     streams: Streams,
     attach: Sequence[str] = (),
+    *,
+    save: bool = True,
 ) -> int:
     """Send one message (with the files of ``attach``, which alone make a message too);
-    0 when the reply is complete and saved, 1 when it failed or was not saved (the reason
+    without ``save``, nothing is left behind (see :meth:`Talk.open`). 0 when the reply is
+    complete and saved, 1 when it failed or was not saved (the reason
     on standard error), 2 when there is nothing to send or a file cannot be sent (then
     nothing is sent or saved), 130 on Ctrl+C."""
     preload(settings)
@@ -55,7 +58,7 @@ def run_print(
             "nothing to send: give a prompt, or pipe text in (echo question | claude-tui -p)"
         )
         return 2
-    talk = Talk.open(settings, request, streams)
+    talk = Talk.open(settings, request, streams, save=save)
     if talk is None:
         return 1
     try:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from claude_tui.config import Settings
-from claude_tui.console.terminal import Streams, one_line
+from claude_tui.console.terminal import BOLD, Streams, one_line
 from claude_tui.console.usage import price_table
 from claude_tui.domain.conversation import Conversation, ConversationSummary
 from claude_tui.domain.pricing import PriceTable, total_cost
@@ -62,9 +62,8 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
     ids = {s.id: one_line(s.id) for s in summaries}  # a file's name may hold anything
     width = max(len(shown) for shown in ids.values())
     cost_width = max(len("COST"), *(len(cost.text) for cost in costs.values()))
-    out.write(
-        f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  {'COST':>{cost_width}}  TITLE\n"
-    )
+    header = f"{'ID':<{width}}  {'LAST USED':<16}  {'MESSAGES':>8}  {'COST':>{cost_width}}  TITLE"
+    out.write(streams.styled(out, header, BOLD) + "\n")
     for s in summaries:
         when = s.updated_at.astimezone().strftime(TIME_FORMAT)
         cost = costs[s.id].text

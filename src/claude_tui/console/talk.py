@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from claude_tui import paths
 from claude_tui.api.client import ClaudeClient, preload_sdk
@@ -119,28 +121,43 @@ class Talk:
         self.client = ClaudeClient(settings)
         self.session = ChatSession(self.client, keeper, on_merged=self._merged)
         self.runner = asyncio.Runner()
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None  # (see ``open``)
 
     @classmethod
-    def open(cls, settings: Settings, request: Request, streams: Streams) -> Talk | None:
+    def open(
+        cls, settings: Settings, request: Request, streams: Streams, *, save: bool = True
+    ) -> Talk | None:
         """Talk in a new or (``-c``) the last used conversation; None, with the reason
-        said, when there is no key or the conversation cannot be read."""
+        said, when there is no key or the conversation cannot be read.
+
+        Without ``save`` (``-p --no-save``), a new conversation is kept, with its files,
+        in a folder of its own that :meth:`close` removes: the turn runs as any other,
+        and the data folder is not touched."""
         if not settings.has_credentials:
             streams.error(NO_API_KEY.title)
             streams.note("  " + NO_KEY_HINT)
             return None
-        keeper = ConversationKeeper(ConversationStore(settings.resolved_data_dir()))
+        scratch = None if save else tempfile.TemporaryDirectory(prefix="claude-tui-once-")
+        root = settings.resolved_data_dir() if scratch is None else Path(scratch.name)
+        keeper = ConversationKeeper(ConversationStore(root))
         try:
             conversation = open_conversation(settings, keeper, request, streams)
         except Refused as error:
             streams.error(str(error))
+            if scratch is not None:
+                scratch.cleanup()
             return None
-        return cls(settings, keeper, conversation, streams)
+        talk = cls(settings, keeper, conversation, streams)
+        talk.scratch = scratch
+        return talk
 
     def close(self) -> None:
         try:
             self.runner.run(self.client.close())
         finally:
             self.runner.close()
+            if self.scratch is not None:
+                self.scratch.cleanup()
 
     def model_info(self) -> ModelInfo | None:
         """What the conversation's model takes, from the model list (the cached one while

@@ -1,11 +1,17 @@
-"""Writing to the terminal: a reply as it streams, notes and errors, one-line titles."""
+"""Writing to the terminal: a reply as it streams, notes and errors, one-line titles.
+
+Colour (an error's name in red, notes dimmed, headings in bold) goes only to a terminal,
+and never when ``NO_COLOR`` is set to anything (https://no-color.org) or ``TERM`` is
+``dumb``; the text is the same either way.
+"""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -57,18 +63,45 @@ class OutputClosed(Exception):
     """Standard output went away (``claude-tui -p … | head -1``): stop writing."""
 
 
+BOLD = "1"
+DIM = "2"
+RED_BOLD = "1;31"
+
+
+def colour_allowed(environ: Mapping[str, str]) -> bool:
+    """Colour unless ``NO_COLOR`` is set to anything at all, or the terminal is dumb."""
+    return not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+
+
 @dataclass
 class Streams:
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+    def colours(self, stream: TextIO) -> bool:
+        """Does text written to ``stream`` get colour? Only a terminal's, and only when
+        ``NO_COLOR`` is not set."""
+        if not colour_allowed(self.environ):
+            return False
+        try:
+            return stream.isatty()
+        except (ValueError, OSError):  # closed
+            return False
+
+    def styled(self, stream: TextIO, text: str, style: str) -> str:
+        """``text`` (already printable) in ``style`` (an SGR code) where ``stream`` takes
+        colour; else as it is."""
+        return f"\x1b[{style}m{text}\x1b[0m" if text and self.colours(stream) else text
 
     def note(self, text: str) -> None:
         """A line for the person, on standard error, so standard output stays the content."""
-        print(printable(text), file=self.stderr, flush=True)
+        print(self.styled(self.stderr, printable(text), DIM), file=self.stderr, flush=True)
 
     def error(self, text: str) -> None:
-        self.note(f"{PROG}: {text}")
+        name = self.styled(self.stderr, f"{PROG}:", RED_BOLD)
+        print(f"{name} {printable(text)}", file=self.stderr, flush=True)
 
     def failure(self, error: ErrorInfo) -> None:
         """Why a reply failed, in the words of ``ErrorInfo.lines``: the first line after
