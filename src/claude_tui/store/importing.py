@@ -130,7 +130,7 @@ def parse_export(raw: bytes) -> list[object]:
             item, position = decoder.raw_decode(text, position)
         except (ValueError, RecursionError) as error:
             where = f"conversation {len(items) + 1}{_title_in(text[position:])}"
-            if position >= len(text.rstrip()):
+            if _at_end(error, text):
                 raise ImportProblem(f"the file ends before {where}: it was cut short") from error
             raise ImportProblem(f"{where}: it is not valid JSON ({error})") from error
         items.append(item)
@@ -147,6 +147,13 @@ def parse_export(raw: bytes) -> list[object]:
             raise ImportProblem(
                 f"the list ends badly after conversation {len(items)} (before {where}): {reason}"
             )
+
+
+def _at_end(error: Exception, text: str) -> bool:
+    """Did reading fail because the text ended (a file cut short)?"""
+    if not isinstance(error, json.JSONDecodeError):
+        return False
+    return error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip())
 
 
 def _skip(text: str, position: int) -> int:
