@@ -24,8 +24,7 @@ def run_import(settings: Settings, file: Path, streams: Streams) -> int:
     name = one_line(file.name)
     store = ConversationStore(settings.resolved_data_dir())
     problem: ImportProblem | None = None
-    with progress_bar(streams) as bar:
-        bar.phase(f"Reading {name}", 0)
+    with progress_bar(streams, f"Reading {name}") as bar:
         try:
             raw = read_export(file)
             plan = plan_import(store, raw, settings.chat_defaults(), bar.step)

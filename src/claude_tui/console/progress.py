@@ -45,8 +45,8 @@ def _console(streams: Streams, stderr: TextIO) -> Console:
 
 
 @contextmanager
-def progress_bar(streams: Streams) -> Iterator[Bar]:
-    """A bar on standard error while the block runs."""
+def progress_bar(streams: Streams, description: str) -> Iterator[Bar]:
+    """A bar on standard error while the block runs, first saying ``description``."""
     console = _console(streams, streams.stderr)
     progress = Progress(
         TextColumn("{task.description}", markup=False),
@@ -57,4 +57,4 @@ def progress_bar(streams: Streams) -> Iterator[Bar]:
         disable=not console.is_terminal,
     )
     with progress:
-        yield Bar(progress, progress.add_task("", total=None))
+        yield Bar(progress, progress.add_task(description, total=None))
