@@ -219,7 +219,9 @@ class Terminal:
 
     def __init__(self, cli: Cli, *args: str) -> None:
         self._master, slave = os.openpty()
-        env = {**cli.environment(KEY), "TERM": "xterm-256color"}
+        # NO_COLOR: the text as typed and shown, without the headings' bold
+        # (test_cli_colour.py checks the colour)
+        env = {**cli.environment(KEY), "TERM": "xterm-256color", "NO_COLOR": "1"}
         self.process = subprocess.Popen(
             cli.argv(*args), stdin=slave, stdout=slave, stderr=slave, env=env
         )
