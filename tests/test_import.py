@@ -79,8 +79,7 @@ def test_importing_the_same_export_again_adds_nothing(cli: Cli, tmp_path: Path) 
     again = cli.run("import", str(export))
     assert again.returncode == 0, again.stderr
     assert again.stdout == (
-        "Imported conversations.json (ChatGPT, 2 conversations): 0 new conversations; "
-        "2 there already.\n"
+        "Imported conversations.json (ChatGPT, 2 conversations): nothing new (2 there already).\n"
     )
     assert _files(cli) == before
     assert len(before) == 2
@@ -212,7 +211,9 @@ def test_an_export_that_grew_adds_only_its_new_messages(cli: Cli, tmp_path: Path
 
     result = cli.run("import", str(_export(tmp_path, "claude", one_more)))
     assert result.returncode == 0, result.stderr
-    assert "0 new conversations; 1 with 1 new message; 1 there already" in result.stdout
+    assert "conversations): 1 conversation with 1 new message; 1 there already; 1 empty" in (
+        result.stdout
+    )
     capitals = cli.only_conversation_titled("What is the capital of Australia?")
     assert _texts(capitals)[-2:] == [("assistant", "Canberra."), ("user", "And of New Zealand?")]
     assert capitals["updated_at"].startswith("2025-04-11T08:00:00")

@@ -48,10 +48,12 @@ def summary(plan: ImportPlan, name: str, written: int) -> str:
     """One line: what the export held and what became of it."""
     if not plan.total:
         return f"{name} holds no conversations: nothing to import."
-    parts = [f"{_count(len(plan.new), 'new conversation')}"]
+    parts = [_count(len(plan.new), "new conversation")] if plan.new else []
     if plan.grown:
         grown = sum(count for _, _, count in plan.grown)
-        parts.append(f"{len(plan.grown)} with {_count(grown, 'new message')}")
+        parts.append(
+            f"{_count(len(plan.grown), 'conversation')} with {_count(grown, 'new message')}"
+        )
     if plan.branched:
         added = sum(count for _, _, count in plan.branched)
         parts.append(
@@ -65,9 +67,10 @@ def summary(plan: ImportPlan, name: str, written: int) -> str:
     failed = len(plan.writes) - written
     if failed:
         parts.append(f"{failed} not written")
-    return f"Imported {name} ({plan.source}, {_count(plan.total, 'conversation')}): " + (
-        "; ".join(parts) + "."
-    )
+    said = "; ".join(parts) if plan.new or plan.grown or plan.branched else "nothing new"
+    if not (plan.new or plan.grown or plan.branched) and parts:
+        said += f" ({'; '.join(parts)})"
+    return f"Imported {name} ({plan.source}, {_count(plan.total, 'conversation')}): {said}."
 
 
 def _count(number: int, word: str) -> str:
