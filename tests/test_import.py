@@ -142,6 +142,28 @@ def test_a_bad_conversation_is_named_and_nothing_is_imported(cli: Cli, tmp_path:
     assert not (cli.data_dir / "attachments").exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            lambda c: c["mapping"]["q"]["message"].update(author=5),
+            'message q: "author" must be an object with a "role"',
+        ),
+        (lambda c: c["mapping"]["a"].update(parent="gone"), "its parent 'gone' is not in"),
+        (lambda c: c.update(current_node="nowhere"), "\"current_node\" 'nowhere' is not in"),
+        (lambda c: c["mapping"]["r"].update(parent="a"), "is its own ancestor"),
+    ],
+)
+def test_a_bad_chatgpt_conversation_is_named_and_nothing_is_imported(
+    cli: Cli, tmp_path: Path, change: Any, said: str
+) -> None:
+    result = cli.run("import", str(_export(tmp_path, "chatgpt", lambda data: change(data[1]))))
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-tui: conversations.json: conversation 2 (“Haiku”): ")
+    assert said in result.stderr
+    assert not (cli.data_dir / "conversations").exists()
+
+
 def test_a_file_cut_short_is_reported_at_the_conversation_it_stopped_at(
     cli: Cli, tmp_path: Path
 ) -> None:

@@ -160,7 +160,9 @@ class _Tree:
             raise Unreadable("it is not an object")
         author = data.get("author")
         role_name = author.get("role") if isinstance(author, dict) else None
-        role = _ROLES.get(role_name) if isinstance(role_name, str) else None
+        if not isinstance(role_name, str):
+            raise Unreadable('"author" must be an object with a "role"')
+        role = _ROLES.get(role_name)  # (system, tool: not part of the talk)
         metadata = data.get("metadata")
         metadata = metadata if isinstance(metadata, dict) else {}
         if (
