@@ -323,3 +323,23 @@ def test_list_merges_first_and_shows_the_conversation_once(tmp_path: Path) -> No
     assert [(row["id"], row["message_count"]) for row in rows] == [(ID, 6)]
     assert "merged the conflict copy a sync tool left (2 messages only it had)" in result.stderr
     assert not (cli.data_dir / "quarantine").exists()
+
+
+async def test_a_copy_that_arrives_while_the_app_runs_is_merged_and_shown(
+    settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui.disk_checked_every(monkeypatch, 0.1)
+    here, there = two_machines()
+    ConversationStore(data_dir).save(here)
+    async with ui.running(settings, open=ID) as (app, pilot):
+        assert "Answered on the desktop" not in ui.screen_text(app)
+        (data_dir / "conversations" / SYNCTHING).write_bytes(encode(there.to_dict()))
+        await ui.wait_until(
+            pilot,
+            lambda: "Answered on the desktop" in ui.screen_text(app),
+            what="the merged conversation to be shown",
+        )
+        assert "merged the conflict copy a sync tool left" in ui.seen(app)
+        assert ui.listed_ids(app) == [ID]
+    assert set(texts_on_disk(data_dir)) == EVERY_TEXT
+    assert not (data_dir / "conversations" / SYNCTHING).exists()
