@@ -7,7 +7,7 @@ synced (its names: ``store/conflict_names.py``). Each such copy is read and merg
 its conversation with the merge two copies of the app use (``domain/merge.py``: every
 message of both is kept, each side's new ones after where they parted, in the order they
 were begun; the conversation's title and settings stay the main file's). The
-conversation is written first, and only then the copy moved to the trash (restorable for
+conversation is written first, and only then the copy moved to the trash (kept there for
 30 days), so a crash in between merges it again next time, which adds nothing twice.
 
 A copy that cannot be read is quarantined, as any unreadable file is. A git backup
@@ -131,8 +131,9 @@ def _merge_copy(
             return  # the conversation is a newer claude-tui's
         moved_to = trash.put_file(path, conversation_id, now)
     except StoreError as error:
-        notices.append(ConflictNotice(path, title, failed=f"{error}; it stays where it is"))
-        return
+        if os.path.lexists(path):
+            notices.append(ConflictNotice(path, title, failed=f"{error}; it stays where it is"))
+        return  # (else another copy of the app merged it meanwhile, and said so)
     notices.append(ConflictNotice(path, title, added, moved_to))
 
 
