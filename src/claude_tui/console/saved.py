@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from claude_tui.config import Settings
-from claude_tui.console.terminal import BOLD, Streams, one_line
+from claude_tui.console.terminal import BOLD, Streams, one_line, saved_summaries
 from claude_tui.console.usage import price_table
-from claude_tui.domain.conversation import Conversation, ConversationSummary
+from claude_tui.domain.conversation import Conversation
 from claude_tui.domain.pricing import PriceTable, total_cost
 from claude_tui.store.attachments import AttachmentStore
 from claude_tui.store.bundle import write_bundle
@@ -26,12 +26,6 @@ from claude_tui.store.usage_index import UsageIndex
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # local time
 
 
-def _summaries(store: ConversationStore, streams: Streams) -> list[ConversationSummary]:
-    summaries, notices = store.list_summaries()
-    streams.notices(notices)
-    return summaries
-
-
 def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
     """``claude-tui list``: every saved conversation, the one updated last first, with
     what its replies cost."""
@@ -39,7 +33,7 @@ def run_list(settings: Settings, as_json: bool, streams: Streams) -> int:
     if table is None:
         return 2
     store = ConversationStore(settings.resolved_data_dir())
-    summaries = _summaries(store, streams)
+    summaries = saved_summaries(store, streams)
     replies = UsageIndex(store).metered(s.id for s in summaries)
     costs = {s.id: total_cost(replies.get(s.id, ()), table) for s in summaries}
     out = streams.stdout
@@ -106,7 +100,7 @@ def run_export(
     if table is None:
         return 2
     store = ConversationStore(settings.resolved_data_dir())
-    ids = [summary.id for summary in _summaries(store, streams)]
+    ids = [summary.id for summary in saved_summaries(store, streams)]
     try:
         if reference is None:
             conversation_id = most_recently_used(store.last_open(), ids)

@@ -19,7 +19,13 @@ from pathlib import Path
 from claude_tui import paths
 from claude_tui.api.client import ClaudeClient, preload_sdk
 from claude_tui.config import Settings
-from claude_tui.console.terminal import OutputClosed, ReplyWriter, Streams, one_line
+from claude_tui.console.terminal import (
+    OutputClosed,
+    ReplyWriter,
+    Streams,
+    one_line,
+    saved_summaries,
+)
 from claude_tui.domain.attachments import Attachment
 from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import READ_ONLY, Conversation
@@ -71,8 +77,7 @@ def open_conversation(
     """A new conversation with the settings, or with ``-c`` the one used last."""
     store = keeper.store
     if request.resume:
-        summaries, notices = store.list_summaries()
-        streams.notices(notices)
+        summaries = saved_summaries(store, streams)
         conversation_id = most_recently_used(store.last_open(), [s.id for s in summaries])
         if conversation_id is not None:
             try:

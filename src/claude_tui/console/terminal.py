@@ -15,9 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from claude_tui.domain.conversation import ConversationSummary
 from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.text import printable
-from claude_tui.store.conversations import QuarantineNotice
+from claude_tui.domain.values import utc_now
+from claude_tui.store.conflicts import Notice, listing
+from claude_tui.store.conversations import ConversationStore
 
 PROG = "claude-tui"
 # Exit statuses beyond 0 (done), 1 (failed) and 2 (bad usage, as argparse uses it)
@@ -111,9 +114,17 @@ class Streams:
         for line in rest:
             self.note("  " + line)
 
-    def notices(self, notices: Iterable[QuarantineNotice]) -> None:
+    def notices(self, notices: Iterable[Notice]) -> None:
         for notice in notices:
             self.error(notice.message)
+
+
+def saved_summaries(store: ConversationStore, streams: Streams) -> list[ConversationSummary]:
+    """Every saved conversation, newest first, once the conflict copies that sync tools
+    left are merged (store/conflicts.py); what was merged or set aside said on stderr."""
+    summaries, notices = listing(store, utc_now())
+    streams.notices(notices)
+    return summaries
 
 
 def one_line(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from claude_tui.config import Settings
-from claude_tui.console.terminal import Streams, one_line
+from claude_tui.console.terminal import Streams, one_line, saved_summaries
 from claude_tui.domain.pricing import Cost, Metered, PriceError, PriceTable
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
@@ -31,8 +31,7 @@ def price_table(settings: Settings, streams: Streams) -> PriceTable | None:
 
 def saved_replies(store: ConversationStore, streams: Streams) -> dict[str, list[Metered]]:
     """Every saved conversation's metered replies, by conversation id."""
-    summaries, notices = store.list_summaries()
-    streams.notices(notices)
+    summaries = saved_summaries(store, streams)
     return UsageIndex(store).metered(summary.id for summary in summaries)
 
 

@@ -29,6 +29,7 @@ from claude_tui.domain.conversation import (
     ConversationSummary,
 )
 from claude_tui.domain.values import NewerSchemaError, SchemaError, parse_timestamp
+from claude_tui.store.conflict_names import conflict_of
 from claude_tui.store.files import (
     CONVERSATION_LIMIT,
     DIR_MODE,
@@ -196,8 +197,8 @@ class ConversationStore:
         fresh: dict[str, IndexEntry] = {}
         for entry in entries:
             name = entry.name
-            if not name.endswith(".json") or name.startswith("."):
-                continue
+            if not name.endswith(".json") or name.startswith(".") or conflict_of(name):
+                continue  # (a sync tool's conflict copy waits for store/conflicts.py)
             conversation_id = name[: -len(".json")]
             try:
                 key = file_key(entry.stat())

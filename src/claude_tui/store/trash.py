@@ -72,11 +72,20 @@ class Trash:
 
     def put(self, conversation_id: str, now: datetime) -> Path:
         """Move a conversation's file to the trash; StoreError if it cannot be."""
-        source = self.store.path_of(conversation_id)
-        name = f"{now.astimezone(UTC).strftime(_STAMP)}{_SEPARATOR}{conversation_id}.json"
-        target = self.folder / name
+        return self.put_file(self.store.path_of(conversation_id), conversation_id, now)
+
+    def put_file(self, source: Path, conversation_id: str, now: datetime) -> Path:
+        """Move a file holding a conversation (its own, or a copy of it that a sync tool
+        left) to the trash, never over a file already there; StoreError if it cannot be."""
+        when = now.astimezone(UTC)
         try:
             self.folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            while True:  # (two files of one conversation trashed at one time)
+                name = f"{when.strftime(_STAMP)}{_SEPARATOR}{conversation_id}.json"
+                target = self.folder / name
+                if not os.path.lexists(target):
+                    break
+                when += timedelta(microseconds=1)
             os.replace(source, target)
         except FileNotFoundError as error:
             raise StoreError("it is not saved on disk") from error

@@ -20,10 +20,10 @@ from claude_tui.domain.conversation import (
     newest_first,
 )
 from claude_tui.domain.values import SchemaError
+from claude_tui.store import conflicts
 from claude_tui.store.conversations import (
     ConversationGone,
     ConversationUnreadable,
-    QuarantineNotice,
     StoreError,
 )
 from claude_tui.store.lookup import most_recently_used
@@ -165,7 +165,10 @@ class Opening:
         await self._load_drafts()
         if indexed:
             self.take(indexed)
-        summaries, notices = await asyncio.to_thread(store.list_summaries, cached)
+        # (sync tools' conflict copies merged first: the list then shows the merged files)
+        summaries, notices = await asyncio.to_thread(
+            conflicts.listing, store, self.services.clock(), cached
+        )
         self.listed_stamp = stamp  # read before the listing: no change can slip between
         self.listed = True
         self.take(summaries, replace=True)
@@ -238,8 +241,13 @@ class Opening:
         screen.sidebar.loading = False
         screen.summaries = newest_first(listed.values())
 
-    def tell_set_aside(self, notices: list[QuarantineNotice]) -> None:
+    def tell_set_aside(self, notices: list[conflicts.Notice]) -> None:
+        """What the listing merged (sync conflict copies) or set aside (unreadable files)."""
         for notice in notices:
-            self.screen.tell(
-                notice.message, title="Conversation file not read", severity="warning", timeout=15
-            )
+            if isinstance(notice, conflicts.ConflictNotice) and notice.failed is None:
+                self.screen.tell(notice.message, title="Sync conflict merged", timeout=15)
+                continue
+            title = "Conversation file not read"
+            if isinstance(notice, conflicts.ConflictNotice):
+                title = "Sync conflict not merged"
+            self.screen.tell(notice.message, title=title, severity="warning", timeout=15)

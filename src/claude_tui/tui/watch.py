@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
+from claude_tui.store import conflicts
 from claude_tui.store.conversations import ConversationUnreadable, StoreError
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class DiskWatch:
         if stamp == opening.listed_stamp:
             return
         opening.listed_stamp = stamp
-        summaries, notices = await asyncio.to_thread(store.list_summaries)
+        now = screen.services.clock()  # (a sync tool's conflict copy that came is merged)
+        summaries, notices = await asyncio.to_thread(conflicts.listing, store, now)
         opening.take(summaries, replace=True)
         opening.tell_set_aside(notices)
