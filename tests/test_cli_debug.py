@@ -81,7 +81,7 @@ def test_a_log_that_cannot_be_written_is_told(cli: Cli, tmp_path: Path) -> None:
 def started_log(tmp_path: Path) -> Iterator[Path]:
     loggers = [logging.getLogger(name) for name in debug_log.LOGGERS]
     before = [(logger.level, list(logger.handlers)) for logger in loggers]
-    path = debug_log.start(SECRET_KEY, tmp_path / "debug.log")
+    path = debug_log.start(SECRET_KEY, path=tmp_path / "debug.log")
     yield path
     for logger, (level, handlers) in zip(loggers, before, strict=True):
         for handler in logger.handlers:
@@ -113,3 +113,20 @@ def test_the_sdk_s_debug_lines_with_the_request_s_content_stay_out(started_log: 
     logging.getLogger("anthropic._base_client").debug("Request options: %s", PROMPT)
     logging.getLogger("httpx2").debug("sending %s", PROMPT)
     assert PROMPT not in started_log.read_text()
+
+
+def test_a_gateway_s_credentials_in_the_base_url_stay_out(
+    cli: Cli, fake_api: FakeAnthropic, log_file: Path
+) -> None:
+    # A gateway reached with a user and password, and a token in the query: the HTTP
+    # layer's line names the URL, which the log shows with them hidden. (The fake API has
+    # no such path, so the reply is a 404: the log line is what is looked at.)
+    host = fake_api.url.removeprefix("http://")
+    cli.env["ANTHROPIC_BASE_URL"] = f"http://gwuser:GWPASSWORD@{host}?token=QTOKENSECRET"
+    cli.run("-p", "--debug", PROMPT, key=SECRET_KEY)
+    log = log_file.read_text()
+    assert "HTTP Request: POST http://gwuser:***@" in log
+    assert "token=***" in log
+    for secret in ("GWPASSWORD", "QTOKENSECRET"):
+        assert secret not in log, secret
+    _private_parts_absent(log)

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from claude_tui import debug_log
 
         try:
-            log_path = debug_log.start(settings.api_key)
+            log_path = debug_log.start(settings.api_key, settings.base_url)
         except debug_log.DebugLogError as error:
             streams.error(str(error))
             return 1

@@ -6,7 +6,8 @@ size and settings (never the messages, the system prompt or the files: see
 ``api/request_log.py``), its status, timings and retries, and the HTTP layer's one line per
 request. The SDK's own debug output (which holds the request's content and its headers) is
 left off. Every line is searched for the key (and any ``Authorization``/``x-api-key`` value)
-before it is written, and what is found becomes ``[key hidden]``.
+before it is written, and what is found becomes ``[key hidden]``; a gateway's credentials in
+a URL become ``***``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from claude_tui import paths
@@ -29,12 +31,14 @@ _HEADER = re.compile(
 _HIDDEN_VALUE = rf"\g<1>{HIDDEN}"
 
 
-def hidden(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret, and any Authorization or x-api-key value, hidden."""
-    text = _HEADER.sub(_HIDDEN_VALUE, text)
-    for secret in secrets:
-        text = text.replace(secret, HIDDEN)
-    return text
+def hider(api_key: str | None, base_url: str | None) -> Callable[[str], str]:
+    """What a line goes through: any Authorization or x-api-key value, the key, and a
+    gateway's credentials (a URL's userinfo, the base URL's query values) hidden, as the
+    errors the app shows hide them."""
+    from claude_tui.api.errors import secrets_hider
+
+    hide_secrets = secrets_hider(api_key, base_url, key_shown_as=HIDDEN)
+    return lambda text: hide_secrets(_HEADER.sub(_HIDDEN_VALUE, text))
 
 
 class DebugLogError(Exception):
@@ -48,20 +52,20 @@ def log_file() -> Path:
 class _Hide(logging.Filter):
     """Takes the key out of every record, whoever logged it."""
 
-    def __init__(self, secrets: list[str]) -> None:
+    def __init__(self, hidden: Callable[[str], str]) -> None:
         super().__init__()
-        self.secrets = [secret for secret in secrets if secret]
+        self.hidden = hidden
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = hidden(record.getMessage(), self.secrets), None
+        record.msg, record.args = self.hidden(record.getMessage()), None
         if record.exc_info:  # the traceback's text, hidden as well
             formatted = logging.Formatter().formatException(record.exc_info)
-            record.msg = f"{record.msg}\n{hidden(formatted, self.secrets)}"
+            record.msg = f"{record.msg}\n{self.hidden(formatted)}"
             record.exc_info, record.exc_text = None, None
         return True
 
 
-def start(api_key: str | None, path: Path | None = None) -> Path:
+def start(api_key: str | None, base_url: str | None = None, path: Path | None = None) -> Path:
     """Write the log to ``path`` (the user log folder's ``debug.log`` by default) from now
     on; the file's path. DebugLogError when it cannot be opened."""
     path = path or log_file()
@@ -75,7 +79,7 @@ def start(api_key: str | None, path: Path | None = None) -> Path:
         ) from error
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_Hide([api_key or ""]))
+    handler.addFilter(_Hide(hider(api_key, base_url)))
     for name, level in LOGGERS.items():
         logger = logging.getLogger(name)
         logger.setLevel(level)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from claude_tui.domain.errors import ErrorInfo, unexpected
 from claude_tui.domain.text import well_formed
@@ -221,7 +222,18 @@ def hide_secrets(info: ErrorInfo, key: str | None, base_url: str | None) -> Erro
     no API key (an endpoint may echo the key it refused), and no credentials of a URL
     (``http://user:secret@host`` becomes ``http://user:***@host``), the base URL's
     included wherever they appear."""
-    hidden_as = {key: KEY_HIDDEN} if key else {}
+    hidden = secrets_hider(key, base_url, key_shown_as=KEY_HIDDEN)
+    return replace(
+        info, title=hidden(info.title), detail=hidden(info.detail), hint=hidden(info.hint)
+    )
+
+
+def secrets_hider(
+    key: str | None, base_url: str | None, *, key_shown_as: str
+) -> Callable[[str], str]:
+    """What hides the secrets in a text (well-formed first): the key, the credentials of
+    the base URL, and the userinfo of any URL in it."""
+    hidden_as = {key: key_shown_as} if key else {}
     hidden_as.update({secret: CREDENTIALS_HIDDEN for secret in _credentials_of(base_url)})
 
     def hidden(text: str) -> str:
@@ -230,9 +242,7 @@ def hide_secrets(info: ErrorInfo, key: str | None, base_url: str | None) -> Erro
             text = text.replace(secret, shown)
         return _USERINFO.sub(_hide_userinfo, text)
 
-    return replace(
-        info, title=hidden(info.title), detail=hidden(info.detail), hint=hidden(info.hint)
-    )
+    return hidden
 
 
 KEY_HIDDEN = "(your API key)"
@@ -251,8 +261,9 @@ def _hide_userinfo(match: re.Match[str]) -> str:
 
 
 def _credentials_of(base_url: str | None) -> list[str]:
-    """The secret of a base URL's userinfo (its password, else its user name, which then
-    is a token), as written and decoded; too short to be told apart from words: none."""
+    """The secrets of a base URL: its userinfo's (its password, else its user name, which
+    then is a token) and its query's values (``?token=…``), as written and decoded; one too
+    short to be told apart from words is left out."""
     if not base_url:
         return []
     try:
@@ -260,6 +271,6 @@ def _credentials_of(base_url: str | None) -> list[str]:
         secret = parts.password if parts.password is not None else parts.username
     except ValueError:
         return []
-    if not secret or len(secret) < 4:
-        return []
-    return sorted({secret, unquote(secret)}, key=len, reverse=True)
+    found = [secret or ""] + [value for _, value in parse_qsl(parts.query)]
+    secrets = {form for value in found if len(value) >= 4 for form in (value, unquote(value))}
+    return sorted(secrets, key=len, reverse=True)
