@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from claude_tui.domain.message import Message
 from claude_tui.store.conversations import ConversationStore
+from claude_tui.store.trash import Trash
 from tests.test_cli_harness import Cli
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -83,6 +85,40 @@ def test_importing_the_same_export_again_adds_nothing(cli: Cli, tmp_path: Path) 
     )
     assert _files(cli) == before
     assert len(before) == 2
+
+
+def test_a_file_the_claude_export_holds_by_name_alone_is_named(cli: Cli, tmp_path: Path) -> None:
+    def edit(data: list[dict[str, Any]]) -> None:
+        first = data[0]["chat_messages"][0]
+        first["files"] = [{"file_name": "report.pdf", "file_uuid": "f-9"}, {"file_name": "a.PNG"}]
+
+    assert cli.run("import", str(_export(tmp_path, "claude", edit))).returncode == 0
+    (question, *_) = _texts(cli.only_conversation_titled("Sourdough starter"))
+    assert question == (
+        "user",
+        "(A file was here: report.pdf; the export does not hold its content.)\n"
+        "(An image was here; the export does not hold it.)\n\n"
+        "How do I feed a sourdough starter?",
+    )
+
+
+def test_a_conversation_deleted_after_an_import_stays_deleted(cli: Cli, tmp_path: Path) -> None:
+    export = _export(tmp_path, "chatgpt")
+    assert cli.run("import", str(export)).returncode == 0
+    trip = cli.only_conversation_titled("Trip to Lisbon")
+    store = ConversationStore(cli.data_dir)
+    Trash(store).put(trip["id"], datetime.now(UTC))  # as F8 deletes it
+
+    again = cli.run("import", str(export))
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == (
+        "Imported conversations.json (ChatGPT, 2 conversations): nothing new "
+        "(1 there already; 1 deleted here, left in the trash).\n"
+    )
+    assert "Trip to Lisbon" not in cli.run("list").stdout
+    (item,) = Trash(store).deleted()
+    assert Trash(store).restore(item) == trip["id"]  # still restorable
 
 
 def test_chatgpt_s_tree_becomes_the_branch_shown_and_branches(cli: Cli, tmp_path: Path) -> None:

@@ -95,6 +95,18 @@ def _text(data: dict[str, Any]) -> list[ContentBlock]:
     return text_blocks(text) if isinstance(text, str) else []
 
 
+_IMAGE_ENDINGS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".bmp")
+
+
+def _an_image(item: dict[str, Any], name: str) -> bool:
+    """Whether a file of the export is an image: as its ``file_kind`` says, else as its
+    name's ending does (one without a name: an image, as the export's files mostly are)."""
+    kind = item.get("file_kind")
+    if kind is not None:
+        return kind == "image"
+    return name == "file" or name.lower().endswith(_IMAGE_ENDINGS)
+
+
 def _files(data: dict[str, Any], context: Context) -> list[ContentBlock]:
     """The message's attachments with their text as files; the rest as notes."""
     kept: list[ContentBlock] = []
@@ -114,7 +126,7 @@ def _files(data: dict[str, Any], context: Context) -> list[ContentBlock]:
             block = file_block(name, content, context) if isinstance(content, str) else None
             if block is not None:
                 kept.append(block)
-            elif key == "files" and item.get("file_kind", "image") == "image":
+            elif key == "files" and _an_image(item, name):
                 notes.append(IMAGE_NOTE)
             else:
                 notes.append(FILE_NOTE.format(name=name))
