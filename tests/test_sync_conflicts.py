@@ -61,6 +61,7 @@ def two_machines() -> tuple[Conversation, Conversation]:
     here.append(message("assistant", "Answered on the laptop", 11))
     there.append(message("user", "Asked on the desktop", 20))
     there.append(message("assistant", "Answered on the desktop", 21))
+    there.title = "Renamed on the desktop"  # (the conversation's own title stays)
     return here, there
 
 
@@ -119,7 +120,9 @@ def test_a_conflict_copy_is_merged_and_moved_to_the_trash(data_dir: Path, name: 
         "“Trip plans”: merged the conflict copy a sync tool left (2 messages only it had). "
         f"The copy, {name}, is in the trash."
     )
-    assert [item.title for item in Trash(store).items()] == ["Trip plans"]
+    (item,) = Trash(store).items()
+    assert item.merged_copy and item.id == ID
+    assert Trash(store).deleted() == []  # never offered for restoring
 
 
 def test_merging_again_adds_nothing_twice(data_dir: Path) -> None:

@@ -62,6 +62,8 @@ def summary(plan: ImportPlan, name: str, written: int) -> str:
         )
     if plan.unchanged:
         parts.append(f"{plan.unchanged} there already")
+    if plan.in_trash:
+        parts.append(f"{plan.in_trash} deleted here, left in the trash")
     if plan.empty:
         parts.append(f"{plan.empty} empty, left out")
     failed = len(plan.writes) - written

@@ -103,7 +103,7 @@ def _an_image(item: dict[str, Any], name: str) -> bool:
     name's ending does (one without a name: an image, as the export's files mostly are)."""
     kind = item.get("file_kind")
     if kind is not None:
-        return kind == "image"
+        return bool(kind == "image")
     return name == "file" or name.lower().endswith(_IMAGE_ENDINGS)
 
 

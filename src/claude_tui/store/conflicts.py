@@ -124,16 +124,17 @@ def _merge_copy(
     except (OSError, SchemaError, ValueError) as error:
         notices.append(store.set_aside(path, error))
         return
-    title = sides[0].title
     try:
-        added = _merge_into(store, conversation_id, sides, notices)
-        if added is None:
+        merged = _merge_into(store, conversation_id, sides, notices)
+        if merged is None:
             return  # the conversation is a newer claude-tui's
-        moved_to = trash.put_file(path, conversation_id, now)
+        moved_to = trash.put_file(path, conversation_id, now, merged_copy=True)
     except StoreError as error:
         if os.path.lexists(path):
-            notices.append(ConflictNotice(path, title, failed=f"{error}; it stays where it is"))
+            failed = f"{error}; it stays where it is"
+            notices.append(ConflictNotice(path, sides[0].title, failed=failed))
         return  # (else another copy of the app merged it meanwhile, and said so)
+    added, title = merged
     notices.append(ConflictNotice(path, title, added, moved_to))
 
 
@@ -192,10 +193,11 @@ def _merge_into(
     conversation_id: str,
     sides: list[Conversation],
     notices: list[Notice],
-) -> int | None:
+) -> tuple[int, str] | None:
     """Merge ``sides`` into the conversation's file (written from them if it is gone or
     unreadable: that one is quarantined, and ``notices`` says so); how many messages that
-    added, or None if the file is a newer claude-tui's (left alone). Raises StoreError."""
+    added and the conversation's title, or None if the file is a newer claude-tui's (left
+    alone). Raises StoreError."""
     for _ in range(MERGE_ATTEMPTS):
         try:
             stored = store.read(conversation_id)
@@ -205,7 +207,7 @@ def _merge_into(
         except ConversationGone:
             added = _write_if_absent(store, conversation_id, sides)
             if added is not None:
-                return added
+                return added, sides[0].title
             continue
         conversation = stored.conversation
         if conversation.read_only:
@@ -215,12 +217,12 @@ def _merge_into(
         for side in sides:
             changed = merge(conversation, side, None) or changed
         if not changed:
-            return 0
+            return 0, conversation.title
         try:
             store.save_encoded(conversation_id, encode(conversation.to_dict()), stored.key)
         except ChangedOnDisk:
             continue
-        return len(conversation.every_message) - before
+        return len(conversation.every_message) - before, conversation.title
     raise StoreError(f"{conversation_id}.json kept being changed by another program")
 
 

@@ -36,6 +36,7 @@ from claude_tui.store.attachments import AttachmentError, AttachmentStore, inspe
 from claude_tui.store.conversations import ConversationStore, StoreError, encode
 from claude_tui.store.files import CONVERSATION_LIMIT, MB, read_regular
 from claude_tui.store.index import FileKey
+from claude_tui.store.trash import Trash
 
 __all__ = ["ImportPlan", "ImportProblem", "plan_import", "read_export", "write_import"]
 
@@ -61,6 +62,7 @@ class ImportPlan:
     grown: list[tuple[Conversation, FileKey, int]] = field(default_factory=list)
     branched: list[tuple[Conversation, FileKey, int]] = field(default_factory=list)
     unchanged: int = 0
+    in_trash: int = 0  # deleted here after an earlier import: left deleted
     empty: int = 0  # conversations without a message: left out
     files: dict[str, tuple[Attachment, bytes]] = field(default_factory=dict)
 
@@ -199,6 +201,7 @@ def plan_import(
     imported: Imported = convert(data, defaults, attach, step)
     plan = ImportPlan(imported.source, total=len(imported.conversations), files=files)
     seen: set[str] = set()
+    deleted = {item.id for item in Trash(store).deleted()}
     for conversation in imported.conversations:
         if not conversation.every_message:
             plan.empty += 1
@@ -207,6 +210,9 @@ def plan_import(
             plan.unchanged += 1
             continue
         seen.add(conversation.id)
+        if conversation.id in deleted and not store.path_of(conversation.id).exists():
+            plan.in_trash += 1
+            continue
         _compare(store, conversation, plan)
     return plan
 

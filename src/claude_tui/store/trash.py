@@ -49,12 +49,19 @@ class TrashedConversation:
     title: str
     deleted_at: datetime
     path: Path
+    # A sync tool's conflict copy, merged into its conversation and kept here only in
+    # case: never offered for restoring, purged as the rest.
+    merged_copy: bool = False
 
     def purge_after(self) -> datetime:
         return self.deleted_at + KEEP_FOR
 
 
-def _parse_name(path: Path) -> tuple[datetime, str] | None:
+_MERGED = ".merged"  # the end of a merged conflict copy's name, before ".json"
+
+
+def _parse_name(path: Path) -> tuple[datetime, str, bool] | None:
+    """When it was deleted, its conversation's id, and whether it is a merged copy."""
     stamp, separator, conversation_id = path.stem.partition(_SEPARATOR)
     if not separator or not conversation_id or path.suffix != ".json":
         return None
@@ -62,7 +69,8 @@ def _parse_name(path: Path) -> tuple[datetime, str] | None:
         deleted_at = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
     except ValueError:
         return None
-    return deleted_at, conversation_id
+    merged_copy = conversation_id.endswith(_MERGED)
+    return deleted_at, conversation_id.removesuffix(_MERGED), merged_copy
 
 
 class Trash:
@@ -74,14 +82,18 @@ class Trash:
         """Move a conversation's file to the trash; StoreError if it cannot be."""
         return self.put_file(self.store.path_of(conversation_id), conversation_id, now)
 
-    def put_file(self, source: Path, conversation_id: str, now: datetime) -> Path:
+    def put_file(
+        self, source: Path, conversation_id: str, now: datetime, *, merged_copy: bool = False
+    ) -> Path:
         """Move a file holding a conversation (its own, or a copy of it that a sync tool
-        left) to the trash, never over a file already there; StoreError if it cannot be."""
+        left, ``merged_copy``) to the trash, never over a file already there; StoreError if
+        it cannot be."""
         when = now.astimezone(UTC)
+        kind = _MERGED if merged_copy else ""
         try:
             self.folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             while True:  # (two files of one conversation trashed at one time)
-                name = f"{when.strftime(_STAMP)}{_SEPARATOR}{conversation_id}.json"
+                name = f"{when.strftime(_STAMP)}{_SEPARATOR}{conversation_id}{kind}.json"
                 target = self.folder / name
                 if not os.path.lexists(target):
                     break
@@ -95,8 +107,12 @@ class Trash:
         fsync_dir(source.parent)
         return target
 
+    def deleted(self) -> list[TrashedConversation]:
+        """The conversations deleted (what may be restored), most recently deleted first."""
+        return [item for item in self.items() if not item.merged_copy]
+
     def items(self) -> list[TrashedConversation]:
-        """What the trash holds, most recently deleted first."""
+        """What the trash holds, merged conflict copies too, most recently deleted first."""
         found: list[TrashedConversation] = []
         try:
             paths = list(self.folder.glob("*.json"))
@@ -106,7 +122,7 @@ class Trash:
             parsed = _parse_name(path)
             if parsed is None:
                 continue
-            deleted_at, conversation_id = parsed
+            deleted_at, conversation_id, merged_copy = parsed
             try:
                 data = read_json(path, CONVERSATION_LIMIT)
                 title = data.get("title") if isinstance(data, dict) else None
@@ -118,6 +134,7 @@ class Trash:
                     title=title if isinstance(title, str) else f"(unreadable: {path.name})",
                     deleted_at=deleted_at,
                     path=path,
+                    merged_copy=merged_copy,
                 )
             )
         found.sort(key=lambda item: item.deleted_at, reverse=True)

@@ -126,7 +126,7 @@ class Library:
         self._run(self._restore())
 
     async def _restore(self) -> None:
-        items = await asyncio.to_thread(self.services.trash.items)
+        items = await asyncio.to_thread(self.services.trash.deleted)
         now = self.services.clock()
         options = [
             (
