@@ -30,7 +30,7 @@ def test_an_unknown_model_is_refused_before_anything_is_sent_or_saved(
     result = cli.run("--model", "gpt-4o", "-p", "hi")
     assert result.returncode == 2
     assert result.stderr == (
-        f"claude-tui does not know the model 'gpt-4o'. The API lists: {LISTED}.\n"
+        f"claude-tui: does not know the model 'gpt-4o'. The API lists: {LISTED}.\n"
     )
     assert result.stdout == ""
     assert fake_api.requests == []
@@ -54,7 +54,7 @@ def test_a_listed_model_is_used_and_the_list_is_asked_once(
 def test_chat_refuses_an_unknown_model_too(cli: Cli, fake_api: FakeAnthropic) -> None:
     result = cli.run("chat", "--model", "claude-sonnet-9", stdin="hello\n")
     assert result.returncode == 2
-    assert result.stderr.startswith("claude-tui does not know the model 'claude-sonnet-9'.")
+    assert result.stderr.startswith("claude-tui: does not know the model 'claude-sonnet-9'.")
     assert "You:" not in result.stdout
     assert fake_api.requests == []
     assert cli.conversations() == []
@@ -65,7 +65,7 @@ def test_a_model_set_in_the_config_file_is_checked_too(cli: Cli, fake_api: FakeA
     result = cli.run("-p", "hi")
     assert result.returncode == 2
     assert result.stderr == (
-        f"claude-tui does not know the model 'claude-opus-4'. The API lists: {LISTED}.\n"
+        f"claude-tui: does not know the model 'claude-opus-4'. The API lists: {LISTED}.\n"
         "(It is the model set in the config file; --model chooses another.)\n"
     )
     assert fake_api.requests == []
@@ -82,7 +82,7 @@ def test_without_the_api_the_built_in_list_decides(cli: Cli, fake_api: FakeAnthr
         known = cli.run("--model", "claude-opus-4-8", "-p", "hi")
     assert unknown.returncode == 2
     assert unknown.stderr.startswith(
-        "claude-tui does not know the model 'gpt-4o'. The API could not be asked; "
+        "claude-tui: does not know the model 'gpt-4o'. The API could not be asked; "
         "the models claude-tui knows are: claude-fable-5-1, "
     )
     assert "claude-opus-4-8" in unknown.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_api import FakeAnthropic, Reply
+from tests.fake_api import FakeAnthropic, Gate, Reply
 from tests.test_cli_harness import Cli
 
 
@@ -97,3 +97,21 @@ def test_a_config_no_save_that_is_not_true_or_false_is_named(cli: Cli) -> None:
     result = cli.run("-p", "hello")
     assert result.returncode == 2
     assert "no_save has the wrong type" in result.stderr
+
+
+def test_ctrl_c_says_nothing_was_saved(cli: Cli, fake_api: FakeAnthropic, scratch: Path) -> None:
+    gate = Gate(after="So far ")
+    fake_api.enqueue(Reply.text("So far so good", gate=gate))
+    running = cli.start("-p", "--no-save", "go")
+    running.close_input()
+    try:
+        running.wait_for_output("So far ")
+        running.interrupt()
+        status = running.finish()
+    finally:
+        gate.release()
+        running.kill()
+    assert status == 130
+    assert "(Stopped. Nothing was saved.)" in running.stderr
+    assert "kept" not in running.stderr
+    _nothing_left(cli, scratch)

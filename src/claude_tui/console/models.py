@@ -33,7 +33,7 @@ def refuse_unknown_model(
     catalog = asyncio.run(_catalog(settings))
     if catalog.find(settings.model) is not None:
         return False
-    streams.note(catalog.unknown_model_words(settings.model))
+    streams.error(catalog.unknown_model_words(settings.model).removeprefix("claude-tui "))
     if from_config:
         streams.note("(It is the model set in the config file; --model chooses another.)")
     return True

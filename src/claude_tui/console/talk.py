@@ -274,6 +274,7 @@ class Talk:
         if message.status is TurnStatus.FAILED and message.error is not None:
             self.streams.failure(message.error)
         elif message.status is TurnStatus.STOPPED:
-            self.streams.note("(Stopped. What arrived is kept.)")
+            kept = "What arrived is kept." if self.scratch is None else "Nothing was saved."
+            self.streams.note(f"(Stopped. {kept})")
         elif message.stop_note:
             self.streams.note(f"({message.stop_note})")
