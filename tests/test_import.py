@@ -7,6 +7,8 @@ The fixtures in tests/fixtures/exports/ follow the shapes of the real exports (C
 from __future__ import annotations
 
 import json
+import re
+import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -322,3 +324,37 @@ def test_the_import_is_in_the_help(cli: Cli) -> None:
     result = cli.run("--help")
     assert "claude-tui import FILE" in result.stdout
     assert "import conversations.json" in result.stdout
+
+
+def test_ctrl_c_while_writing_says_how_far_it_got(cli: Cli, tmp_path: Path) -> None:
+    template = json.loads((EXPORTS / "claude_conversations.json").read_text())[0]
+    many = []
+    for number in range(4000):
+        conversation = json.loads(json.dumps(template))
+        conversation["uuid"] = f"5a1c3b8e-0000-4000-8000-{number:012d}"
+        many.append(conversation)
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps(many))
+    folder = cli.data_dir / "conversations"
+    running = cli.start("import", str(export))
+    try:
+        deadline = time.monotonic() + 120
+        while not (folder.exists() and any(folder.glob("*.json"))):  # writing has begun
+            assert running.process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        running.interrupt()
+        status = running.finish()
+    finally:
+        running.kill()
+    assert status == 130
+    written = len(list(folder.glob("*.json")))
+    assert 0 < written < 4000
+    told = re.search(r"\(Stopped after writing (\d+) of 4000 conversations\. ", running.stderr)
+    assert told is not None, running.stderr
+    # (Ctrl+C may land between a file's write and its count: one more may be on disk.)
+    assert int(told[1]) in (written, written - 1)
+    assert "Import the file again to write the rest" in running.stderr
+    again = cli.run("import", str(export))
+    assert again.returncode == 0, again.stderr
+    assert f"{4000 - written} new conversations; {written} there already" in again.stdout
+    assert len(list(folder.glob("*.json"))) == 4000

@@ -24,15 +24,32 @@ def run_import(settings: Settings, file: Path, streams: Streams) -> int:
     name = one_line(file.name)
     store = ConversationStore(settings.resolved_data_dir())
     problem: ImportProblem | None = None
+    written = 0
+
+    def step(done: int, total: int) -> None:
+        nonlocal written
+        written = done
+        bar.step(done, total)
+
     with progress_bar(streams, f"Reading {name}") as bar:
         try:
             raw = read_export(file)
             plan = plan_import(store, raw, settings.chat_defaults(), bar.step)
         except ImportProblem as error:
             problem = error
+        except KeyboardInterrupt:
+            streams.note("(Stopped. Nothing was imported.)")
+            raise
         else:
             bar.phase("Writing", len(plan.writes))
-            result = write_import(store, plan, bar.step)
+            try:
+                result = write_import(store, plan, step)
+            except KeyboardInterrupt:
+                streams.note(
+                    f"(Stopped after writing {written} of {len(plan.writes)} conversations. "
+                    "Import the file again to write the rest: nothing is added twice.)"
+                )
+                raise
     if problem is not None:
         streams.error(f"{name}: {problem}")
         streams.note("(Nothing was imported.)")
