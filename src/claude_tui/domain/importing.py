@@ -84,8 +84,8 @@ def convert(
 
     if not isinstance(data, list):
         raise ImportProblem(
-            "this is not a Claude.ai or ChatGPT export: its conversations.json holds a "
-            "list of conversations"
+            "this is not a Claude.ai or ChatGPT export: an export's conversations.json is a "
+            "list of conversations, and this file is not"
         )
     first = next((item for item in data if isinstance(item, dict)), {})
     if "mapping" in first:

@@ -120,8 +120,8 @@ def parse_export(raw: bytes) -> list[object]:
         except (ValueError, RecursionError) as error:
             raise ImportProblem(f"it is not JSON ({error})") from error
         raise ImportProblem(
-            "this is not a Claude.ai or ChatGPT export: its conversations.json holds a "
-            "list of conversations"
+            "this is not a Claude.ai or ChatGPT export: an export's conversations.json is a "
+            "list of conversations, and this file is not"
         )
     items: list[object] = []
     position = _skip(text, position + 1)
@@ -133,7 +133,7 @@ def parse_export(raw: bytes) -> list[object]:
         except (ValueError, RecursionError) as error:
             where = f"conversation {len(items) + 1}{_title_in(text[position:])}"
             if _at_end(error, text):
-                raise ImportProblem(f"the file ends before {where}: it was cut short") from error
+                raise ImportProblem(f"the file ends at {where}: it was cut short") from error
             raise ImportProblem(f"{where}: it is not valid JSON ({error})") from error
         items.append(item)
         position = _skip(text, position)
