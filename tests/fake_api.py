@@ -1420,7 +1420,8 @@ def main(argv: list[str] | None = None) -> None:
     server.start()
     print(server.url, flush=True)
     print(
-        f"# ANTHROPIC_BASE_URL={server.url} ANTHROPIC_API_KEY=fake; Ctrl+C stops",
+        f"# ANTHROPIC_BASE_URL={server.url} ANTHROPIC_API_KEY={(args.key or ['fake'])[0]}; "
+        "Ctrl+C stops",
         file=sys.stderr,
         flush=True,
     )

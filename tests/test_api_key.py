@@ -73,6 +73,7 @@ async def test_the_first_start_without_a_key_asks_for_one_and_then_a_reply_strea
         assert fake_api.all_requests[-1].path.startswith("/v1/models")
 
         await paste(pilot, f"  {GOOD}\n")  # (it replaces the refused one; white space goes)
+        await ui.wait_until(pilot, lambda: "refused" not in ui.seen(app), what="no old words")
         await pilot.press("enter")
         await ui.wait_until(pilot, lambda: not ui.key_dialog_open(app), what="the dialog to close")
         assert "The API key works." in notices(app)

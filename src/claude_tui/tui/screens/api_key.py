@@ -74,6 +74,11 @@ class ApiKeyScreen(Dialog[bool]):
         scope = f"Saved in {where}, which only you can read." if event.value else SESSION_ONLY
         self.query_one("#key-scope", Static).update(Content(scope))
 
+    @on(Input.Changed, "#key-input")
+    def _changed(self) -> None:
+        if not self.query_one("#key-input", Input).disabled:
+            self._say("")  # (what was said of the key before this one)
+
     @on(Input.Submitted, "#key-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
