@@ -108,7 +108,9 @@ def _key_dialog(then_escape: bool) -> Any:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app: Any = pilot.app
-        await wait_until(pilot, lambda: isinstance(app.screen, ApiKeyScreen))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ApiKeyScreen) and app.screen.query("#key-save")
+        )
         app.screen.query_one(Input).cursor_blink = False
         if then_escape:
             await pilot.press("escape")

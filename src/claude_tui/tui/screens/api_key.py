@@ -66,7 +66,8 @@ class ApiKeyScreen(Dialog[bool]):
         self.query_one("#key-input").focus()
 
     def action_toggle_save(self) -> None:
-        self.query_one("#key-save", Checkbox).toggle()
+        for box in self.query("#key-save").results(Checkbox):  # (none while composing)
+            box.toggle()
 
     @on(Checkbox.Changed, "#key-save")
     def _save_changed(self, event: Checkbox.Changed) -> None:
