@@ -18,6 +18,9 @@ To hold a stream part-way, give the reply a `Gate`:
     await gate.wait_held_async()     # "Hello" has been sent; the server now waits
     gate.release()                   # ", world" and the end of the message follow
 
+With `server.keys = {"good-key"}` it takes only those API keys: any other gets the API's
+401 (`authentication_error`, "invalid x-api-key"), on /v1/messages and /v1/models alike.
+
 It knows models (tests/fake_models.py): GET /v1/models lists six, newest first, with their
 `capabilities`, in pages (`limit`, `after_id`, `before_id`); GET /v1/models/ID gives one.
 POST /v1/messages and /v1/messages/count_tokens refuse what the real API refuses for the model
@@ -535,6 +538,9 @@ class FakeAnthropic:
         self.without_web_search: set[str] = set()
         """Ids of models whose capabilities say they have no web search: GET /v1/models says
         so, and POST /v1/messages refuses the web tools for them (400)."""
+        self.keys: set[str] | None = None
+        """The API keys it takes (None: any key at all); any other key gets the API's 401
+        (`authentication_error`, "invalid x-api-key") on every path, as the real one does."""
         self.token_count: int | None = None
         """What POST /v1/messages/count_tokens answers (None: a rough count of the request),
         a negative or huge one too."""
@@ -657,6 +663,12 @@ class FakeAnthropic:
             self._handler_threads.discard(threading.current_thread())
 
 
+def _key_of(headers: dict[str, str]) -> str | None:
+    """The API key a request carries (x-api-key, or a Bearer token)."""
+    bearer = headers.get("authorization", "")
+    return headers.get("x-api-key") or (bearer[7:] if bearer.startswith("Bearer ") else None)
+
+
 class _Aborted(Exception):
     """The server is stopping: drop the connection."""
 
@@ -738,6 +750,8 @@ class _Handler(BaseHTTPRequestHandler):
                 or headers.get("authorization", "").startswith(("Bearer ", "Basic "))
             ):
                 self._send_error(401, "authentication_error", "x-api-key header is required")
+            elif self.fake.keys is not None and _key_of(headers) not in self.fake.keys:
+                self._send_error(401, "authentication_error", "invalid x-api-key")
             elif "anthropic-version" not in headers:
                 self._send_error(
                     400, "invalid_request_error", "anthropic-version: header is required"
@@ -1396,12 +1410,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--delay", type=float, default=0.02, help="seconds between streamed chunks")
     parser.add_argument("--chunk-size", type=int, default=8, help="characters per streamed chunk")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    parser.add_argument(
+        "--key", action="append", help="take only this API key (may be given again); default: any"
+    )
     args = parser.parse_args(argv)
     echo = Reply.echo(delay=args.delay, chunk_size=args.chunk_size)
-    server = FakeAnthropic(echo, host=args.host, port=args.port, verbose=not args.quiet).start()
+    server = FakeAnthropic(echo, host=args.host, port=args.port, verbose=not args.quiet)
+    server.keys = set(args.key) if args.key else None
+    server.start()
     print(server.url, flush=True)
     print(
-        f"# ANTHROPIC_BASE_URL={server.url} ANTHROPIC_API_KEY=fake; Ctrl+C stops",
+        f"# ANTHROPIC_BASE_URL={server.url} ANTHROPIC_API_KEY={(args.key or ['fake'])[0]}; "
+        "Ctrl+C stops",
         file=sys.stderr,
         flush=True,
     )

@@ -100,9 +100,7 @@ def test_a_refused_key_is_explained_on_stderr_and_saved_as_failed(
     lines = result.stderr.splitlines()
     assert lines[0] == "claude-tui: The API key was refused."
     assert "invalid x-api-key · HTTP 401 · request id req_" in lines[1]
-    assert lines[2] == (
-        "  Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui."
-    )
+    assert lines[2] == ("  Check ANTHROPIC_API_KEY (or api_key in the config file).")
     user, reply = cli.only_conversation()["messages"]
     assert user["content"][0]["text"] == "hello"  # saved before the request went out
     assert (reply["status"], reply["error"]["kind"], reply["content"]) == ("failed", "auth", [])

@@ -36,6 +36,11 @@ async def _send_and_fail(
     fake_api.enqueue(failure, Reply.text("Recovered answer."))
     async with ui.running(settings) as (app, pilot):
         await ui.send(pilot, app, "Please answer")
+        if headline == "The API key was refused.":  # the key dialog opens: closed unused
+            await ui.wait_until(pilot, lambda: ui.key_dialog_open(app), what="the key dialog")
+        else:
+            assert not ui.key_dialog_open(app)
+        await ui.close_key_dialog(pilot, app)
 
         shown = ui.seen(app)
         assert headline in shown
@@ -189,10 +194,12 @@ async def test_without_an_api_key_the_app_starts_explains_and_keeps_the_draft(
 ) -> None:
     (saved,) = ui.seed(data_dir, "Saved chat")
     async with ui.running(replace(settings, api_key=None), open=saved.id) as (app, pilot):
+        await ui.wait_until(pilot, lambda: ui.key_dialog_open(app), what="the key dialog")
+        await ui.close_key_dialog(pilot, app)  # not now: the saved ones can be read
         assert "Reply about Saved chat." in ui.screen_text(app)
-        assert "no API key: set ANTHROPIC_API_KEY" in ui.screen_text(app)
+        assert "no API key: /key sets one" in ui.screen_text(app)
         await pilot.press("ctrl+n")
-        await ui.wait_until(pilot, lambda: "export ANTHROPIC_API_KEY" in ui.seen(app))
+        await ui.wait_until(pilot, lambda: "Type /key to paste one" in ui.seen(app))
         await ui.submit(pilot, "unsent words")
         await ui.wait_until(pilot, lambda: "No API key" in ui.screen_text(app), what="the notice")
         assert ui.prompt(app).text == "unsent words"

@@ -245,8 +245,10 @@ async def test_the_estimate_counts_a_draft_once_typing_pauses(
 
 async def test_no_estimate_without_a_key(fake_api: FakeAnthropic, settings: Settings) -> None:
     async with ui.running(replace(settings, api_key=None)) as (app, pilot):
-        await ui.wait_until(pilot, lambda: app.chat.ready)
+        await ui.wait_until(pilot, lambda: ui.key_dialog_open(app), what="the key dialog")
+        await ui.close_key_dialog(pilot, app)
         await ui.type_text(pilot, "hello")
+        assert ui.prompt(app).text == "hello"
         await pilot.pause(1.2)
         assert not counts(fake_api) and "≈" not in ui.screen_text(app)
 

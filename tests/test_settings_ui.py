@@ -291,6 +291,7 @@ async def test_slash_commands_complete_and_apply_and_are_never_sent(
             "/effort",
             "/thinking",
             "/web",
+            "/key",
         ]
         box = ui.chat_screen(app).query_one(Suggestions)
         await pilot.press("down", "down")  # each key moves on (the list is not remade)

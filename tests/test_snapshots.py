@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from claude_tui.config import Settings
 from claude_tui.domain.blocks import TextBlock, ThinkingBlock, block_from_dict
@@ -15,6 +16,7 @@ from claude_tui.domain.errors import ErrorInfo
 from claude_tui.domain.message import Message, TurnStatus
 from claude_tui.domain.usage import Usage
 from claude_tui.store.conversations import ConversationStore
+from claude_tui.tui.screens.api_key import ApiKeyScreen
 from claude_tui.tui.widgets.message_marks import MessageMarks
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.thinking import ThinkingView
@@ -100,11 +102,45 @@ def test_first_launch(snap_compare: Any, settings: Settings) -> None:
     assert snap_compare(make_app(settings), terminal_size=(120, 36), run_before=_ready(None))
 
 
+def _key_dialog(then_escape: bool) -> Any:
+    """The first start without a key: the key dialog, a key pasted and to be saved (or the
+    dialog closed with Escape)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ApiKeyScreen) and app.screen.query("#key-save")
+        )
+        app.screen.query_one(Input).cursor_blink = False
+        if then_escape:
+            await pilot.press("escape")
+            await _ready(None)(pilot)
+            return
+        await wait_until(pilot, lambda: app.chat.ready)
+        app.screen.query_one(Input).insert_text_at_cursor("sk-ant-api03-snapshot")  # masked
+        await pilot.press("ctrl+s")  # to be saved: where is said
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
 def test_first_launch_without_an_api_key(snap_compare: Any, settings: Settings) -> None:
     from dataclasses import replace
 
+    config = Path("/home/you/.config/claude-tui/config.toml")  # (the same on every run)
+    app = make_app(replace(settings, api_key=None, config_path=config))
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_key_dialog(False))
+
+
+def test_without_an_api_key_once_the_dialog_is_closed(
+    snap_compare: Any, settings: Settings
+) -> None:
+    from dataclasses import replace
+
     app = make_app(replace(settings, api_key=None))
-    assert snap_compare(app, terminal_size=(120, 36), run_before=_ready(None))
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_key_dialog(True))
 
 
 def test_markdown_and_code_block(snap_compare: Any, settings: Settings, data_dir: Path) -> None:

@@ -32,6 +32,7 @@ from claude_tui.tui import app as app_module
 from claude_tui.tui.app import ClaudeTUI
 from claude_tui.tui.patches import screen_strips as screen_strips_of
 from claude_tui.tui.screens import chat as chat_module
+from claude_tui.tui.screens.api_key import ApiKeyScreen
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.widgets.prompt_input import PromptInput
 from claude_tui.tui.widgets.sidebar import Sidebar
@@ -143,6 +144,18 @@ def sidebar(app: ClaudeTUI) -> Sidebar:
 def highlighted_row(app: ClaudeTUI) -> int | None:
     """Which row of the sidebar's list is highlighted (None: none, as for a new one)."""
     return sidebar(app).option_list.highlighted
+
+
+def key_dialog_open(app: ClaudeTUI) -> bool:
+    """The API key dialog is showing (at a start without a key, after a refused key)."""
+    return isinstance(app.screen, ApiKeyScreen)
+
+
+async def close_key_dialog(pilot: Pilot[Any], app: ClaudeTUI) -> None:
+    """Close the API key dialog with Escape, if it is showing."""
+    if key_dialog_open(app):
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not key_dialog_open(app), what="the key dialog to close")
 
 
 # -- waiting -------------------------------------------------------------------------
@@ -294,9 +307,10 @@ async def screen_after_sending(
     settings: Settings, text: str, *, size: tuple[int, int] = SIZE
 ) -> str:
     """Start the app, send ``text``, and give back the screen (as :func:`screen_text`) once
-    the reply has ended."""
+    the reply has ended (the key dialog a refused key opens closed: the chat is wanted)."""
     async with running(settings, size=size) as (app, pilot):
         await send(pilot, app, text)
+        await close_key_dialog(pilot, app)
         return screen_text(app)
 
 

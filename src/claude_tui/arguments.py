@@ -60,7 +60,8 @@ examples:
 
 ENVIRONMENT = """\
 environment:
-  ANTHROPIC_API_KEY    your API key
+  ANTHROPIC_API_KEY    your API key (without one, the app asks for it; /key there
+                       changes it)
   ANTHROPIC_BASE_URL   another Messages API endpoint (optional)
   NO_COLOR             set to anything: no colour on the command line (no-color.org)
 
@@ -73,8 +74,8 @@ configuration file (TOML), for example:
   temperature = 0.3        (and top_p; only models before Claude 5 take them)
   stop_sequences = ["END"]
   prompt_caching = true
-  api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
-                            ANTHROPIC_API_KEY wins over it)
+  api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600; the
+                            app's /key can save it there; ANTHROPIC_API_KEY wins)
   no_save = true           (-p keeps no conversation, as --no-save; --save keeps it)
 """
 

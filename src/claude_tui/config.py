@@ -7,7 +7,7 @@ import os
 import shlex
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ class Settings:
     max_tokens: int = DEFAULT_MAX_TOKENS
     system: str | None = None
     data_dir: Path | None = None
-    # From ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN, else the config file's `api_key`;
-    # the client is given it explicitly. Never printed (see __repr__), never saved.
+    # From ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN, else the config file's `api_key`, or
+    # pasted into the app; the client is given it explicitly. Never printed (see
+    # __repr__); saved only when the user asks (save_api_key).
     api_key: str | None = None
     base_url: str | None = None
     request_timeout: float = DEFAULT_TIMEOUT
@@ -143,7 +144,7 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise ConfigError(f"{path}: {key} has the wrong type")
         values[key] = value
-    api_key = _usable_key(values.pop("api_key", None), f"{path}: api_key")
+    api_key = usable_key(values.pop("api_key", None), f"{path}: api_key")
     if api_key is not None:
         values["api_key"] = api_key
         if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
@@ -174,7 +175,7 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
     return values
 
 
-def _usable_key(value: str | None, source: str) -> str | None:
+def usable_key(value: str | None, source: str) -> str | None:
     """An API key as it is sent: the white space around it dropped (a line break at the end
     of a key file, a pasted space: never part of a key), None when nothing is left.
 
@@ -223,7 +224,7 @@ def load_settings(
     settings = replace(
         settings,
         config_path=config_path,
-        api_key=_environment_key(env) or settings.api_key,
+        api_key=environment_key(env) or settings.api_key,
         base_url=env.get("ANTHROPIC_BASE_URL", "").strip() or None,
     )
     chosen = {key: value for key, value in overrides.items() if value is not None}
@@ -235,18 +236,49 @@ def load_settings(
     return settings
 
 
-def _environment_key(env: Mapping[str, str]) -> str | None:
+def environment_key(env: Mapping[str, str]) -> str | None:
     """The key of ANTHROPIC_API_KEY, else of ANTHROPIC_AUTH_TOKEN (one only of white space
     is no key)."""
     for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
-        key = _usable_key(env.get(name), name)
+        key = usable_key(env.get(name), name)
         if key is not None:
             return key
     return None
 
 
 def save_defaults(chat: ChatSettings, path: Path) -> None:
-    """Write ``chat`` into the config file at ``path`` as the defaults of new conversations.
+    """Write ``chat`` into the config file at ``path`` as the defaults of new conversations
+    (see :func:`_edit_file`; ConfigError says why it could not)."""
+    values = chat.to_fields()
+
+    def change(document: Any) -> None:
+        import tomlkit
+
+        for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
+            value = values[key]
+            if value is None or value == () or value is False:
+                document.pop(key, None)
+            elif key == "system" and "\n" in value:
+                document[key] = tomlkit.string(value, multiline=True)
+            else:
+                document[key] = list(value) if key == "stop_sequences" else value
+
+    _edit_file(path, change)
+
+
+def save_api_key(key: str, path: Path) -> None:
+    """Write ``key`` as the config file's ``api_key`` (see :func:`_edit_file`: the file
+    is then for its owner alone, 0600). The key is never in what ConfigError says."""
+    usable = usable_key(key, "the API key")
+
+    def change(document: Any) -> None:
+        document["api_key"] = usable
+
+    _edit_file(path, change)
+
+
+def _edit_file(path: Path, change: Callable[[Any], None]) -> None:
+    """Apply ``change`` to the TOML document of the config file at ``path``.
 
     Everything else in the file stays as it was: other keys, comments, the order, and the
     file's mode (a new file is made for its owner alone, 0600; a file with an ``api_key``
@@ -268,17 +300,9 @@ def save_defaults(chat: ChatSettings, path: Path) -> None:
         document = tomlkit.parse(text)
     except ParseError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
+    change(document)
     if "api_key" in document:
         mode &= 0o600
-    values = chat.to_fields()
-    for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
-        value = values[key]
-        if value is None or value == () or value is False:
-            document.pop(key, None)
-        elif key == "system" and "\n" in value:
-            document[key] = tomlkit.string(value, multiline=True)
-        else:
-            document[key] = list(value) if key == "stop_sequences" else value
     _replace_file(path, tomlkit.dumps(document), mode)
 
 

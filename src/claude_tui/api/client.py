@@ -29,7 +29,7 @@ from claude_tui.api.retry import RETRY_AFTER_CAP, retry_delay
 from claude_tui.config import Settings
 from claude_tui.domain.catalog import Catalog, ModelInfo
 from claude_tui.domain.conversation import Conversation
-from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY
+from claude_tui.domain.errors import INCOMPLETE, NO_API_KEY, ErrorInfo
 from claude_tui.domain.events import (
     BlockFinished,
     BlockStarted,
@@ -74,17 +74,41 @@ class ClaudeClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._sdk: AsyncAnthropic | None = None
+        self._retired: list[AsyncAnthropic] = []  # built with an earlier key; closed last
 
     @property
     def has_credentials(self) -> bool:
         return self.settings.has_credentials
 
-    def _build(self) -> AsyncAnthropic:
+    def use_key(self, key: str) -> None:
+        """Send every request from now on with ``key`` (the SDK client is built anew; one
+        still streaming with the old key goes on until it ends)."""
+        self.settings = replace(self.settings, api_key=key)
+        if self._sdk is not None:
+            self._retired.append(self._sdk)
+            self._sdk = None
+
+    async def check_key(self, key: str) -> ErrorInfo | None:
+        """Ask the API for one model with ``key`` (the cheapest request there is): None
+        when it answers, else why not, in words without the key."""
+        try:
+            sdk = await asyncio.to_thread(self._build, key)
+        except Exception as error:  # (no SDK: the same words as a failed request)
+            return error_info(error, key=key, base_url=self.settings.base_url)
+        try:
+            await sdk.models.list(limit=1)
+        except Exception as error:  # every failure is said, none escapes
+            return error_info(error, key=key, base_url=self.settings.base_url)
+        finally:
+            await sdk.close()
+        return None
+
+    def _build(self, key: str | None) -> AsyncAnthropic:
         anthropic = importlib.import_module("anthropic")
         from claude_tui.api.limits import capped_http_client  # imports httpx2: slow
 
         client: AsyncAnthropic = anthropic.AsyncAnthropic(
-            api_key=self.settings.api_key,
+            api_key=key,
             base_url=self.settings.base_url,
             max_retries=0,  # retries are ours (stream), so they can be shown
             timeout=self.settings.request_timeout,
@@ -94,11 +118,12 @@ class ClaudeClient:
 
     async def _client(self) -> AsyncAnthropic:
         """The SDK client, imported and built in a thread: the event loop never waits."""
-        if self._sdk is None:
-            sdk = await asyncio.to_thread(self._build)
-            if self._sdk is None:
+        while self._sdk is None:
+            key = self.settings.api_key
+            sdk = await asyncio.to_thread(self._build, key)
+            if self._sdk is None and key == self.settings.api_key:
                 self._sdk = sdk
-            else:
+            else:  # built meanwhile, or a new key came: this one is not needed
                 await sdk.close()
         return self._sdk
 
@@ -108,9 +133,11 @@ class ClaudeClient:
         return await self._client()
 
     async def close(self) -> None:
-        if self._sdk is not None:
-            await self._sdk.close()
-            self._sdk = None
+        for sdk in [*self._retired, self._sdk]:
+            if sdk is not None:
+                await sdk.close()
+        self._retired.clear()
+        self._sdk = None
 
     async def list_models(self) -> tuple[ModelInfo, ...]:
         """Every model the API lists, newest first (all pages); raises what the SDK

@@ -16,7 +16,7 @@ _BY_TYPE: dict[str, tuple[str, str, str]] = {
     "authentication_error": (
         "auth",
         "The API key was refused.",
-        "Check ANTHROPIC_API_KEY (or api_key in the config file) and restart claude-tui.",
+        "Check ANTHROPIC_API_KEY (or api_key in the config file).",
     ),
     "permission_error": (
         "permission",

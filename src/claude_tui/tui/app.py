@@ -35,6 +35,7 @@ from claude_tui.store.model_cache import ModelCache
 from claude_tui.tui import collector
 from claude_tui.tui.commands import ConversationCommands
 from claude_tui.tui.drafts import DraftBook
+from claude_tui.tui.keying import NO_KEY_REASON, Keying
 from claude_tui.tui.library import EXPORT_FORMATS
 from claude_tui.tui.opening import Opening
 from claude_tui.tui.patches import report_crash_without_locals
@@ -94,6 +95,7 @@ class ClaudeTUI(App[None]):
             models=ModelCache.in_folder(paths.cache_dir()),
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
+        self.keying = Keying(self)  # the API key dialog: at start without one, after a 401
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
@@ -164,6 +166,8 @@ class ClaudeTUI(App[None]):
     async def on_ready(self) -> None:
         """After the first paint: the chat screen draws, then reads the list."""
         await self._chat.start()
+        if not self.services.client.has_credentials:
+            self.keying.open(NO_KEY_REASON)
         warning = paths.permissions_warning(self._data_dir)
         if warning is not None:
             offer = f"Or choose “{FIX_PERMISSIONS}” in the palette (Ctrl+P)."
@@ -182,6 +186,9 @@ class ClaudeTUI(App[None]):
             return
         folders = ", ".join(str(path) for path in fixed)
         self.notify(f"Only you can write these folders now: {folders}.", timeout=10)
+
+    def on_keying_wanted(self, event: Keying.Wanted) -> None:
+        self.keying.open(event.reason)
 
     def on_opening_sdk_loaded(self, _: Opening.SdkLoaded) -> None:
         if self.freeze_after_start:
@@ -280,6 +287,7 @@ class ClaudeTUI(App[None]):
                 chat.action_settings,
             ),
             ("Choose model…", "Pick the open conversation's model (Alt+P)", chat.action_pick_model),
+            ("Set API key…", "Paste an Anthropic API key, masked (/key)", self.keying.open),
             (
                 "Attach a file…",
                 "A picture, a PDF or a text file (Ctrl+T, or @path)",

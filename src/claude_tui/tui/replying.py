@@ -24,12 +24,16 @@ from claude_tui.domain.events import Finished, MessageStarted, Retrying, UsageUp
 from claude_tui.domain.message import Message
 from claude_tui.session import NotSent, TurnEnded, TurnStarted
 from claude_tui.tui.drafts import NEW
+from claude_tui.tui.keying import REFUSED_REASON, Keying
 from claude_tui.tui.submit import Submitted
 
 if TYPE_CHECKING:
     from claude_tui.tui.screens.chat import ChatScreen
 
-NO_KEY = f"{NO_API_KEY.title} {NO_API_KEY.hint} Saved conversations can still be read."
+NO_KEY = (
+    f"{NO_API_KEY.title} Type /key to paste one (or Ctrl+P, “Set API key…”). Saved "
+    "conversations can still be read."
+)
 
 
 class Replying:
@@ -166,6 +170,9 @@ class Replying:
             await screen.log_view.sync_message(reply.id)
         screen.replying_in = None
         screen.conversation_changed()
+        refused = reply is not None and reply.error is not None and reply.error.kind == "auth"
+        if refused and screen.conversation is conversation and screen.app.screen is screen:
+            screen.post_message(Keying.Wanted(REFUSED_REASON))  # (a dialog open: not over it)
 
     def _show_retry(self, event: Retrying | None) -> None:
         """Count down to the next attempt in the status bar (None: no wait any more)."""

@@ -1,7 +1,7 @@
 """Slash commands typed at the start of the input box: ``/model [id]``, ``/system [text]``,
 ``/effort [level]``, ``/thinking [off|adaptive|between_tools|budget N]``,
-``/web [on|off|fetch [on|off]]``. They change the open conversation's settings and are
-never sent to Claude.
+``/web [on|off|fetch [on|off]]`` change the open conversation's settings; ``/key`` opens
+the API key dialog. They are never sent to Claude.
 
 Which text is a command: one that starts with ``/`` and a word (letters, digits, ``-``, ``_``)
 followed by a space or nothing. A known word runs; an unknown one is refused with the list
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from claude_tui.domain.settings import MIN_THINKING_BUDGET
 from claude_tui.domain.steering import DEFAULT, WEB_TOOL_WORDS, fit_to_model, thinking_words
 from claude_tui.domain.values import SchemaError
+from claude_tui.tui.keying import Keying
 from claude_tui.tui.submit import Submitted
 from claude_tui.tui.widgets.suggestions import Suggestions
 
@@ -34,6 +35,7 @@ COMMANDS = {
     "effort": ("[level]", "how much effort: low … max, or default"),
     "thinking": ("[choice]", "off, between_tools, adaptive, or budget N"),
     "web": ("[on|off|fetch on|off]", "web search (alone: turn it on or off); fetch: web fetch"),
+    "key": ("", "paste an Anthropic API key (masked)"),
 }
 COMPLETION_KEYS = ("tab", "enter", "up", "down", "escape")
 _COMMAND = re.compile(r"/([A-Za-z0-9][\w-]*)(?=\s|$)")
@@ -216,6 +218,9 @@ class Slash:
             return await self._effort(argument)
         if command.name == "web":
             return await self._web(argument)
+        if command.name == "key":  # (a key typed after it is dropped: it was not masked)
+            self.screen.post_message(Keying.Wanted())
+            return True
         return await self._thinking(argument)
 
     async def _set(self, name: str, value: object, said: str, **more: object) -> bool:

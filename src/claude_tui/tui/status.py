@@ -53,7 +53,7 @@ def _notice(
     has_credentials: bool,
 ) -> str:
     if not has_credentials:
-        return "no API key: set ANTHROPIC_API_KEY"
+        return "no API key: /key sets one"
     if conversation.read_only:
         return "read-only: written by a newer claude-tui"
     if not streaming_here or retry is None:

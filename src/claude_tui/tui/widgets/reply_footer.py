@@ -23,6 +23,9 @@ from claude_tui.domain.text import printable, tokens
 from claude_tui.domain.usage import server_tool_words
 
 RETRY_HINT = "Press Ctrl+R to retry."
+# The way forward in the app, where it differs from what was saved with the failure (which
+# the command line and the exports say too): a refused key is replaced here, no restart.
+APP_HINTS = {"auth": "Paste another key with /key (or Ctrl+P, “Set API key…”)."}
 CONTINUE_KEY = "Ctrl+O"  # (keys.py: chat.continue_reply)
 PLAIN_NOTE = "Shown as plain text: too long for Markdown."
 SEPARATOR = " · "
@@ -56,7 +59,8 @@ def _status_text(message: Message, last: bool) -> Content:
             lines += ["\n", printable(error.detail)]
         if error.reference:
             lines += ["\n", (printable(error.reference), "dim")]
-        lines += ["\n", (printable(error.hint) + " " + hint).strip()]
+        way = APP_HINTS.get(error.kind, error.hint)
+        lines += ["\n", (printable(way) + " " + hint).strip()]
         return Content.assemble(*lines)
     note = stop_note_of(message)
     if note is None:
