@@ -69,6 +69,8 @@ configuration file (TOML), for example:
   prompt_caching = true
   api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600;
                             ANTHROPIC_API_KEY wins over it)
+  [keys]                   (remapped keys: names and keys as F1 lists them)
+  new_conversation = "ctrl+t"
 """
 
 EXPORT_EPILOG = """\

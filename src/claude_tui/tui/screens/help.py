@@ -34,12 +34,12 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True, style="bold")
         table.add_column(ratio=1)
-        table.add_column(style="dim")
         for row in self.rows:  # (Text: never markup)
-            table.add_row(Text(row.keys), Text(row.does), Text(row.names))
+            names = ("  " + row.names, "dim") if row.names else ""
+            table.add_row(Text(row.keys), Text.assemble(row.does, names))
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape closes · dim: the name to remap it in [keys]"
+            body.border_subtitle = "Escape closes · dim: the name to remap it"
             yield Static(table)
 
     async def action_dismiss(self, result: None = None) -> None:
