@@ -167,7 +167,7 @@ def script(folder: Path, name: str, body: str) -> Path:
     """An editor: a shell script that does ``body`` to the file ($f: its last argument)."""
     folder.mkdir(exist_ok=True)
     path = folder / name
-    path.write_text(f'#!/bin/sh\nfor f; do :; done\n{body}\n')
+    path.write_text(f"#!/bin/sh\nfor f; do :; done\n{body}\n")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
 
