@@ -69,6 +69,17 @@ def edited(draft: str, command: list[str]) -> str:
     return text
 
 
+def _edited_or_why(draft: str, command: list[str]) -> str | EditorError:
+    """:func:`edited`, its failure as a value (Ctrl+C in an editor that lets it through
+    reaches this process too: the editor was stopped, the app goes on)."""
+    try:
+        return edited(draft, command)
+    except EditorError as error:
+        return error
+    except KeyboardInterrupt:
+        return EditorError(f"The editor “{command[0]}” was interrupted.")
+
+
 class ExternalEditor:
     """Alt+E: the draft in the user's editor, and back."""
 
@@ -79,20 +90,23 @@ class ExternalEditor:
     def edit(self, prompt: PromptInput) -> None:
         """Give the terminal to the editor on the draft, then put its text in ``prompt``.
 
-        A headless app (the tests) has no terminal to give: the editor runs as it is."""
+        Nothing may leave ``App.suspend`` as an exception: Textual takes the terminal back
+        only when its block ends normally. A headless app (the tests) has no terminal to
+        give: the editor runs as it is."""
         draft = prompt.text
         try:
             command = editor_command(self.environ)
             if self.app.is_headless:
-                text = edited(draft, command)
+                text = _edited_or_why(draft, command)
             else:
                 with self.app.suspend():
-                    text = edited(draft, command)
+                    text = _edited_or_why(draft, command)
         except SuspendNotSupported:
-            self._refused("This terminal cannot be handed to an editor.")
-            return
+            text = EditorError("This terminal cannot be handed to an editor.")
         except EditorError as error:
-            self._refused(str(error))
+            text = error
+        if isinstance(text, EditorError):
+            self._refused(str(text))
             return
         if text != draft:
             prompt.set_draft(text)
