@@ -27,14 +27,21 @@ def terminal_with(cli: Cli, visual: Path) -> Terminal:
     return Terminal(cli.argv(), env=env, cwd=cli.data_dir.parent)
 
 
+def type_then_edit(terminal: Terminal, draft: str) -> int:
+    """Type ``draft`` into the app once it is up, then press Alt+E; where the output was
+    before Alt+E."""
+    terminal.wait_for("Start a conversation", timeout=60)
+    terminal.send(draft)
+    terminal.wait_for(draft, timeout=60)
+    mark = terminal.mark()
+    terminal.send(ALT_E)
+    return mark
+
+
 def test_the_app_takes_the_terminal_back_with_the_edited_draft(cli: Cli, tmp_path: Path) -> None:
     visual = editor(tmp_path, "printf ' (from the editor)' >> \"$f\"")
     with terminal_with(cli, visual) as terminal:
-        terminal.wait_for("Start a conversation", timeout=60)
-        terminal.send("my draft")
-        terminal.wait_for("my draft", timeout=60)
-        mark = terminal.mark()
-        terminal.send(ALT_E)
+        mark = type_then_edit(terminal, "my draft")
         terminal.wait_for("my draft (from the editor)", since=mark, timeout=60)
         assert bytes(terminal._raw).count(ENTER_APP_SCREEN) == 2  # left, then taken back
         terminal.send(" and typed after")
@@ -46,11 +53,7 @@ def test_an_editor_that_fails_gives_the_terminal_back_and_the_draft_stays(
 ) -> None:
     visual = editor(tmp_path, "printf 'lost' > \"$f\"; exit 3")
     with terminal_with(cli, visual) as terminal:
-        terminal.wait_for("Start a conversation", timeout=60)
-        terminal.send("kept words")
-        terminal.wait_for("kept words", timeout=60)
-        mark = terminal.mark()
-        terminal.send(ALT_E)
+        mark = type_then_edit(terminal, "kept words")
         terminal.wait_for("ended with an error (status 3)", since=mark, timeout=60)
         terminal.send(" and more")
         terminal.wait_for("kept words and more", since=mark, timeout=60)
