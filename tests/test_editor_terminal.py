@@ -4,6 +4,7 @@ as the Pilot tests run it, has no terminal to hand over: see tests/test_keymap.p
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -16,6 +17,7 @@ ENTER_APP_SCREEN = b"\x1b[?1049h"
 
 
 def editor(folder: Path, body: str) -> Path:
+    """An editor: a shell script that does ``body`` to the file ($f)."""
     path = folder / "editor.sh"
     path.write_text(f"#!/bin/sh\nfor f; do :; done\n{body}\n")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -23,7 +25,10 @@ def editor(folder: Path, body: str) -> Path:
 
 
 def terminal_with(cli: Cli, visual: Path) -> Terminal:
-    env = {**cli.environment(KEY), "TERM": "xterm-256color", "VISUAL": str(visual)}
+    """The app in a terminal, ``visual`` its editor (by its name, its folder on PATH: a
+    notice that names it wraps where the name allows)."""
+    env = {**cli.environment(KEY), "TERM": "xterm-256color", "VISUAL": visual.name}
+    env["PATH"] = f"{visual.parent}{os.pathsep}{env.get('PATH', '')}"
     return Terminal(cli.argv(), env=env, cwd=cli.data_dir.parent)
 
 
@@ -54,6 +59,6 @@ def test_an_editor_that_fails_gives_the_terminal_back_and_the_draft_stays(
     visual = editor(tmp_path, "printf 'lost' > \"$f\"; exit 3")
     with terminal_with(cli, visual) as terminal:
         mark = type_then_edit(terminal, "kept words")
-        terminal.wait_for("ended with an error (status 3)", since=mark, timeout=60)
+        terminal.wait_for("“editor.sh”", since=mark, timeout=60)  # the notice
         terminal.send(" and more")
         terminal.wait_for("kept words and more", since=mark, timeout=60)
