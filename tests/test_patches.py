@@ -255,6 +255,30 @@ async def test_a_crash_report_shows_local_variables_only_without_the_patch(
     )
 
 
+# -- keys -------------------------------------------------------------------------------
+
+
+def test_a_character_is_the_key_name_a_keymap_matches() -> None:
+    assert patches.key_of_character("?") == "question_mark"
+    assert patches.key_of_character("[") == "left_square_bracket"
+    assert patches.key_of_character("y") == "y"
+
+
+def test_a_class_may_leave_out_the_bindings_it_inherits() -> None:
+    class Fresh(Widget, inherit_bindings=False):
+        pass
+
+    assert patches.inherits_bindings(Widget)
+    assert not patches.inherits_bindings(Fresh)
+
+
+async def test_the_keymap_read_back_is_the_one_set() -> None:
+    app = Host(Static("x"))
+    async with app.run_test(size=(30, 5)):
+        app.set_keymap({"chat.new_conversation": "ctrl+t,?"})
+        assert patches.keymap_of(app) == {"chat.new_conversation": "ctrl+t,question_mark"}
+
+
 # -- nothing else -----------------------------------------------------------------------
 
 

@@ -77,6 +77,8 @@ configuration file (TOML), for example:
   api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600; the
                             app's /key can save it there; ANTHROPIC_API_KEY wins)
   no_save = true           (-p keeps no conversation, as --no-save; --save keeps it)
+  [keys]                   (remapped keys: names and keys as F1 lists them)
+  new_conversation = "ctrl+t"
 """
 
 EXPORT_EPILOG = """\

@@ -65,6 +65,9 @@ class Settings:
     web_max_uses: int | None = None
     # ``-p`` leaves no conversation behind (as ``--no-save``; ``--save`` overrides it).
     no_save: bool = False
+    # The keymap: binding id (or its short name) → keys, from the file's [keys] table;
+    # checked against the app's bindings when the app starts (tui/keymap.py).
+    keys: dict[str, str] | None = None
     # The config file read (``--config``, else the usual place): "Save as defaults" writes
     # there. Not a setting of the file itself.
     config_path: Path | None = None
@@ -113,6 +116,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "web_allowed_domains": list,
     "web_max_uses": int,
     "no_save": bool,
+    "keys": dict,
 }
 
 
@@ -172,7 +176,27 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
             raise ConfigError(f"{path}: {error}") from error
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"]).expanduser()
+    if "keys" in values:
+        values["keys"] = _keymap(values["keys"], path)
     return values
+
+
+def _keymap(table: dict[str, Any], path: Path) -> dict[str, str]:
+    """The [keys] table as {name: keys}. A dotted name (``chat.new_conversation = …``)
+    is a table of its own in TOML: it is read back as the one name. Whether the names and
+    keys exist is the app's to check (it knows its bindings)."""
+    keymap: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            for inner, keys in _keymap(value, path).items():
+                keymap[f"{name}.{inner}"] = keys
+        elif isinstance(value, str) and value.strip():
+            keymap[name] = value
+        else:
+            raise ConfigError(
+                f'{path}: keys.{name} must be a key in quotes, like "ctrl+t" (several: "ctrl+t,f9")'
+            )
+    return keymap
 
 
 def usable_key(value: str | None, source: str) -> str | None:

@@ -35,13 +35,16 @@ from claude_tui.store.model_cache import ModelCache
 from claude_tui.tui import collector
 from claude_tui.tui.commands import ConversationCommands
 from claude_tui.tui.drafts import DraftBook
+from claude_tui.tui.editor import ExternalEditor
 from claude_tui.tui.keying import NO_KEY_REASON, Keying
+from claude_tui.tui.keymap import Keymap, resolve
 from claude_tui.tui.library import EXPORT_FORMATS
 from claude_tui.tui.opening import Opening
 from claude_tui.tui.patches import report_crash_without_locals
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
+from claude_tui.tui.widgets.prompt_input import PromptInput
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
@@ -96,6 +99,8 @@ class ClaudeTUI(App[None]):
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
         self.keying = Keying(self)  # the API key dialog: at start without one, after a 401
+        self.editor = ExternalEditor(self)  # Alt+E in the input box
+        self.user_keys = Keymap()  # the config's [keys], as checked at start
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
@@ -152,6 +157,16 @@ class ClaudeTUI(App[None]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop = asyncio.get_running_loop()
                 loop.add_signal_handler(number, self._terminated, number)
+        self.user_keys = resolve(self.settings.keys or {})
+        self.set_keymap(self.user_keys.keys)
+        if self.user_keys.problems:
+            self.notify(
+                "\n".join(self.user_keys.problems),
+                title="Keys in the config ([keys])",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
 
     def _terminated(self, number: int) -> None:
         """Drafts kept and a streaming reply saved as it is, then exit without asking
@@ -234,7 +249,10 @@ class ClaudeTUI(App[None]):
         if not isinstance(self.screen, HelpScreen):
             from claude_tui.tui.keys import every_key
 
-            self.push_screen(HelpScreen(every_key()))
+            self.push_screen(HelpScreen(every_key(self.user_keys.keys)))
+
+    def on_prompt_input_editor_wanted(self, event: PromptInput.EditorWanted) -> None:
+        self.editor.edit(event.prompt)
 
     def open_conversation(self, conversation_id: str) -> None:
         """Open a conversation (from the palette) and put the cursor in the input box."""

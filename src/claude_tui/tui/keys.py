@@ -8,9 +8,11 @@ The few keys Textual itself provides (moving focus, the palette, lists) are name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
+from textual.keys import REPLACED_KEYS, key_to_character
 
 from claude_tui.tui.widgets.attachment_chips import AttachmentChip
 from claude_tui.tui.widgets.message_log import MessageLog
@@ -33,6 +35,13 @@ NAMES = {
 class KeyHelp:
     keys: str
     does: str
+    ids: tuple[str, ...] = ()  # the bindings' ids
+    names: str = ""  # what a user writes in [keys] to remap them ("" for none)
+
+
+# Keys the input box reads in order with the typed characters (``PromptInput.on_key``), not
+# through the bindings: they cannot be remapped.
+FIXED = {"prompt.submit", "prompt.newline"}
 
 
 # Actions that change or act on the open conversation: off until the screen is drawn.
@@ -70,9 +79,11 @@ def chat_binding(
     *,
     show: bool = True,
     priority: bool = False,
+    name: str | None = None,
 ) -> Binding:
-    """A chat key; ``tooltip`` is what F1 and the README say it does."""
-    name = action.split("(")[0]
+    """A chat key; ``tooltip`` is what F1 and the README say it does; its id is
+    ``chat.`` and ``name`` (else the action's), which a user's [keys] remaps."""
+    name = name or action.split("(")[0]
     return Binding(
         keys, action, description, show=show, priority=priority, tooltip=tooltip, id=f"chat.{name}"
     )
@@ -152,10 +163,22 @@ CHAT_BINDINGS: list[BindingType] = [
         show=False,
     ),
     chat_binding(
-        "pageup", "scroll_log(-1)", "Scroll up", "scroll the messages", show=False, priority=True
+        "pageup",
+        "scroll_log(-1)",
+        "Scroll up",
+        "scroll the messages",
+        show=False,
+        priority=True,
+        name="scroll_up",
     ),
     chat_binding(
-        "pagedown", "scroll_log(1)", "Scroll down", "scroll the messages", show=False, priority=True
+        "pagedown",
+        "scroll_log(1)",
+        "Scroll down",
+        "scroll the messages",
+        show=False,
+        priority=True,
+        name="scroll_down",
     ),
     # The message cursor (issue 14): its keys are the log's (MessageLog.BINDINGS).
     chat_binding(
@@ -193,61 +216,105 @@ TEXTUAL_KEYS = {
 
 
 def key_name(key: str) -> str:
-    """``ctrl+pagedown`` → ``Ctrl+PageDown``."""
-    return "+".join(
-        NAMES.get(part, part.upper() if len(part) <= 3 and part[0] == "f" else part.capitalize())
-        for part in key.split("+")
-    )
+    """``ctrl+pagedown`` → ``Ctrl+PageDown``, ``ctrl+question_mark`` → ``Ctrl+?``; a key
+    without modifiers as it is typed (``y``, ``?``)."""
+    *modifiers, last = key.split("+")
+    if not modifiers and (character := _character(last)) is not None:
+        return character
+    return "+".join(_part_name(part) for part in key.split("+"))
 
 
-def _shown(binding: Binding) -> str:
-    if binding.key_display:
+def _part_name(part: str) -> str:
+    if part in NAMES:
+        return NAMES[part]
+    if len(part) <= 3 and part[0] == "f":
+        return part.upper()
+    character = _character(part)
+    return character.upper() if character is not None else part.capitalize()
+
+
+def _character(part: str) -> str | None:
+    """The character a key name stands for (``question_mark``: ``?``), if it shows."""
+    character = key_to_character(REPLACED_KEYS.get(part, part))
+    shows = character is not None and character.isprintable() and not character.isspace()
+    return character if shows else None
+
+
+def _shown(binding: Binding, keymap: Mapping[str, str]) -> str:
+    keys = keymap.get(binding.id or "")
+    if keys is None and binding.key_display:
         return binding.key_display
-    return " / ".join(key_name(key) for key in binding.key.split(","))
+    return " / ".join(key_name(key) for key in (keys or binding.key).split(","))
 
 
-def _rows(bindings: list[BindingType]) -> list[KeyHelp]:
+def _rows(bindings: list[BindingType], keymap: Mapping[str, str]) -> list[KeyHelp]:
     rows: list[KeyHelp] = []
     for item in bindings:
         if not isinstance(item, Binding) or item.system:
             continue
         does = item.tooltip or item.description.lower()
-        shown = _shown(item)
+        shown = _shown(item, keymap)
+        ids = (item.id,) if item.id and item.id not in FIXED else ()
         if rows and rows[-1].does == does:  # one row for keys that say the same
-            if shown != rows[-1].keys:
-                rows[-1] = KeyHelp(f"{rows[-1].keys} / {shown}", does)
+            last = rows[-1]
+            keys = last.keys if shown == last.keys else f"{last.keys} / {shown}"
+            rows[-1] = KeyHelp(keys, does, last.ids + ids)
             continue
-        rows.append(KeyHelp(shown, does))
+        rows.append(KeyHelp(shown, does, ids))
     return rows
 
 
-def every_key() -> list[KeyHelp]:
-    """Every key, in the order a newcomer needs them."""
+def user_names(ids: set[str]) -> dict[str, str]:
+    """What a user writes in [keys] for each id: the name after the dot where no other id
+    has it (``new_conversation``), else the whole id (``chat.delete``, ``log.delete``)."""
+    short = [binding_id.partition(".")[2] for binding_id in ids]
+    return {
+        binding_id: name if short.count(name) == 1 else binding_id
+        for binding_id, name in zip(ids, short, strict=True)
+    }
+
+
+def every_key(keymap: Mapping[str, str] | None = None) -> list[KeyHelp]:
+    """Every key, in the order a newcomer needs them; with ``keymap`` (binding id → keys,
+    the user's [keys]) as remapped."""
     from claude_tui.tui.app import ClaudeTUI  # (which shows this list)
 
-    chat = _rows(CHAT_BINDINGS)
+    keymap = keymap or {}
+    chat = _rows(CHAT_BINDINGS, keymap)
     navigation, rest = chat[:3], chat[3:]
-    return [
-        *_rows(PromptInput.BINDINGS),
+    rows = [
+        *_rows(PromptInput.BINDINGS, keymap),
         TEXTUAL_KEYS["slash"],
         *navigation,
         TEXTUAL_KEYS["focus"],
         TEXTUAL_KEYS["list"],
-        *_rows(Sidebar.BINDINGS),
-        *_rows(ThinkingView.BINDINGS),
+        *_rows(Sidebar.BINDINGS, keymap),
+        *_rows(ThinkingView.BINDINGS, keymap),
         *rest,
         TEXTUAL_KEYS["mention"],
-        *_rows([AttachmentChip.REMOVE]),
-        *_rows(MessageLog.BINDINGS),
+        *_rows([AttachmentChip.REMOVE], keymap),
+        *_rows(MessageLog.BINDINGS, keymap),
         TEXTUAL_KEYS["palette"],
-        *_rows(ClaudeTUI.BINDINGS),
+        *_rows(ClaudeTUI.BINDINGS, keymap),
     ]
+    names = user_names({binding_id for row in rows for binding_id in row.ids})
+    return [replace(row, names=_names(row.ids, names)) for row in rows]
+
+
+def _names(ids: tuple[str, ...], names: dict[str, str]) -> str:
+    """A row's names: ``open_1 … open_9`` for the sidebar's nine."""
+    written = [names[binding_id] for binding_id in ids]
+    return f"{written[0]} … {written[-1]}" if len(written) > 3 else ", ".join(written)
 
 
 def markdown_table() -> str:
-    lines = ["| Key | Does |", "| --- | --- |"]
-    lines += [f"| {row.keys} | {row.does} |" for row in every_key()]
+    lines = ["| Key | Does | Name in [keys] |", "| --- | --- | --- |"]
+    lines += [f"| {row.keys} | {row.does} | {_code(row.names)} |" for row in every_key()]
     return "\n".join(lines) + "\n"
+
+
+def _code(names: str) -> str:
+    return ", ".join(f"`{name}`" for name in names.split(", ") if name)
 
 
 if __name__ == "__main__":

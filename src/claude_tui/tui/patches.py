@@ -23,7 +23,7 @@ the app and the screens may import it too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import rich
@@ -31,6 +31,7 @@ from rich.segment import Segments
 from rich.style import Style as RichStyle
 from textual._styles_cache import StylesCache
 from textual.app import App
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import TextArea
@@ -140,6 +141,33 @@ def report_crash_without_locals(cls: AppType) -> AppType:
 
     cls._fatal_error = fatal_error  # type: ignore[method-assign]
     return cls
+
+
+# -- keys -------------------------------------------------------------------------------
+
+
+def key_of_character(character: str) -> str:
+    """Textual's name of the key that types ``character`` (``?``: ``question_mark``), the
+    name ``App.set_keymap`` matches: a user's [keys] may give a key as its character.
+    Textual's ``textual.keys._character_to_key`` (private) is the one rule for it."""
+    from textual.keys import _character_to_key
+
+    return _character_to_key(character)
+
+
+def inherits_bindings(cls: type[DOMNode]) -> bool:
+    """Whether ``cls`` keeps the bindings of the classes it is made from (Textual's
+    ``inherit_bindings=False`` class argument sets ``_inherit_bindings``): what keys a place
+    has, for finding keys a user's [keys] would give two actions."""
+    inherits: bool = cls._inherit_bindings
+    return inherits
+
+
+def keymap_of(app: App[Any]) -> Mapping[str, str]:
+    """The keymap ``App.set_keymap`` was given (binding id → keys), which Textual keeps in
+    the private ``_keymap``: the message menu shows a remapped key as the footer does."""
+    keymap: Mapping[str, str] = app._keymap
+    return keymap
 
 
 # -- reading the screen ------------------------------------------------------------------

@@ -19,6 +19,8 @@ class KeyRow(Protocol):
     def keys(self) -> str: ...
     @property
     def does(self) -> str: ...
+    @property
+    def names(self) -> str: ...
 
 
 class HelpScreen(ModalScreen[None]):
@@ -32,11 +34,12 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True, style="bold")
         table.add_column(ratio=1)
-        for row in self.rows:
-            table.add_row(Text(row.keys), Text(row.does))  # (Text: never markup)
+        for row in self.rows:  # (Text: never markup)
+            names = ("  " + row.names, "dim") if row.names else ""
+            table.add_row(Text(row.keys), Text.assemble(row.does, names))
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape closes"
+            body.border_subtitle = "Escape closes · dim: the name to remap it"
             yield Static(table)
 
     async def action_dismiss(self, result: None = None) -> None:

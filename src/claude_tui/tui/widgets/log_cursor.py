@@ -25,6 +25,7 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from claude_tui.domain.message import Message, TurnStatus
+from claude_tui.tui.patches import keymap_of
 from claude_tui.tui.widgets.assistant_message import AssistantMessageView, reply_code_blocks
 from claude_tui.tui.widgets.log_keys import ACTIONS, LOG_BINDINGS
 from claude_tui.tui.widgets.message_marks import NO_MARKS, MessageMarks
@@ -176,6 +177,8 @@ class CursorLog(VerticalScroll, can_focus=True):
         self.focus(scroll_visible=False)
         self.show_cursor()
         self.refresh_bindings()
+        if event.button == 3:  # a right-click: the menu, as Enter on the message
+            self._act("menu")
 
     def on_blur(self) -> None:
         self._cancel_code()
@@ -248,12 +251,18 @@ class CursorLog(VerticalScroll, can_focus=True):
 
     def offered(self) -> list[tuple[str, str]]:
         """What can be done to the focused message, as (action, key) in the keys' order
-        (the menu's entries; "copy_code" once: see :meth:`code_block_count`)."""
-        return [
-            (binding.action, self.app.get_key_display(binding))
-            for binding in Binding.make_bindings(self.BINDINGS)
-            if binding.action in ACTIONS - {"menu"} and self.check_action(binding.action, ())
-        ]
+        (the menu's entries; "copy_code" once: see :meth:`code_block_count`), each key
+        as the user's [keys] remapped it."""
+        keymap = keymap_of(self.app)
+        offered = []
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action not in ACTIONS - {"menu"}:
+                continue
+            if self.check_action(binding.action, ()):
+                keys = keymap.get(binding.id or "")
+                shown = binding.with_key(keys.split(",")[0], None) if keys else binding
+                offered.append((binding.action, self.app.get_key_display(shown)))
+        return offered
 
     def code_block_count(self) -> int:
         """How many code blocks the focused message has numbered."""

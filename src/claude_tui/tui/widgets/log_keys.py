@@ -20,9 +20,11 @@ def _key(
     show: bool = True,
     key_display: str | None = None,
     group: Binding.Group | None = None,
+    name: str | None = None,
 ) -> Binding:
-    """A key of the log's; ``tooltip`` is what F1 and the README say it does."""
-    name = action.split("(")[0]
+    """A key of the log's; ``tooltip`` is what F1 and the README say it does; its id is
+    ``log.`` and ``name`` (else the action's), which a user's [keys] remaps."""
+    name = name or action.split("(")[0]
     return Binding(
         keys,
         action,
@@ -36,8 +38,24 @@ def _key(
 
 
 LOG_BINDINGS: list[BindingType] = [
-    _key("up,k", "move(-1)", "Up", "move between messages", show=False, key_display="Up / k"),
-    _key("down,j", "move(1)", "Down", "move between messages", show=False, key_display="Down / j"),
+    _key(
+        "up,k",
+        "move(-1)",
+        "Up",
+        "move between messages",
+        show=False,
+        key_display="Up / k",
+        name="move_up",
+    ),
+    _key(
+        "down,j",
+        "move(1)",
+        "Down",
+        "move between messages",
+        show=False,
+        key_display="Down / j",
+        name="move_down",
+    ),
     _key("home", "first", "First", "the first / the last message", show=False),
     _key("end", "last", "Last", "the first / the last message", show=False),
     _key(
@@ -47,6 +65,7 @@ LOG_BINDINGS: list[BindingType] = [
         "your previous / next message",
         show=False,
         key_display="[",
+        name="previous_yours",
     ),
     _key(
         "right_square_bracket",
@@ -55,6 +74,7 @@ LOG_BINDINGS: list[BindingType] = [
         "your previous / next message",
         show=False,
         key_display="]",
+        name="next_yours",
     ),
     _key("escape", "leave", "Back", "back to the input box (from the messages)"),
     _key("y", "copy", "Copy", "copy the message (as Markdown)", key_display="y"),

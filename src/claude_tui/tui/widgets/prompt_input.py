@@ -55,6 +55,17 @@ class PromptInput(TextArea):
             tooltip=HISTORY_WORDS,
             id="prompt.history_next",
         ),
+        # Priority: the box itself would take Alt+E as the letter. The message it posts
+        # reaches the app after the keys typed before it.
+        Binding(
+            "alt+e",
+            "edit_in_editor",
+            "Editor",
+            show=False,
+            priority=True,
+            tooltip="write the message in your editor ($VISUAL, else $EDITOR)",
+            id="prompt.editor",
+        ),
     ]
 
     class Submitted(Message):
@@ -62,6 +73,13 @@ class PromptInput(TextArea):
             super().__init__()
             self.text = text
             self.owner = owner  # whose input box it was typed in (see PromptInput.owner)
+
+    class EditorWanted(Message):
+        """Alt+E: write the text of ``prompt`` in the user's editor (the app opens it)."""
+
+        def __init__(self, prompt: PromptInput) -> None:
+            super().__init__()
+            self.prompt = prompt
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -165,6 +183,9 @@ class PromptInput(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def action_edit_in_editor(self) -> None:
+        self.post_message(self.EditorWanted(self))
 
     # -- the history: Up and Down ------------------------------------------------------
 
