@@ -7,7 +7,7 @@ import os
 import shlex
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ DEFAULT_MAX_TOKENS = 8192
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_THINKING = "adaptive"
+DEFAULT_READING_WIDTH = 100  # columns of a message's text on a wide terminal
+READING_WIDTH_RANGE = (20, 1000)  # besides 0: no limit
 
 
 class ConfigError(ValueError):
@@ -62,6 +64,11 @@ class Settings:
     # (empty: any), and how many uses a request may make (None: as the API decides).
     web_allowed_domains: tuple[str, ...] = ()
     web_max_uses: int | None = None
+    # The look: a Textual theme by name (None: Textual's default; the app checks the name
+    # and writes the one chosen in the palette here), and the widest a message's text
+    # runs, in columns, centred on a wider terminal (0: as wide as the terminal).
+    theme: str | None = None
+    reading_width: int = DEFAULT_READING_WIDTH
     # The config file read (``--config``, else the usual place): "Save as defaults" writes
     # there. Not a setting of the file itself.
     config_path: Path | None = None
@@ -109,6 +116,8 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "web_fetch": bool,
     "web_allowed_domains": list,
     "web_max_uses": int,
+    "theme": str,
+    "reading_width": int,
 }
 
 
@@ -200,6 +209,15 @@ def _check_numbers(values: dict[str, Any], path: Path) -> None:
             f"{path}: max_retries must be a whole number from 0 to {MAX_RETRIES_LIMIT} "
             f"(it is {retries})"
         )
+    width = values.get("reading_width")
+    low, high = READING_WIDTH_RANGE
+    if width is not None and width != 0 and not low <= width <= high:
+        raise ConfigError(
+            f"{path}: reading_width must be 0 (no limit) or a number of columns from {low} "
+            f"to {high} (it is {width})"
+        )
+    if values.get("theme") is not None and not values["theme"].strip():
+        raise ConfigError(f"{path}: theme must name a theme (it is empty)")
     timeout = values.get("request_timeout")
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= TIMEOUT_LIMIT):
         raise ConfigError(
@@ -243,7 +261,32 @@ def _environment_key(env: Mapping[str, str]) -> str | None:
 
 
 def save_defaults(chat: ChatSettings, path: Path) -> None:
-    """Write ``chat`` into the config file at ``path`` as the defaults of new conversations.
+    """Write ``chat`` into the config file at ``path`` as the defaults of new conversations
+    (see :func:`edit_config_file`)."""
+    values = chat.to_fields()
+
+    def change(document: Any) -> None:
+        import tomlkit
+
+        for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
+            value = values[key]
+            if value is None or value == () or value is False:
+                document.pop(key, None)
+            elif key == "system" and "\n" in value:
+                document[key] = tomlkit.string(value, multiline=True)
+            else:
+                document[key] = list(value) if key == "stop_sequences" else value
+
+    edit_config_file(path, change)
+
+
+def save_theme(name: str, path: Path) -> None:
+    """Write ``theme = name`` into the config file at ``path`` (the palette's choice)."""
+    edit_config_file(path, lambda document: document.__setitem__("theme", name))
+
+
+def edit_config_file(path: Path, change: Callable[[Any], None]) -> None:
+    """Let ``change`` edit the config file at ``path`` (a tomlkit document), and write it.
 
     Everything else in the file stays as it was: other keys, comments, the order, and the
     file's mode (a new file is made for its owner alone, 0600; a file with an ``api_key``
@@ -267,15 +310,7 @@ def save_defaults(chat: ChatSettings, path: Path) -> None:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
     if "api_key" in document:
         mode &= 0o600
-    values = chat.to_fields()
-    for key in (*FIELDS, *WEB_TOOL_WORDS):  # the settings panel's fields
-        value = values[key]
-        if value is None or value == () or value is False:
-            document.pop(key, None)
-        elif key == "system" and "\n" in value:
-            document[key] = tomlkit.string(value, multiline=True)
-        else:
-            document[key] = list(value) if key == "stop_sequences" else value
+    change(document)
     _replace_file(path, tomlkit.dumps(document), mode)
 
 

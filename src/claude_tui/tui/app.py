@@ -41,6 +41,7 @@ from claude_tui.tui.patches import report_crash_without_locals
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
+from claude_tui.tui.themes import ThemeChoice
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
@@ -94,6 +95,7 @@ class ClaudeTUI(App[None]):
             models=ModelCache.in_folder(paths.cache_dir()),
         )
         self._chat = ChatScreen(self.services, prompt=prompt, resume=resume)
+        self.theme_choice = ThemeChoice(self, settings)
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
@@ -164,6 +166,7 @@ class ClaudeTUI(App[None]):
     async def on_ready(self) -> None:
         """After the first paint: the chat screen draws, then reads the list."""
         await self._chat.start()
+        self.theme_choice.report()
         warning = paths.permissions_warning(self._data_dir)
         if warning is not None:
             offer = f"Or choose “{FIX_PERMISSIONS}” in the palette (Ctrl+P)."
@@ -222,6 +225,10 @@ class ClaudeTUI(App[None]):
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------
+
+    def search_themes(self) -> None:
+        """The palette's "Theme": the theme picked is kept for the next start."""
+        self.push_screen(self.theme_choice.palette())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
