@@ -41,7 +41,7 @@ from claude_tui.tui.patches import report_crash_without_locals
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
-from claude_tui.tui.themes import ThemeChoice
+from claude_tui.tui.themes import Looks, ThemeChoice
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
 QUIT_WARNING_SHOWN = 10.0  # seconds the warning stays up (tests shorten only the above)
@@ -77,6 +77,7 @@ class ClaudeTUI(App[None]):
         used last, else into a new one; ``freeze_after_start``: leave what exists once the
         SDK is imported out of later garbage collections (see ``collector``: for the
         process of ``claude-tui``, not for tests that start many apps in one)."""
+        self._looks = Looks(settings)  # (before the stylesheet asks for its variables)
         super().__init__()
         self.freeze_after_start = freeze_after_start
         self.settings = settings
@@ -225,6 +226,9 @@ class ClaudeTUI(App[None]):
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------
+
+    def get_css_variables(self) -> dict[str, str]:
+        return {**super().get_css_variables(), **self._looks.variables(self.theme_variables)}
 
     def search_themes(self) -> None:
         """The palette's "Theme": the theme picked is kept for the next start."""

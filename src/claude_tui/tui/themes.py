@@ -28,6 +28,21 @@ if TYPE_CHECKING:
     from claude_tui.config import Settings
     from claude_tui.tui.app import ClaudeTUI
 
+MESSAGE_FRAME = 4  # a message's border and padding, left and right
+
+
+class Looks:
+    """The CSS variables of claude-tui's own, added to the theme's."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.reading_width = settings.reading_width
+
+    def variables(self, theme: dict[str, str]) -> dict[str, str]:
+        """``$message-width``: the widest a message is (its text at the reading width,
+        with its border and padding)."""
+        width = self.reading_width
+        return {"message-width": f"{width + MESSAGE_FRAME}" if width else "100%"}
+
 
 class ThemeChoice:
     """The app's theme as the settings name it, and the palette's choice written back."""
