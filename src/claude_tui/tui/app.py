@@ -228,7 +228,10 @@ class ClaudeTUI(App[None]):
     # -- keys and the palette --------------------------------------------------------
 
     def get_css_variables(self) -> dict[str, str]:
-        return {**super().get_css_variables(), **self._looks.variables(self.theme_variables)}
+        """The theme's variables, its text colours made readable, and our own."""
+        variables = super().get_css_variables()
+        self.theme_variables = {**variables, **self._looks.variables(variables)}
+        return self.theme_variables
 
     def search_themes(self) -> None:
         """The palette's "Theme": the theme picked is kept for the next start."""

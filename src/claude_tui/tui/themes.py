@@ -19,6 +19,7 @@ from textual.theme import ThemeProvider
 
 from claude_tui import paths
 from claude_tui.config import ConfigError, save_theme
+from claude_tui.tui.readable import readable_variables
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,10 +39,14 @@ class Looks:
         self.reading_width = settings.reading_width
 
     def variables(self, theme: dict[str, str]) -> dict[str, str]:
-        """``$message-width``: the widest a message is (its text at the reading width,
-        with its border and padding)."""
+        """The theme's text colours made readable (see :mod:`readable`), and
+        ``$message-width``: the widest a message is (its text at the reading width, with
+        its border and padding)."""
         width = self.reading_width
-        return {"message-width": f"{width + MESSAGE_FRAME}" if width else "100%"}
+        return {
+            **readable_variables(theme),
+            "message-width": f"{width + MESSAGE_FRAME}" if width else "100%",
+        }
 
 
 class ThemeChoice:
