@@ -19,8 +19,11 @@ import claude_tui
 from claude_tui.tui.app import ClaudeTUI
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
+from claude_tui.config import Settings
+from claude_tui.tui.themes import Looks
 css = Path(ClaudeTUI.CSS_PATH[0])
-sheet = Stylesheet(variables=App().get_css_variables())
+theme = App().get_css_variables()  # with the variables of the app's own, as it has them
+sheet = Stylesheet(variables={**theme, **Looks(Settings()).variables(theme)})
 sheet.read(css)
 sheet.parse()
 print(Path(claude_tui.__file__).parent)

@@ -74,6 +74,8 @@ configuration file (TOML), for example:
   temperature = 0.3        (and top_p; only models before Claude 5 take them)
   stop_sequences = ["END"]
   prompt_caching = true
+  theme = "nord"           (a Textual theme; the one chosen with Ctrl+P → Theme is kept here)
+  reading_width = 100      (columns of a message's text on a wide terminal; 0: no limit)
   api_key = "sk-ant-..."   (only in a file no one else can read: chmod 600; the
                             app's /key can save it there; ANTHROPIC_API_KEY wins)
   no_save = true           (-p keeps no conversation, as --no-save; --save keeps it)

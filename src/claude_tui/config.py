@@ -23,6 +23,8 @@ DEFAULT_MAX_TOKENS = 8192
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_THINKING = "adaptive"
+DEFAULT_READING_WIDTH = 100  # columns of a message's text on a wide terminal
+READING_WIDTH_RANGE = (20, 1000)  # besides 0: no limit
 
 
 class ConfigError(ValueError):
@@ -68,6 +70,11 @@ class Settings:
     # The keymap: binding id (or its short name) → keys, from the file's [keys] table;
     # checked against the app's bindings when the app starts (tui/keymap.py).
     keys: dict[str, str] | None = None
+    # The look: a Textual theme by name (None: Textual's default; the app checks the name
+    # and writes the one chosen in the palette here), and the widest a message's text
+    # runs, in columns, centred on a wider terminal (0: as wide as the terminal).
+    theme: str | None = None
+    reading_width: int = DEFAULT_READING_WIDTH
     # The config file read (``--config``, else the usual place): "Save as defaults" writes
     # there. Not a setting of the file itself.
     config_path: Path | None = None
@@ -117,6 +124,8 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "web_max_uses": int,
     "no_save": bool,
     "keys": dict,
+    "theme": str,
+    "reading_width": int,
 }
 
 
@@ -228,6 +237,15 @@ def _check_numbers(values: dict[str, Any], path: Path) -> None:
             f"{path}: max_retries must be a whole number from 0 to {MAX_RETRIES_LIMIT} "
             f"(it is {retries})"
         )
+    width = values.get("reading_width")
+    low, high = READING_WIDTH_RANGE
+    if width is not None and width != 0 and not low <= width <= high:
+        raise ConfigError(
+            f"{path}: reading_width must be 0 (no limit) or a number of columns from {low} "
+            f"to {high} (it is {width})"
+        )
+    if values.get("theme") is not None and not values["theme"].strip():
+        raise ConfigError(f"{path}: theme must name a theme (it is empty)")
     timeout = values.get("request_timeout")
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= TIMEOUT_LIMIT):
         raise ConfigError(
@@ -272,7 +290,7 @@ def environment_key(env: Mapping[str, str]) -> str | None:
 
 def save_defaults(chat: ChatSettings, path: Path) -> None:
     """Write ``chat`` into the config file at ``path`` as the defaults of new conversations
-    (see :func:`_edit_file`; ConfigError says why it could not)."""
+    (see :func:`edit_config_file`; ConfigError says why it could not)."""
     values = chat.to_fields()
 
     def change(document: Any) -> None:
@@ -287,22 +305,27 @@ def save_defaults(chat: ChatSettings, path: Path) -> None:
             else:
                 document[key] = list(value) if key == "stop_sequences" else value
 
-    _edit_file(path, change)
+    edit_config_file(path, change)
 
 
 def save_api_key(key: str, path: Path) -> None:
-    """Write ``key`` as the config file's ``api_key`` (see :func:`_edit_file`: the file
+    """Write ``key`` as the config file's ``api_key`` (see :func:`edit_config_file`: the file
     is then for its owner alone, 0600). The key is never in what ConfigError says."""
     usable = usable_key(key, "the API key")
 
     def change(document: Any) -> None:
         document["api_key"] = usable
 
-    _edit_file(path, change)
+    edit_config_file(path, change)
 
 
-def _edit_file(path: Path, change: Callable[[Any], None]) -> None:
-    """Apply ``change`` to the TOML document of the config file at ``path``.
+def save_theme(name: str, path: Path) -> None:
+    """Write ``theme = name`` into the config file at ``path`` (the palette's choice)."""
+    edit_config_file(path, lambda document: document.__setitem__("theme", name))
+
+
+def edit_config_file(path: Path, change: Callable[[Any], None]) -> None:
+    """Let ``change`` edit the config file at ``path`` (a tomlkit document), and write it.
 
     Everything else in the file stays as it was: other keys, comments, the order, and the
     file's mode (a new file is made for its owner alone, 0600; a file with an ``api_key``

@@ -44,6 +44,7 @@ from claude_tui.tui.patches import report_crash_without_locals
 from claude_tui.tui.screens.chat import ChatScreen
 from claude_tui.tui.screens.help import HelpScreen
 from claude_tui.tui.services import Services
+from claude_tui.tui.themes import Looks, ThemeChoice
 from claude_tui.tui.widgets.prompt_input import PromptInput
 
 QUIT_ANYWAY_SECONDS = 10.0  # a second Ctrl+Q within this quits with unsaved words lost
@@ -80,6 +81,7 @@ class ClaudeTUI(App[None]):
         used last, else into a new one; ``freeze_after_start``: leave what exists once the
         SDK is imported out of later garbage collections (see ``collector``: for the
         process of ``claude-tui``, not for tests that start many apps in one)."""
+        self._looks = Looks(settings)  # (before the stylesheet asks for its variables)
         super().__init__()
         self.freeze_after_start = freeze_after_start
         self.settings = settings
@@ -101,6 +103,7 @@ class ClaudeTUI(App[None]):
         self.keying = Keying(self)  # the API key dialog: at start without one, after a 401
         self.editor = ExternalEditor(self)  # Alt+E in the input box
         self.user_keys = Keymap()  # the config's [keys], as checked at start
+        self.theme_choice = ThemeChoice(self, settings)
         self._notices_showing: dict[tuple[str, str, str], float] = {}  # until when
         self._quit_warned: float | None = None  # when quitting was refused (unsaved words)
         self._terminating = False
@@ -183,6 +186,7 @@ class ClaudeTUI(App[None]):
         await self._chat.start()
         if not self.services.client.has_credentials:
             self.keying.open(NO_KEY_REASON)
+        self.theme_choice.report()
         warning = paths.permissions_warning(self._data_dir)
         if warning is not None:
             offer = f"Or choose “{FIX_PERMISSIONS}” in the palette (Ctrl+P)."
@@ -244,6 +248,16 @@ class ClaudeTUI(App[None]):
         await self.services.client.close()
 
     # -- keys and the palette --------------------------------------------------------
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, its text colours made readable, and our own."""
+        variables = super().get_css_variables()
+        self.theme_variables = {**variables, **self._looks.variables(variables)}
+        return self.theme_variables
+
+    def search_themes(self) -> None:
+        """The palette's "Theme": the theme picked is kept for the next start."""
+        self.push_screen(self.theme_choice.palette())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -137,7 +137,7 @@ class Library:
                     (
                         f"deleted {ago(item.deleted_at, now)} · kept until "
                         f"{item.purge_after():%b %d, %Y}",
-                        "dim",
+                        "$text-muted",
                     ),
                 ),
             )

@@ -201,7 +201,8 @@ def _table(rows: list[Row]) -> Table:
     table.add_column(ratio=1)
     for label, value in rows:
         if value:
-            table.add_row(Text(printable(label), style="dim"), Text(printable(value)))
+            # (italic, not dim: faint text does not read in every theme, tui/readable.py)
+            table.add_row(Text(printable(label), style="italic"), Text(printable(value)))
         else:  # a heading
             table.add_row(Text(printable(label), style="bold"), Text(""))
     return table

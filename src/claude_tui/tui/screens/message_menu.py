@@ -40,7 +40,7 @@ def menu_entries(offered: Sequence[tuple[str, str]], code_blocks: int) -> list[t
 
 
 def _entry(label: str, key: str) -> Content:
-    return Content.assemble(label, ("  " + key, "dim"))
+    return Content.assemble(label, ("  " + key, "$text-muted"))
 
 
 class MessageMenu(Choose):

@@ -30,7 +30,7 @@ def hit_text(hit: SearchHit) -> Content:
     who = "You" if hit.role == "user" else "Claude"
     return Content.assemble(
         (printable(hit.title).replace("\n", " "), "bold"),
-        (f"  · {who}" + ("  · in another branch" if hit.elsewhere else ""), "dim"),
+        (f"  · {who}" + ("  · in another branch" if hit.elsewhere else ""), "$text-muted"),
         "\n",
         printable(text[:start]),
         (printable(text[start:end]), "reverse"),

@@ -20,7 +20,7 @@ OVERFLOW_NOTE = "The rest of this reply has too many blocks to draw each; here i
 def tool_use_text(block: ToolUseBlock) -> Content:
     arguments = json.dumps(block.input, ensure_ascii=False, indent=2)
     return Content.assemble(
-        ("Tool use: ", "bold"), printable(block.name), "\n", (printable(arguments), "dim")
+        ("Tool use: ", "bold"), printable(block.name), "\n", (printable(arguments), "$text-muted")
     )
 
 

@@ -39,7 +39,7 @@ def note_text(message: Message, last: bool = True, plain: bool = False) -> Conte
     status = _status_text(message, last)
     if not plain:
         return status
-    return Content.assemble(status, "\n" if status.plain else "", (PLAIN_NOTE, "dim"))
+    return Content.assemble(status, "\n" if status.plain else "", (PLAIN_NOTE, "$text-muted"))
 
 
 def _status_text(message: Message, last: bool) -> Content:
@@ -58,7 +58,7 @@ def _status_text(message: Message, last: bool) -> Content:
         if error.detail:
             lines += ["\n", printable(error.detail)]
         if error.reference:
-            lines += ["\n", (printable(error.reference), "dim")]
+            lines += ["\n", (printable(error.reference), "$text-muted")]
         way = APP_HINTS.get(error.kind, error.hint)
         lines += ["\n", (printable(way) + " " + hint).strip()]
         return Content.assemble(*lines)

@@ -174,7 +174,7 @@ class Sidebar(Vertical):
                 "\n",
                 ("● replying…", "$accent")
                 if summary.id == self._streaming_id
-                else (ago(summary.updated_at, self._now), "dim"),
+                else (ago(summary.updated_at, self._now), "$text-muted"),
             ),
             id=summary.id,
         )

@@ -90,7 +90,7 @@ def usage_section(
 ) -> Section:
     """ "last in 1,234 · out 187 · cache read 2,048 · $0.012"; shortened to its cost."""
     output = "?" if partial else tokens(usage.output_tokens)
-    head: Part = (f"{label} ", "dim")
+    head: Part = (f"{label} ", "$text-muted")
     parts: list[Part] = [head, f"in {tokens(usage.input_tokens)} · out {output}"]
     if cache and usage.cache_read_input_tokens:
         parts.append(f" · cache read {tokens(usage.cache_read_input_tokens)}")
@@ -117,7 +117,7 @@ def gauge_section(info: StatusInfo) -> Section | None:
     style = {"high": "bold $warning", "full": "bold $error"}.get(level, "")
     shown = "<1" if percent == 0 and info.context_used else str(percent)
     said: Part = (f"context {shown}%", style) if style else f"context {shown}%"
-    bar_part: Part = (f" {bar}", style or "dim")
+    bar_part: Part = (f" {bar}", style or "$text-muted")
     if level != "full":
         return Section([said, bar_part], [said])
     advice: Part = (f" · {FULL_ADVICE}", "$error")
@@ -177,7 +177,7 @@ class StatusBar(Static):
             parts: list[Part] = []
             for section in shown:
                 if parts:
-                    parts.append(("  │  ", "dim"))
+                    parts.append(("  │  ", "$text-muted"))
                 parts.extend(section)
             content = Content.assemble(*parts)
             if content.cell_length <= width or len(shown) == 1:

@@ -24,7 +24,11 @@ class Suggestions(OptionList):
         highlighted (Enter takes it) when ``highlight``. No rows: hidden."""
         width = max((len(label) for label, _ in rows), default=0) + 2
         self.set_options(
-            Option(Content.assemble((printable(label).ljust(width), "bold"), (printable(d), "dim")))
+            Option(
+                Content.assemble(
+                    (printable(label).ljust(width), "bold"), (printable(d), "$text-muted")
+                )
+            )
             for label, d in rows
         )
         self.highlighted = 0 if rows and highlight else None

@@ -80,7 +80,7 @@ def thinking_summary(
         count = "not shown by the API"
     parts: list[str | tuple[str, str]] = [arrow, (said, "italic")]
     if count:
-        parts.append((f" · {count}", "dim"))
+        parts.append((f" · {count}", "$text-muted"))
     return Content.assemble(*parts)
 
 

@@ -23,15 +23,15 @@ def activity_text(activity: WebActivity, collapsed: bool) -> Content:
     if activity.error is not None:
         return Content.assemble(("⚠ ", "$warning"), (heading, "$warning"))
     if collapsed:
-        return Content.assemble(("⌕ ", "dim"), (heading, "dim"))
+        return Content.assemble(("⌕ ", "$text-muted"), (heading, "$text-muted"))
     running = activity.results is None
     heading += "…" if running else ""
     lines: list[str | tuple[str, str]] = [("⌕ ", "bold"), (heading, "bold")]
     results = activity.results or ()
     for title, host in results[:MAX_RESULTS_SHOWN]:
-        lines += ["\n  · ", title, (f"  {host}", "dim")]
+        lines += ["\n  · ", title, (f"  {host}", "$text-muted")]
     if len(results) > MAX_RESULTS_SHOWN:
-        lines += ["\n", (f"  … and {len(results) - MAX_RESULTS_SHOWN} more", "dim")]
+        lines += ["\n", (f"  … and {len(results) - MAX_RESULTS_SHOWN} more", "$text-muted")]
     return Content.assemble(*lines)
 
 
@@ -76,5 +76,5 @@ class SourcesView(Static):
         parts: list[str | tuple[str, str]] = [("Sources", "bold")]
         for source in citing.sources:
             where = f"  {source.where}" if source.where else ""
-            parts += ["\n", (f"[{source.number}] ", "bold"), source.title, (where, "dim")]
+            parts += ["\n", (f"[{source.number}] ", "bold"), source.title, (where, "$text-muted")]
         self.update(Content.assemble(*parts))
