@@ -35,11 +35,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(no_wrap=True, style="bold")
         table.add_column(ratio=1)
         for row in self.rows:  # (Text: never markup)
-            names = ("  " + row.names, "$text-muted") if row.names else ""
+            names = ("  " + row.names, "italic") if row.names else ""
             table.add_row(Text(row.keys), Text.assemble(row.does, names))
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape closes · after what a key does: its name in [keys]"
+            body.border_subtitle = r"Escape closes · in italics: its name for \[keys] in the config"
             yield Static(table)
 
     async def action_dismiss(self, result: None = None) -> None:
