@@ -16,7 +16,7 @@ from claude_tui import __version__
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMANDS = ("chat", "list", "export", "usage")
+COMMANDS = ("chat", "list", "export", "usage", "serve")
 
 USAGE = """\
 claude-tui [options] [PROMPT]
@@ -26,6 +26,7 @@ claude-tui [options] [PROMPT]
        claude-tui export (ID | --last) [--format md|json] [-o FILE] [--force] [--all-branches]
                          [--bundle]
        claude-tui usage [--days N] [--json]
+       claude-tui serve [--host HOST] [--port N]
        claude-tui --fix-permissions"""
 
 COMMANDS_HELP = """\
@@ -35,6 +36,7 @@ commands:
   list      the saved conversations, the one updated last first
   export    one conversation as Markdown or JSON (claude-tui export --help)
   usage     tokens and cost of the saved conversations, by day and by model
+  serve     the app in a browser (needs the serve extra: claude-tui serve --help)
 
 examples:
   claude-tui                              open the app
@@ -50,6 +52,7 @@ examples:
   claude-tui export --last -o notes.md    the conversation used last, as Markdown
   claude-tui export 3f2a --format json    by id (or its first characters), to stdout
   claude-tui usage --days 7               what the last seven days cost
+  claude-tui serve                        the app in a browser: open the address it prints
   claude-tui -p -- list                   a prompt named like a command goes after --
 """
 
@@ -264,6 +267,16 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
         return parser
+    if command == "serve":
+        from claude_tui.serve import EPILOG, add_options
+
+        parser = _parser(
+            "claude-tui serve",
+            "Serve the full-screen app to a web browser, until Ctrl+C.",
+            _files_options(),
+            epilog=EPILOG,
+        )
+        return add_options(parser)
     from claude_tui.store.export import FORMATS
 
     parser = _parser(

@@ -1,7 +1,7 @@
 """The ``claude-tui`` command: parse arguments, build settings, run the app or a command.
 
 ``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead;
-``chat``, ``list``, ``export`` and ``usage`` are commands of their own (see
+``chat``, ``list``, ``export``, ``usage`` and ``serve`` are commands of their own (see
 :mod:`claude_tui.console`).
 A command's name is recognised as the first word that is not an option, unless ``--``
 came before it (``claude-tui -p -- list`` sends "list").
@@ -101,6 +101,10 @@ def _run(
         from claude_tui.console.usage import run_usage
 
         return run_usage(settings, args.days, args.json, streams)
+    if command == "serve":
+        from claude_tui.serve import run_serve
+
+        return run_serve(args.host, args.port, args.config, args.data_dir, streams)
     if command == "export":
         from claude_tui.console.saved import run_export
 
@@ -136,7 +140,7 @@ def _run(
         from claude_tui.console.print import run_print
 
         return run_print(settings, prompt, request, streams, attach=args.attach)
-    if not sys.stdin.isatty():
+    if not sys.stdin.isatty() and not os.environ.get("TEXTUAL_DRIVER"):  # (serve: a web one)
         streams.error(
             "the full-screen app needs a terminal to read keys from. To send "
             "piped text, use -p: echo question | claude-tui -p"
