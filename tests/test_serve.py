@@ -60,7 +60,9 @@ class Served:
         return connection.getresponse()
 
 
-def start_serving(fake_api: FakeAnthropic, tmp_path: Path, *options: str) -> Served:
+def start_serving(
+    fake_api: FakeAnthropic, tmp_path: Path, *options: str, new_session: bool = False
+) -> Served:
     config = tmp_path / "config.toml"
     config.write_text("max_retries = 0\nrequest_timeout = 20\n")
     stderr = tmp_path / "serve-stderr.txt"
@@ -71,6 +73,7 @@ def start_serving(fake_api: FakeAnthropic, tmp_path: Path, *options: str) -> Ser
         stdout=subprocess.PIPE,
         stderr=stderr.open("w"),
         text=True,
+        start_new_session=new_session,
         env={
             **os.environ,
             "ANTHROPIC_API_KEY": KEY,
@@ -176,6 +179,59 @@ def test_help_names_the_extra_and_the_token() -> None:
         timeout=60,
     ).stdout
     assert 'pip install "claude-tui[serve]"' in shown and "token" in shown
+
+
+async def test_ctrl_c_while_a_reply_streams_keeps_what_arrived(
+    fake_api: FakeAnthropic, tmp_path: Path
+) -> None:
+    """Ctrl+C in the server's terminal reaches every process of its group, the apps it
+    runs too; the server then has each app quit as Ctrl+Q does, keeping the partial reply."""
+    import aiohttp
+
+    gate = Gate(after="Half of it.")
+    fake_api.enqueue(Reply.text("Half of it. The rest never comes.", gate=gate))
+    running = start_serving(fake_api, tmp_path, new_session=True)
+    terminal = PageTerminal()
+    terminal.events.append(("size", (100, 30)))
+    try:
+        jar = aiohttp.CookieJar(unsafe=True)  # (a cookie of 127.0.0.1)
+        async with aiohttp.ClientSession(cookie_jar=jar) as session:
+            async with session.get(running.url) as page:
+                assert page.status == 200
+            address = f"ws://127.0.0.1:{running.port}/ws?width=100&height=30"
+            async with session.ws_connect(address) as websocket:
+
+                async def read() -> None:
+                    async for message in websocket:
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            terminal.events.append(("data", message.data))
+
+                reader = asyncio.create_task(read())
+                await until(lambda: "Start a conversation" in terminal.text(), "the app")
+                await websocket.send_json(["focus"])
+                await websocket.send_json(["stdin", "Keep this\r"])
+                await gate.wait_held_async(timeout=60)
+                await until(lambda: "Half of it." in terminal.text(), "the first half")
+                os.killpg(running.process.pid, signal.SIGINT)
+                running.process.wait(timeout=60)
+                await asyncio.wait_for(reader, timeout=60)
+    finally:
+        stop_serving(running)
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claude_tui",
+            "export",
+            "--last",
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Keep this" in exported.stdout and "Half of it." in exported.stdout
 
 
 # -- in a real browser -------------------------------------------------------------------
