@@ -344,3 +344,12 @@ async def test_in_a_browser_a_reply_streams_and_the_key_never_reaches_the_page(
         assert KEY.encode() not in seen
         assert KEY[len("sk-ant-api03-") :].encode() not in seen
     assert all(urlsplit(url).hostname != "127.0.0.1" for url in outside)
+
+
+def test_the_server_module_loads_without_textual() -> None:
+    """The app runs in processes of its own; the server needs none of Textual."""
+    code = "import sys, claude_tui.serve as s; s._server_class(); print('textual' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "False", loaded.stderr
