@@ -16,7 +16,7 @@ from claude_tui import __version__
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMANDS = ("chat", "list", "export", "usage", "import")
+COMMANDS = ("chat", "list", "export", "usage", "import", "serve")
 
 USAGE = """\
 claude-tui [options] [PROMPT]
@@ -27,6 +27,7 @@ claude-tui [options] [PROMPT]
                          [--bundle]
        claude-tui usage [--days N] [--json]
        claude-tui import FILE
+       claude-tui serve [--host HOST] [--port N]
        claude-tui --fix-permissions"""
 
 COMMANDS_HELP = """\
@@ -37,6 +38,7 @@ commands:
   export    one conversation as Markdown or JSON (claude-tui export --help)
   usage     tokens and cost of the saved conversations, by day and by model
   import    the conversations of a Claude.ai or ChatGPT data export (claude-tui import --help)
+  serve     the app in a browser (needs the serve extra: claude-tui serve --help)
 
 examples:
   claude-tui                              open the app
@@ -55,6 +57,7 @@ examples:
   claude-tui usage --days 7               what the last seven days cost
   claude-tui import conversations.json    bring in a Claude.ai or ChatGPT export
   claude-tui --debug                      log requests (no content, no key) to a file
+  claude-tui serve                        the app in a browser: open the address it prints
   claude-tui -p -- list                   a prompt named like a command goes after --
 """
 
@@ -301,6 +304,16 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--json", action="store_true", help="as JSON, for scripts")
         return parser
+    if command == "serve":
+        from claude_tui.serve import EPILOG, add_options
+
+        parser = _parser(
+            "claude-tui serve",
+            "Serve the full-screen app to a web browser, until Ctrl+C.",
+            _files_options(),
+            epilog=EPILOG,
+        )
+        return add_options(parser)
     from claude_tui.store.export import FORMATS
 
     parser = _parser(

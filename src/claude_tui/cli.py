@@ -1,9 +1,10 @@
 """The ``claude-tui`` command: parse arguments, build settings, run the app or a command.
 
 ``claude-tui [PROMPT]`` runs the full-screen app; ``-p`` prints one reply instead
-(``--no-save``: and keeps no conversation); ``chat``, ``list``, ``export``, ``usage`` and
-``import`` are commands of their own (see :mod:`claude_tui.console`). ``--debug`` logs the
-requests of the app, ``-p`` and ``chat`` to a file (see :mod:`claude_tui.debug_log`).
+(``--no-save``: and keeps no conversation); ``chat``, ``list``, ``export``, ``usage``,
+``import`` and ``serve`` are commands of their own (see :mod:`claude_tui.console` and
+:mod:`claude_tui.serve`). ``--debug`` logs the requests of the app, ``-p`` and ``chat`` to
+a file (see :mod:`claude_tui.debug_log`).
 A command's name is recognised as the first word that is not an option, unless ``--``
 came before it (``claude-tui -p -- list`` sends "list").
 
@@ -119,6 +120,10 @@ def _run(
         from claude_tui.console.importing import run_import
 
         return run_import(settings, args.file, streams)
+    if command == "serve":
+        from claude_tui.serve import run_serve
+
+        return run_serve(args.host, args.port, args.config, args.data_dir, streams)
     if command == "export":
         from claude_tui.console.saved import run_export
 
@@ -156,7 +161,7 @@ def _run(
         # --no-save (or no_save in the config, unless --save or -c): no conversation kept
         save = args.save if args.save is not None else args.resume or not settings.no_save
         return run_print(settings, prompt, request, streams, attach=args.attach, save=save)
-    if not sys.stdin.isatty():
+    if not sys.stdin.isatty() and not os.environ.get("TEXTUAL_DRIVER"):  # (serve: a web one)
         streams.error(
             "the full-screen app needs a terminal to read keys from. To send "
             "piped text, use -p: echo question | claude-tui -p"

@@ -171,6 +171,16 @@ class ClaudeTUI(App[None]):
                 markup=False,
             )
 
+    def on_app_focus(self) -> None:
+        """In a browser (``claude-tui serve``) the page blurs the app before its screen is
+        up, so the screen's AUTO_FOCUS never ran, and Textual gives focus back only to what
+        had it: focus what the screen would have, else keys go nowhere."""
+        screen = self.screen
+        if screen.focused is None and screen.AUTO_FOCUS:
+            focusable = [widget for widget in screen.query(screen.AUTO_FOCUS) if widget.focusable]
+            if focusable:
+                screen.set_focus(focusable[0])
+
     def _terminated(self, number: int) -> None:
         """Drafts kept and a streaming reply saved as it is, then exit without asking
         (the system wants the process gone); a second signal exits at once."""
