@@ -324,6 +324,30 @@ async def test_keeper_saves_exactly_what_to_dict_says_as_a_reply_grows_and_ends(
     assert store.load("grow").messages[0].text == "Edited elsewhere"
 
 
+async def test_a_save_under_way_is_not_taken_for_one_that_failed(
+    store: ConversationStore,
+) -> None:
+    """The app's disk check saves again what a failed save left (and says "is saved now"):
+    a save still under way, waiting for the folder's lock, is not one of those."""
+    import asyncio
+
+    from claude_tui.store.files import folder_lock
+    from claude_tui.store.keeper import ConversationKeeper
+
+    keeper = ConversationKeeper(store)
+    chat = conversation("slow", replies=1)
+    store.ensure()
+    with folder_lock(store.conversations_dir):  # another copy of the app is writing
+        saving = asyncio.ensure_future(keeper.save(chat))
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert not saving.done()
+        assert keeper.unsaved == []
+    await saving
+    assert keeper.unsaved == []
+    assert store.load("slow").to_dict() == chat.to_dict()
+
+
 def test_the_file_has_one_message_a_line(store: ConversationStore) -> None:
     store.save(conversation("lines", replies=2))
     lines = store.path_of("lines").read_text().splitlines()

@@ -15,6 +15,7 @@ copy in memory (core/merge.py) and only then writes: nobody's turns are overwrit
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,7 @@ class ConversationKeeper:
         self.store = store
         self._live: dict[str, Conversation] = {}
         self._pinned: set[str] = set()
+        self._saving: Counter[str] = Counter()  # saves under way, by conversation
         self._lock = asyncio.Lock()
         # Encoded lines of ended messages, per conversation, for the next save of it.
         self._lines: dict[str, dict[str, tuple[Message, int, str]]] = {}
@@ -186,6 +188,15 @@ class ConversationKeeper:
         if conversation.read_only:
             raise StoreError(f"“{conversation.title}” is read-only: {READ_ONLY}")
         self._live[conversation.id] = conversation
+        self._saving[conversation.id] += 1
+        try:
+            return await self._save(conversation)
+        finally:
+            self._saving[conversation.id] -= 1
+            if not self._saving[conversation.id]:
+                del self._saving[conversation.id]
+
+    async def _save(self, conversation: Conversation) -> bool:
         merged = False
         async with self._lock:
             for _ in range(MERGE_ATTEMPTS):
@@ -240,5 +251,8 @@ class ConversationKeeper:
 
     @property
     def unsaved(self) -> list[Conversation]:
-        """Live copies that are not pinned: their last save failed."""
-        return [c for c in self._live.values() if c.id not in self._pinned]
+        """Live copies that are not pinned and not being saved: their last save failed (or
+        they were marked changed and not saved yet)."""
+        return [
+            c for c in self._live.values() if c.id not in self._pinned and c.id not in self._saving
+        ]
